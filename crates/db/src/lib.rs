@@ -1,0 +1,11 @@
+//! The database: diesel schema, embedded append-only migrations, the connection pool and the repositories.
+//! Architecture invariant: the only crate that uses diesel; no HTTP. Every timestamp is a
+//! `DateTime<Utc>` passed in by the caller (the engine's clock), never SQL-side `now()`.
+
+mod error;
+mod pool;
+pub mod repo;
+pub mod schema;
+
+pub use error::DbError;
+pub use pool::{Conn, Db, DbKind, redact};

@@ -1,0 +1,241 @@
+//! Companies and the directory sources that listed them.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use pipeline_domain::CompanyInput;
+
+use crate::schema::{companies, company_directory_entries as entries};
+use crate::{Conn, DbError};
+
+/// What an upsert did to the company.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpsertKind {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Upserted {
+    pub company_id: i64,
+    pub kind: UpsertKind,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = companies)]
+struct Identity {
+    id: i64,
+    name_raw: Option<String>,
+    name_display: Option<String>,
+    normalized_name: Option<String>,
+    website_url: Option<String>,
+    website_domain: Option<String>,
+}
+
+/// Creates or updates the company a directory row names (identity: domain first, then the normalized name
+/// among companies without a domain) and records that `source` listed it.
+pub fn upsert_listed(
+    conn: &mut Conn,
+    input: &CompanyInput,
+    source: &str,
+    source_ref: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Upserted, DbError> {
+    let upserted = match find_identity(conn, input)? {
+        Some(existing) => update_identity(conn, existing, input, now)?,
+        None => Upserted { company_id: insert(conn, input, now)?, kind: UpsertKind::Created },
+    };
+    diesel::insert_into(entries::table)
+        .values((
+            entries::company_id.eq(upserted.company_id),
+            entries::source.eq(source),
+            entries::source_ref.eq(source_ref),
+            entries::first_seen_at.eq(now),
+            entries::last_seen_at.eq(now),
+        ))
+        .on_conflict((entries::company_id, entries::source))
+        .do_update()
+        .set((entries::last_seen_at.eq(now), entries::source_ref.eq(source_ref)))
+        .execute(conn)?;
+    Ok(upserted)
+}
+
+fn find_identity(conn: &mut Conn, input: &CompanyInput) -> Result<Option<Identity>, DbError> {
+    if let Some(domain) = &input.website_domain {
+        let by_domain = companies::table
+            .filter(companies::website_domain.eq(domain))
+            .select(Identity::as_select())
+            .first(conn)
+            .optional()?;
+        if by_domain.is_some() {
+            return Ok(by_domain);
+        }
+    }
+    let Some(name) = &input.normalized_name else { return Ok(None) };
+    let name_only = companies::table
+        .filter(companies::normalized_name.eq(name).and(companies::website_domain.is_null()))
+        .select(Identity::as_select())
+        .first(conn)
+        .optional()?;
+    if name_only.is_some() || input.website_domain.is_some() {
+        return Ok(name_only);
+    }
+    // A name-only row joins the one company with a domain that carries this name; with several it is
+    // ambiguous and stays a company of its own.
+    let mut with_domain = companies::table
+        .filter(companies::normalized_name.eq(name))
+        .select(Identity::as_select())
+        .limit(2)
+        .load(conn)?;
+    Ok(if with_domain.len() == 1 { with_domain.pop() } else { None })
+}
+
+fn update_identity(
+    conn: &mut Conn,
+    old: Identity,
+    input: &CompanyInput,
+    now: DateTime<Utc>,
+) -> Result<Upserted, DbError> {
+    let pick = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
+    let mut new = Identity {
+        id: old.id,
+        name_raw: pick(&input.name_raw, &old.name_raw),
+        name_display: pick(&input.name_display, &old.name_display),
+        normalized_name: pick(&input.normalized_name, &old.normalized_name),
+        website_url: old.website_url.clone(),
+        website_domain: old.website_domain.clone(),
+    };
+    // A company keeps the website it was first known by unless it had none (or the domain is the same).
+    if old.website_domain.is_none() || old.website_domain == input.website_domain {
+        new.website_url = pick(&input.website_url, &old.website_url);
+        new.website_domain = pick(&input.website_domain, &old.website_domain);
+    }
+    let changed = (&new.name_raw, &new.name_display, &new.normalized_name, &new.website_url, &new.website_domain)
+        != (&old.name_raw, &old.name_display, &old.normalized_name, &old.website_url, &old.website_domain);
+    if !changed {
+        return Ok(Upserted { company_id: old.id, kind: UpsertKind::Unchanged });
+    }
+    diesel::update(companies::table.find(old.id))
+        .set((
+            companies::name_raw.eq(&new.name_raw),
+            companies::name_display.eq(&new.name_display),
+            companies::normalized_name.eq(&new.normalized_name),
+            companies::website_url.eq(&new.website_url),
+            companies::website_domain.eq(&new.website_domain),
+            companies::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(Upserted { company_id: old.id, kind: UpsertKind::Updated })
+}
+
+fn insert(conn: &mut Conn, input: &CompanyInput, now: DateTime<Utc>) -> Result<i64, DbError> {
+    Ok(diesel::insert_into(companies::table)
+        .values((
+            companies::name_raw.eq(&input.name_raw),
+            companies::name_display.eq(&input.name_display),
+            companies::normalized_name.eq(&input.normalized_name),
+            companies::website_url.eq(&input.website_url),
+            companies::website_domain.eq(&input.website_domain),
+            companies::created_at.eq(now),
+            companies::updated_at.eq(now),
+        ))
+        .returning(companies::id)
+        .get_result(conn)?)
+}
+
+/// A company as listed by `companies` and `status`.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = companies)]
+pub struct CompanyRow {
+    pub id: i64,
+    pub name_display: Option<String>,
+    pub normalized_name: Option<String>,
+    pub website_url: Option<String>,
+    pub website_domain: Option<String>,
+    pub resolution: String,
+    pub max_score: f64,
+    pub offer_count: i32,
+    pub unique_offer_count: i32,
+    pub strong_offer_count: i32,
+    pub open_offer_count: i32,
+    pub avg_strong_score: Option<f64>,
+    pub top_category_id: Option<String>,
+    pub top_offer_id: Option<i64>,
+    pub last_strong_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CompanyRow {
+    /// The name to show: display name, else normalized name, else "(no name)" (reference §10.2).
+    pub fn display_name(&self) -> &str {
+        self.name_display.as_deref().or(self.normalized_name.as_deref()).unwrap_or("(no name)")
+    }
+}
+
+/// Filters of the ranked company list.
+#[derive(Debug, Clone, Default)]
+pub struct CompanyFilter {
+    pub limit: Option<i64>,
+    pub min_score: Option<f64>,
+    pub domain: Option<String>,
+}
+
+/// Companies ranked by max_score desc, strong_offer_count desc, id.
+pub fn list_ranked(conn: &mut Conn, filter: &CompanyFilter) -> Result<Vec<CompanyRow>, DbError> {
+    let mut query = companies::table
+        .select(CompanyRow::as_select())
+        .order((companies::max_score.desc(), companies::strong_offer_count.desc(), companies::id.asc()))
+        .into_boxed();
+    if let Some(min) = filter.min_score {
+        query = query.filter(companies::max_score.ge(min));
+    }
+    if let Some(domain) = &filter.domain {
+        query = query.filter(companies::website_domain.eq(domain.trim_start_matches("www.").to_ascii_lowercase()));
+    }
+    if let Some(limit) = filter.limit {
+        query = query.limit(limit);
+    }
+    Ok(query.load(conn)?)
+}
+
+/// The directory sources that listed each of `ids`, sorted by name.
+pub fn sources_of(conn: &mut Conn, ids: &[i64]) -> Result<BTreeMap<i64, Vec<String>>, DbError> {
+    let mut out: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = entries::table
+            .filter(entries::company_id.eq_any(chunk))
+            .select((entries::company_id, entries::source))
+            .order((entries::company_id, entries::source))
+            .load(conn)?;
+        for (id, source) in rows {
+            out.entry(id).or_default().push(source);
+        }
+    }
+    Ok(out)
+}
+
+/// A directory listing of one company: where and when a source saw it.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = entries)]
+pub struct DirectoryEntry {
+    pub company_id: i64,
+    pub source: String,
+    pub source_ref: Option<String>,
+    pub first_seen_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+pub fn entries_of(conn: &mut Conn, company_id: i64) -> Result<Vec<DirectoryEntry>, DbError> {
+    Ok(entries::table
+        .filter(entries::company_id.eq(company_id))
+        .select(DirectoryEntry::as_select())
+        .order(entries::source)
+        .load(conn)?)
+}
+
+pub fn count(conn: &mut Conn) -> Result<i64, DbError> {
+    Ok(companies::table.count().get_result(conn)?)
+}

@@ -1,0 +1,58 @@
+//! Events: notable transitions (lock takeovers, pauses set/cleared, sources failing, boards found/gone,
+//! feedback applied/rejected), kept for `retention.runs`.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::schema::events;
+use crate::{Conn, DbError};
+
+/// An event to record.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NewEvent<'a> {
+    pub kind: &'a str,
+    pub stage: Option<&'a str>,
+    pub company_id: Option<i64>,
+    pub subject: Option<&'a str>,
+    pub detail: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub stage: Option<String>,
+    pub company_id: Option<i64>,
+    pub subject: Option<String>,
+    pub detail: Option<String>,
+}
+
+pub fn record(conn: &mut Conn, now: DateTime<Utc>, event: NewEvent<'_>) -> Result<(), DbError> {
+    diesel::insert_into(events::table)
+        .values((
+            events::at.eq(now),
+            events::kind.eq(event.kind),
+            events::stage.eq(event.stage),
+            events::company_id.eq(event.company_id),
+            events::subject.eq(event.subject),
+            events::detail.eq(event.detail),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The latest events of `kind` (all kinds when `None`), newest first.
+pub fn recent(conn: &mut Conn, kind: Option<&str>, limit: i64) -> Result<Vec<EventRow>, DbError> {
+    let mut query = events::table.select(EventRow::as_select()).order(events::id.desc()).limit(limit).into_boxed();
+    if let Some(kind) = kind {
+        query = query.filter(events::kind.eq(kind));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Deletes events older than `cutoff`.
+pub fn prune(conn: &mut Conn, cutoff: DateTime<Utc>) -> Result<usize, DbError> {
+    Ok(diesel::delete(events::table.filter(events::at.lt(cutoff))).execute(conn)?)
+}

@@ -1,0 +1,89 @@
+//! Named locks with an owner, a TTL and heartbeats. Taking over a lock abandons its owner's runs and
+//! leases in the same transaction.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+
+use crate::repo::{leases, runs};
+use crate::schema::locks;
+use crate::{Conn, DbError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = locks)]
+pub struct LockRow {
+    pub name: String,
+    pub owner: String,
+    pub acquired_at: DateTime<Utc>,
+    pub heartbeat_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The outcome of trying to take a lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Acquire {
+    /// Ours now; `took_over` is the expired or dead holder we replaced, and `abandoned` how many of its
+    /// runs were marked `abandoned`.
+    Acquired { took_over: Option<LockRow>, abandoned: usize },
+    /// Someone else holds it.
+    Held(LockRow),
+}
+
+/// Takes `name` for `owner` until `now + ttl`. A live lock held by someone else is refused; one that
+/// expired, or whose owner `is_dead` says is gone, is taken over. Call inside a write transaction.
+pub fn try_acquire(
+    conn: &mut Conn,
+    name: &str,
+    owner: &str,
+    now: DateTime<Utc>,
+    ttl: Duration,
+    is_dead: &dyn Fn(&str) -> bool,
+) -> Result<Acquire, DbError> {
+    let current: Option<LockRow> =
+        locks::table.find(name).select(LockRow::as_select()).first(conn).optional()?;
+    let took_over = match current {
+        Some(held) if held.owner != owner && held.expires_at > now && !is_dead(&held.owner) => {
+            return Ok(Acquire::Held(held));
+        }
+        Some(held) if held.owner != owner => Some(held),
+        _ => None,
+    };
+    let abandoned = match &took_over {
+        Some(old) => {
+            leases::release_owner(conn, &old.owner)?;
+            runs::abandon_owner(conn, &old.owner, now)?
+        }
+        None => 0,
+    };
+    diesel::replace_into(locks::table)
+        .values((
+            locks::name.eq(name),
+            locks::owner.eq(owner),
+            locks::acquired_at.eq(now),
+            locks::heartbeat_at.eq(now),
+            locks::expires_at.eq(now + ttl),
+        ))
+        .execute(conn)?;
+    Ok(Acquire::Acquired { took_over, abandoned })
+}
+
+/// Extends a lock we hold; `false` when it is no longer ours (taken over after expiring).
+pub fn renew(conn: &mut Conn, name: &str, owner: &str, now: DateTime<Utc>, ttl: Duration) -> Result<bool, DbError> {
+    let n = diesel::update(locks::table.filter(locks::name.eq(name).and(locks::owner.eq(owner))))
+        .set((locks::heartbeat_at.eq(now), locks::expires_at.eq(now + ttl)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Releases a lock we hold; `false` when it was not ours.
+pub fn release(conn: &mut Conn, name: &str, owner: &str) -> Result<bool, DbError> {
+    let n = diesel::delete(locks::table.filter(locks::name.eq(name).and(locks::owner.eq(owner)))).execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn list(conn: &mut Conn) -> Result<Vec<LockRow>, DbError> {
+    Ok(locks::table.select(LockRow::as_select()).order(locks::name).load(conn)?)
+}
+
+pub fn get(conn: &mut Conn, name: &str) -> Result<Option<LockRow>, DbError> {
+    Ok(locks::table.find(name).select(LockRow::as_select()).first(conn).optional()?)
+}

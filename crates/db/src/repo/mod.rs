@@ -1,0 +1,10 @@
+//! Repositories: one module per table family. Functions take a connection (so callers choose the
+//! transaction) and the current time.
+
+pub mod companies;
+pub mod events;
+pub mod leases;
+pub mod locks;
+pub mod pauses;
+pub mod runs;
+pub mod stage_state;

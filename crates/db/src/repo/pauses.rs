@@ -1,0 +1,56 @@
+//! Provider pauses: set by hand or when a provider keeps rate-limiting; expired pauses clear themselves.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::repo::events;
+use crate::schema::provider_pauses as pauses;
+use crate::{Conn, DbError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = pauses)]
+pub struct PauseRow {
+    pub provider: String,
+    pub paused_until: DateTime<Utc>,
+    pub reason: Option<String>,
+    pub set_at: DateTime<Utc>,
+}
+
+/// Pauses `provider` until `until` (replacing any pause) and records a `pause_set` event.
+pub fn set(conn: &mut Conn, provider: &str, until: DateTime<Utc>, reason: Option<&str>, now: DateTime<Utc>) -> Result<(), DbError> {
+    diesel::replace_into(pauses::table)
+        .values((
+            pauses::provider.eq(provider),
+            pauses::paused_until.eq(until),
+            pauses::reason.eq(reason),
+            pauses::set_at.eq(now),
+        ))
+        .execute(conn)?;
+    let detail = format!("until {}{}", until.to_rfc3339(), reason.map(|r| format!(": {r}")).unwrap_or_default());
+    events::record(conn, now, events::NewEvent { kind: "pause_set", subject: Some(provider), detail: Some(&detail), ..Default::default() })
+}
+
+/// Lifts a pause; `false` when there was none. Records a `pause_cleared` event.
+pub fn clear(conn: &mut Conn, provider: &str, now: DateTime<Utc>) -> Result<bool, DbError> {
+    let n = diesel::delete(pauses::table.find(provider)).execute(conn)?;
+    if n == 1 {
+        events::record(conn, now, events::NewEvent { kind: "pause_cleared", subject: Some(provider), ..Default::default() })?;
+    }
+    Ok(n == 1)
+}
+
+/// Deletes expired pauses (recording `pause_cleared` with reason `expired`) and returns the live ones.
+pub fn active(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<PauseRow>, DbError> {
+    let expired: Vec<String> =
+        pauses::table.filter(pauses::paused_until.le(now)).select(pauses::provider).load(conn)?;
+    for provider in &expired {
+        diesel::delete(pauses::table.find(provider)).execute(conn)?;
+        events::record(conn, now, events::NewEvent { kind: "pause_cleared", subject: Some(provider), detail: Some("expired"), ..Default::default() })?;
+    }
+    Ok(pauses::table.select(PauseRow::as_select()).order(pauses::provider).load(conn)?)
+}
+
+/// The live pause of one provider, if any (expired pauses are cleared on the way).
+pub fn active_for(conn: &mut Conn, provider: &str, now: DateTime<Utc>) -> Result<Option<PauseRow>, DbError> {
+    Ok(active(conn, now)?.into_iter().find(|p| p.provider == provider))
+}

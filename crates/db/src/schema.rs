@@ -1,0 +1,120 @@
+//! The diesel schema of the SQLite backend (kept by hand in step with `migrations/sqlite`).
+
+diesel::table! {
+    use diesel::sql_types::*;
+    companies (id) {
+        id -> BigInt,
+        name_raw -> Nullable<Text>,
+        name_display -> Nullable<Text>,
+        normalized_name -> Nullable<Text>,
+        website_url -> Nullable<Text>,
+        website_domain -> Nullable<Text>,
+        resolution -> Text,
+        max_score -> Double,
+        offer_count -> Integer,
+        unique_offer_count -> Integer,
+        strong_offer_count -> Integer,
+        open_offer_count -> Integer,
+        new_offers_30d -> Integer,
+        closed_offers_30d -> Integer,
+        avg_strong_score -> Nullable<Double>,
+        top_category_id -> Nullable<Text>,
+        top_offer_id -> Nullable<BigInt>,
+        category_max_scores -> Text,
+        last_strong_at -> Nullable<TimestamptzSqlite>,
+        first_seen_at -> Nullable<TimestamptzSqlite>,
+        last_seen_at -> Nullable<TimestamptzSqlite>,
+        needs_aggregation -> Bool,
+        created_at -> TimestamptzSqlite,
+        updated_at -> TimestamptzSqlite,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    company_directory_entries (company_id, source) {
+        company_id -> BigInt,
+        source -> Text,
+        source_ref -> Nullable<Text>,
+        first_seen_at -> TimestamptzSqlite,
+        last_seen_at -> TimestamptzSqlite,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    locks (name) {
+        name -> Text,
+        owner -> Text,
+        acquired_at -> TimestamptzSqlite,
+        heartbeat_at -> TimestamptzSqlite,
+        expires_at -> TimestamptzSqlite,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    leases (kind, unit_key) {
+        kind -> Text,
+        unit_key -> Text,
+        owner -> Text,
+        attempt -> Integer,
+        acquired_at -> TimestamptzSqlite,
+        expires_at -> TimestamptzSqlite,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    runs (id) {
+        id -> BigInt,
+        cycle_id -> Text,
+        stage -> Text,
+        status -> Text,
+        owner -> Text,
+        started_at -> TimestamptzSqlite,
+        finished_at -> Nullable<TimestamptzSqlite>,
+        counters -> Text,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    stage_state (stage) {
+        stage -> Text,
+        status -> Text,
+        last_run_at -> Nullable<TimestamptzSqlite>,
+        last_success_at -> Nullable<TimestamptzSqlite>,
+        last_error_at -> Nullable<TimestamptzSqlite>,
+        consecutive_failures -> Integer,
+        error_class -> Nullable<Text>,
+        error_message -> Nullable<Text>,
+        updated_at -> TimestamptzSqlite,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    provider_pauses (provider) {
+        provider -> Text,
+        paused_until -> TimestamptzSqlite,
+        reason -> Nullable<Text>,
+        set_at -> TimestamptzSqlite,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    events (id) {
+        id -> BigInt,
+        at -> TimestamptzSqlite,
+        kind -> Text,
+        stage -> Nullable<Text>,
+        company_id -> Nullable<BigInt>,
+        subject -> Nullable<Text>,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(company_directory_entries -> companies (company_id));

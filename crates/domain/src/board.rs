@@ -1,0 +1,166 @@
+//! ATS providers and board references (`PROVIDER:TENANT[@VARIANT]`, CONTRACT §7).
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A supported applicant tracking system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Provider {
+    Lever,
+    Greenhouse,
+    Ashby,
+    Workable,
+    SmartRecruiters,
+    Recruitee,
+    Personio,
+    Teamtailor,
+    Workday,
+}
+
+impl Provider {
+    pub const ALL: [Provider; 9] = [
+        Provider::Lever,
+        Provider::Greenhouse,
+        Provider::Ashby,
+        Provider::Workable,
+        Provider::SmartRecruiters,
+        Provider::Recruitee,
+        Provider::Personio,
+        Provider::Teamtailor,
+        Provider::Workday,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Provider::Lever => "lever",
+            Provider::Greenhouse => "greenhouse",
+            Provider::Ashby => "ashby",
+            Provider::Workable => "workable",
+            Provider::SmartRecruiters => "smartrecruiters",
+            Provider::Recruitee => "recruitee",
+            Provider::Personio => "personio",
+            Provider::Teamtailor => "teamtailor",
+            Provider::Workday => "workday",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Provider> {
+        let key = key.trim().to_ascii_lowercase();
+        Self::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    /// The host-family variants the provider has besides its default host.
+    pub fn variants(self) -> &'static [&'static str] {
+        match self {
+            Provider::Lever | Provider::Greenhouse => &["eu"],
+            Provider::Personio => &["com"],
+            _ => &[],
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// A board reference. The tenant keeps the provider's case; references compare case-insensitively.
+#[derive(Debug, Clone, Eq)]
+pub struct BoardRef {
+    pub provider: Provider,
+    pub tenant: String,
+    pub variant: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BoardRefError {
+    #[error("`{0}` is not a board reference (PROVIDER:TENANT[@VARIANT])")]
+    Shape(String),
+    #[error("unknown provider `{0}`")]
+    UnknownProvider(String),
+    #[error("provider `{provider}` has no variant `{variant}`")]
+    UnknownVariant { provider: Provider, variant: String },
+    #[error("a workday tenant is written TENANT/POD/SITE, got `{0}`")]
+    WorkdayShape(String),
+}
+
+impl FromStr for BoardRef {
+    type Err = BoardRefError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        let (provider, rest) = text.split_once(':').ok_or_else(|| BoardRefError::Shape(text.to_owned()))?;
+        let provider = Provider::parse(provider).ok_or_else(|| BoardRefError::UnknownProvider(provider.into()))?;
+        let (tenant, variant) = match rest.rsplit_once('@') {
+            Some((t, v)) => (t, Some(v.to_ascii_lowercase())),
+            None => (rest, None),
+        };
+        let valid = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/');
+        if tenant.is_empty() || !tenant.chars().all(valid) {
+            return Err(BoardRefError::Shape(text.to_owned()));
+        }
+        if provider == Provider::Workday && tenant.split('/').filter(|p| !p.is_empty()).count() != 3 {
+            return Err(BoardRefError::WorkdayShape(tenant.to_owned()));
+        }
+        if provider != Provider::Workday && tenant.contains('/') {
+            return Err(BoardRefError::Shape(text.to_owned()));
+        }
+        if let Some(v) = &variant
+            && !provider.variants().contains(&v.as_str())
+        {
+            return Err(BoardRefError::UnknownVariant { provider, variant: v.clone() });
+        }
+        Ok(BoardRef { provider, tenant: tenant.to_owned(), variant })
+    }
+}
+
+impl fmt::Display for BoardRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.provider, self.tenant)?;
+        match &self.variant {
+            Some(v) => write!(f, "@{v}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl PartialEq for BoardRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.provider == other.provider
+            && self.tenant.eq_ignore_ascii_case(&other.tenant)
+            && self.variant == other.variant
+    }
+}
+
+impl std::hash::Hash for BoardRef {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.provider.hash(state);
+        self.tenant.to_ascii_lowercase().hash(state);
+        self.variant.hash(state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn references_parse_print_and_compare_case_insensitively() {
+        for text in ["greenhouse:acme", "lever:acme@eu", "personio:acme@com", "smartrecruiters:AcmeGroup"] {
+            assert_eq!(text.parse::<BoardRef>().unwrap().to_string(), text);
+        }
+        let wd: BoardRef = "workday:acme/wd3/External_Careers".parse().unwrap();
+        assert_eq!(wd.tenant, "acme/wd3/External_Careers");
+        assert_eq!("lever:PiCorp".parse::<BoardRef>().unwrap(), "LEVER:picorp".parse().unwrap());
+    }
+
+    #[test]
+    fn bad_references_say_why() {
+        assert!(matches!("acme".parse::<BoardRef>(), Err(BoardRefError::Shape(_))));
+        assert!(matches!("jobvite:x".parse::<BoardRef>(), Err(BoardRefError::UnknownProvider(_))));
+        assert!(matches!("ashby:x@eu".parse::<BoardRef>(), Err(BoardRefError::UnknownVariant { .. })));
+        assert!(matches!("workday:acme".parse::<BoardRef>(), Err(BoardRefError::WorkdayShape(_))));
+    }
+}

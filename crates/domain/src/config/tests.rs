@@ -1,0 +1,178 @@
+//! Tests of the configuration as a whole: the contract's defaults and deserialization of partial tables.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde::de::IntoDeserializer;
+use serde::de::value::Error as ValueError;
+
+use super::*;
+use crate::board::Provider;
+
+const MINUTE: u64 = 60;
+const HOUR: u64 = 3600;
+const DAY: u64 = 86_400;
+
+#[test]
+fn top_level_http_runner_and_retention_defaults_are_the_contracts() {
+    let config = Config::default();
+    assert_eq!(config.database_url, "data/pipeline.db");
+    assert_eq!(config.catalog, "");
+    assert_eq!(config.user_agent, "");
+    assert_eq!(config.http.timeout, Duration::from_secs(15));
+    assert_eq!(config.http.connect_timeout, Duration::from_secs(5));
+    assert_eq!(config.http.retries, 2);
+    assert_eq!(config.http.max_body, ByteSize(8_000_000));
+    assert!(config.http.resolve.is_empty());
+    assert_eq!(config.runner.cycle_sleep_min, Duration::from_secs(5 * MINUTE));
+    assert_eq!(config.runner.cycle_sleep_max, Duration::from_secs(15 * MINUTE));
+    assert_eq!(config.runner.lock_ttl, Duration::from_secs(60));
+    assert_eq!(config.runner.alert_failure_ratio, 0.10);
+    assert_eq!(config.runner.failed_cycle_sleep, Duration::from_secs(120));
+    assert_eq!(config.retention.runs, Duration::from_secs(180 * DAY));
+    assert!(config.boards.is_empty());
+}
+
+#[test]
+fn directory_discovery_and_ingestion_defaults_are_the_contracts() {
+    let config = Config::default();
+    assert_eq!(config.directory.builtin, ["catalonia", "madrimasd", "lanzadera"]);
+    assert!(config.directory.exclude_domains.is_empty());
+    assert!(config.directory.sources.is_empty());
+    assert!(config.directory.builtin_urls.is_empty());
+    assert_eq!(
+        (
+            config.directory.max_detail_pages,
+            config.directory.max_companies_per_source
+        ),
+        (50, 50)
+    );
+    assert!(!config.discovery.allow_private_networks);
+    assert_eq!(config.discovery.max_links_to_follow, 5);
+    assert_eq!(config.discovery.recheck_after, Duration::from_secs(30 * DAY));
+    assert_eq!(
+        config.discovery.recheck_boards_after,
+        Duration::from_secs(90 * DAY)
+    );
+    assert_eq!(config.discovery.concurrency, 8);
+    assert_eq!(config.ingestion.refresh_after, Duration::from_secs(24 * HOUR));
+    assert_eq!(config.ingestion.max_retry_after, Duration::from_secs(10 * MINUTE));
+    assert_eq!(config.ingestion.pause_after_429, 3);
+    assert_eq!(config.ingestion.pause_for, Duration::from_secs(6 * HOUR));
+    assert_eq!(config.ingestion.detail_calls_per_cycle, 2000);
+}
+
+#[test]
+fn sheets_and_feedback_defaults_are_the_contracts() {
+    let config = Config::default();
+    assert_eq!(config.sheets.spreadsheet_id, "");
+    assert_eq!(config.sheets.credentials, "");
+    assert_eq!(config.sheets.token_uri, "https://oauth2.googleapis.com/token");
+    assert_eq!(config.sheets.base_url, "https://sheets.googleapis.com/");
+    assert_eq!(config.sheets.tab, "Companies");
+    assert_eq!(config.sheets.min_score, 0.0);
+    assert_eq!(config.feedback.timezone, "Europe/Madrid");
+    assert_eq!(config.feedback.window, "03:00-06:00");
+    assert_eq!(
+        config.feedback.parsed_window().unwrap(),
+        FeedbackWindow::Between {
+            start: chrono::NaiveTime::from_hms_opt(3, 0, 0).unwrap(),
+            end: chrono::NaiveTime::from_hms_opt(6, 0, 0).unwrap(),
+        }
+    );
+}
+
+#[test]
+fn provider_defaults_are_the_contracts() {
+    let providers = ProvidersConfig::default();
+    let expected = [
+        (
+            Provider::Lever,
+            "https://api.lever.co",
+            Some("https://api.eu.lever.co"),
+            None,
+        ),
+        (
+            Provider::Greenhouse,
+            "https://boards-api.greenhouse.io",
+            Some("https://boards-api.eu.greenhouse.io"),
+            None,
+        ),
+        (Provider::Ashby, "https://api.ashbyhq.com", None, None),
+        (Provider::Workable, "https://apply.workable.com", None, None),
+        (
+            Provider::SmartRecruiters,
+            "https://api.smartrecruiters.com",
+            None,
+            None,
+        ),
+        (Provider::Recruitee, "https://{tenant}.recruitee.com", None, None),
+        (
+            Provider::Personio,
+            "https://{tenant}.jobs.personio.de",
+            None,
+            Some("https://{tenant}.jobs.personio.com"),
+        ),
+        (
+            Provider::Teamtailor,
+            "https://{tenant}.teamtailor.com",
+            None,
+            None,
+        ),
+        (
+            Provider::Workday,
+            "https://{tenant}.{pod}.myworkdayjobs.com",
+            None,
+            None,
+        ),
+    ];
+    for (provider, base, eu, com) in expected {
+        let settings = providers.get(provider);
+        assert!(settings.enabled, "{provider}");
+        assert_eq!(settings.base_url, base);
+        assert_eq!(settings.eu_base_url.as_deref(), eu, "{provider}");
+        assert_eq!(settings.com_base_url.as_deref(), com, "{provider}");
+        assert_eq!(
+            (settings.requests_per_second, settings.max_concurrency),
+            (2.0, 2),
+            "{provider}"
+        );
+    }
+    assert_eq!(providers.iter().count(), 9);
+}
+
+fn providers_from(tables: BTreeMap<&str, BTreeMap<&str, &str>>) -> Result<ProvidersConfig, ValueError> {
+    ProvidersConfig::deserialize(tables.into_deserializer())
+}
+
+#[test]
+fn unknown_providers_and_provider_keys_are_errors() {
+    let table = BTreeMap::from([("base_url", "http://x.test")]);
+    let error = providers_from(BTreeMap::from([("jobvite", table)])).unwrap_err();
+    assert!(error.to_string().contains("jobvite"), "{error}");
+    let typo = BTreeMap::from([("base_uri", "http://x.test")]);
+    let error = providers_from(BTreeMap::from([("lever", typo)])).unwrap_err();
+    assert!(error.to_string().contains("base_uri"), "{error}");
+}
+
+#[test]
+fn duration_fields_refuse_bare_numbers_with_a_hint() {
+    let error = duration_text::deserialize::<serde::de::value::U64Deserializer<ValueError>>(
+        90u64.into_deserializer(),
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("write a unit"), "{error}");
+    let parsed = duration_text::deserialize::<serde::de::value::StrDeserializer<'_, ValueError>>(
+        "1h30m".into_deserializer(),
+    );
+    assert_eq!(parsed.unwrap(), Duration::from_secs(90 * MINUTE));
+}
+
+#[test]
+fn issues_display_key_and_reason() {
+    let issue = ConfigIssue::new("delimiter", "not one byte").under("directory.sources[0]");
+    assert_eq!(issue.to_string(), "directory.sources[0].delimiter: not one byte");
+}

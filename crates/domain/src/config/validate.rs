@@ -1,0 +1,285 @@
+//! The checks a configuration must pass before any work is done; each issue names its dotted key.
+
+use std::time::Duration;
+
+use crate::board::{BoardRef, Provider};
+
+use super::{Config, ConfigIssue, ProviderConfig};
+
+impl Config {
+    /// Checks values the types alone cannot: ranges, orderings, URL and board shapes, source settings.
+    pub fn validate(&self) -> Result<(), Vec<ConfigIssue>> {
+        let mut issues = Vec::new();
+        issues.extend(self.top_level_issues());
+        issues.extend(self.http_issues());
+        issues.extend(self.runner_issues());
+        issues.extend(self.directory.validate());
+        issues.extend(self.discovery_issues());
+        issues.extend(self.board_issues());
+        issues.extend(self.provider_issues());
+        issues.extend(self.sheets_issues());
+        if let Err(reason) = self.feedback.parsed_window() {
+            issues.push(ConfigIssue::new("feedback.window", reason));
+        }
+        if self.feedback.timezone.trim().is_empty() {
+            issues.push(ConfigIssue::new(
+                "feedback.timezone",
+                "must name a time zone, e.g. \"Europe/Madrid\"",
+            ));
+        }
+        if issues.is_empty() { Ok(()) } else { Err(issues) }
+    }
+
+    fn top_level_issues(&self) -> Vec<ConfigIssue> {
+        let mut issues = Vec::new();
+        if self.database_url.trim().is_empty() {
+            issues.push(ConfigIssue::new("database_url", "must not be empty"));
+        }
+        issues
+    }
+
+    fn http_issues(&self) -> Vec<ConfigIssue> {
+        let mut issues = Vec::new();
+        positive(&mut issues, "http.timeout", self.http.timeout);
+        positive(&mut issues, "http.connect_timeout", self.http.connect_timeout);
+        if self.http.max_body.as_u64() == 0 {
+            issues.push(ConfigIssue::new("http.max_body", "must be more than 0 bytes"));
+        }
+        for (host, address) in &self.http.resolve {
+            if host.trim().is_empty() || address.trim().is_empty() {
+                let reason = "host and address must not be empty";
+                issues.push(ConfigIssue::new(format!("http.resolve.{host}"), reason));
+            }
+        }
+        issues
+    }
+
+    fn runner_issues(&self) -> Vec<ConfigIssue> {
+        let runner = &self.runner;
+        let mut issues = Vec::new();
+        if !(0.0..=1.0).contains(&runner.alert_failure_ratio) {
+            let reason = format!("must be between 0 and 1, got {}", runner.alert_failure_ratio);
+            issues.push(ConfigIssue::new("runner.alert_failure_ratio", reason));
+        }
+        if runner.cycle_sleep_min > runner.cycle_sleep_max {
+            let reason = "must not be longer than runner.cycle_sleep_max";
+            issues.push(ConfigIssue::new("runner.cycle_sleep_min", reason));
+        }
+        if runner.lock_ttl < Duration::from_secs(3) {
+            let reason = "must be at least 3s (heartbeats run every lock_ttl/3)";
+            issues.push(ConfigIssue::new("runner.lock_ttl", reason));
+        }
+        issues
+    }
+
+    fn discovery_issues(&self) -> Vec<ConfigIssue> {
+        let mut issues = Vec::new();
+        if self.discovery.concurrency < 1 {
+            issues.push(ConfigIssue::new("discovery.concurrency", "must be at least 1"));
+        }
+        issues
+    }
+
+    fn board_issues(&self) -> Vec<ConfigIssue> {
+        let mut issues = Vec::new();
+        for (index, decl) in self.boards.iter().enumerate() {
+            if decl.company.trim().is_empty() {
+                issues.push(ConfigIssue::new(
+                    format!("boards[{index}].company"),
+                    "must name the company's domain",
+                ));
+            }
+            if let Err(error) = decl.board.parse::<BoardRef>() {
+                issues.push(ConfigIssue::new(
+                    format!("boards[{index}].board"),
+                    error.to_string(),
+                ));
+            }
+        }
+        issues
+    }
+
+    fn provider_issues(&self) -> Vec<ConfigIssue> {
+        self.providers
+            .iter()
+            .flat_map(|(provider, settings)| provider_issues(provider, settings))
+            .collect()
+    }
+
+    fn sheets_issues(&self) -> Vec<ConfigIssue> {
+        let mut issues = Vec::new();
+        for (key, url) in [
+            ("sheets.token_uri", &self.sheets.token_uri),
+            ("sheets.base_url", &self.sheets.base_url),
+        ] {
+            if let Err(reason) = http_url(url) {
+                issues.push(ConfigIssue::new(key, reason));
+            }
+        }
+        if !(0.0..=10.0).contains(&self.sheets.min_score) {
+            let reason = format!(
+                "must be between 0 and 10 (scores are 0-10), got {}",
+                self.sheets.min_score
+            );
+            issues.push(ConfigIssue::new("sheets.min_score", reason));
+        }
+        if self.sheets.tab.trim().is_empty() {
+            issues.push(ConfigIssue::new("sheets.tab", "must not be empty"));
+        }
+        issues
+    }
+}
+
+fn positive(issues: &mut Vec<ConfigIssue>, key: &str, duration: Duration) {
+    if duration.is_zero() {
+        issues.push(ConfigIssue::new(key, "must be longer than 0s"));
+    }
+}
+
+fn provider_issues(provider: Provider, settings: &ProviderConfig) -> Vec<ConfigIssue> {
+    let key = |name: &str| format!("providers.{provider}.{name}");
+    let mut issues = Vec::new();
+    if !(settings.requests_per_second.is_finite() && settings.requests_per_second > 0.0) {
+        let reason = format!("must be more than 0, got {}", settings.requests_per_second);
+        issues.push(ConfigIssue::new(key("requests_per_second"), reason));
+    }
+    if settings.max_concurrency < 1 {
+        issues.push(ConfigIssue::new(key("max_concurrency"), "must be at least 1"));
+    }
+    let urls = [
+        ("base_url", Some(&settings.base_url)),
+        ("eu_base_url", settings.eu_base_url.as_ref()),
+        ("com_base_url", settings.com_base_url.as_ref()),
+    ];
+    for (name, url) in urls {
+        if let Some(Err(reason)) = url.map(|url| template_url(url)) {
+            issues.push(ConfigIssue::new(key(name), reason));
+        }
+    }
+    issues
+}
+
+/// A base URL that may hold `{tenant}` / `{pod}` placeholders: checked with sample values put in.
+fn template_url(text: &str) -> Result<(), String> {
+    http_url(&text.replace("{tenant}", "tenant").replace("{pod}", "pod"))
+        .map_err(|_| format!("`{text}` is not an http(s) URL (placeholders {{tenant}}, {{pod}} allowed)"))
+}
+
+/// Checks that `text` is an absolute `http://` or `https://` URL with a host.
+pub(super) fn http_url(text: &str) -> Result<(), String> {
+    match url::Url::parse(text.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
+        Ok(url) => Err(format!(
+            "`{text}` is not an http(s) URL (scheme `{}`)",
+            url.scheme()
+        )),
+        Err(error) => Err(format!("`{text}` is not a URL: {error}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::super::{BoardDecl, DirectorySourceConfig, SourceKind};
+    use super::*;
+
+    fn keys(config: &Config) -> Vec<String> {
+        config
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|issue| issue.key)
+            .collect()
+    }
+
+    #[test]
+    fn the_defaults_are_valid() {
+        assert_eq!(Config::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn runner_and_discovery_issues_name_the_key() {
+        let mut config = Config::default();
+        config.runner.alert_failure_ratio = 1.5;
+        config.runner.cycle_sleep_min = Duration::from_secs(3600);
+        config.runner.lock_ttl = Duration::from_secs(2);
+        config.discovery.concurrency = 0;
+        assert_eq!(
+            keys(&config),
+            [
+                "runner.alert_failure_ratio",
+                "runner.cycle_sleep_min",
+                "runner.lock_ttl",
+                "discovery.concurrency"
+            ]
+        );
+    }
+
+    #[test]
+    fn provider_issues_name_the_provider() {
+        let mut config = Config::default();
+        config.providers.greenhouse.requests_per_second = 0.0;
+        config.providers.workday.max_concurrency = 0;
+        config.providers.lever.eu_base_url = Some("api.eu.lever.co".to_owned());
+        config.providers.recruitee.base_url = "http://127.0.0.1:8080/recruitee/{tenant}".to_owned();
+        assert_eq!(
+            keys(&config),
+            [
+                "providers.lever.eu_base_url",
+                "providers.greenhouse.requests_per_second",
+                "providers.workday.max_concurrency"
+            ]
+        );
+    }
+
+    #[test]
+    fn boards_sources_window_and_urls_are_checked() {
+        let boards = vec![
+            BoardDecl {
+                company: "acme.com".into(),
+                board: "greenhouse:acme".into(),
+            },
+            BoardDecl {
+                company: "acme.com".into(),
+                board: "jobvite:acme".into(),
+            },
+            BoardDecl {
+                company: "".into(),
+                board: "lever:acme@eu".into(),
+            },
+        ];
+        let mut config = Config {
+            boards,
+            ..Config::default()
+        };
+        let mut source = DirectorySourceConfig::new("mine", SourceKind::Csv);
+        source.url = Some("https://lists.test/x.csv".into());
+        source.delimiter = ";;".into();
+        config.directory.sources = vec![source];
+        config.feedback.window = "3-6".into();
+        config.sheets.base_url = "sheets".into();
+        assert_eq!(
+            keys(&config),
+            [
+                "directory.sources[0].delimiter",
+                "boards[1].board",
+                "boards[2].company",
+                "sheets.base_url",
+                "feedback.window"
+            ]
+        );
+    }
+
+    #[test]
+    fn feedback_windows() {
+        let mut config = Config::default();
+        for window in ["always", "22:00-02:00", "00:00-23:59"] {
+            config.feedback.window = window.into();
+            assert_eq!(config.validate(), Ok(()), "{window}");
+        }
+        for window in ["3:00-6:00", "03:00-03:00", "24:00-01:00", "03:00", "never"] {
+            config.feedback.window = window.into();
+            assert_eq!(keys(&config), ["feedback.window"], "{window}");
+        }
+    }
+}

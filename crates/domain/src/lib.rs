@@ -1,0 +1,17 @@
+//! Types of the problem: companies, boards, runs and their counters, error classes, the clock and backoff
+//! arithmetic. Architecture invariant: no I/O here — no diesel, no reqwest, no tokio.
+
+pub mod backoff;
+pub mod board;
+pub mod clock;
+pub mod company;
+pub mod config;
+pub mod error_class;
+pub mod run;
+
+pub use backoff::Backoff;
+pub use board::{BoardRef, BoardRefError, Provider};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use company::{CompanyInput, Resolution, normalize_company_name, website_domain};
+pub use error_class::{Classify, ErrorClass};
+pub use run::{Counter, RunCounters, RunStatus, Stage};
