@@ -1,1 +1,21 @@
-//! placeholder
+//! The generic task engine: stage registry, run context, named locks with heartbeats, unit leases,
+//! provider pauses, run history, retention, the cycle loop and signal handling.
+//! Architecture invariant: knows no provider and no stage — stages register themselves as [`Task`]s.
+
+mod cycle;
+mod error;
+mod forever;
+mod lock;
+mod owner;
+mod pauses;
+mod run;
+pub mod shutdown;
+mod task;
+
+pub use cycle::{CYCLE_LOCK, CycleReport, Engine, EngineSettings, StageReport};
+pub use error::EngineError;
+pub use forever::{ForeverSettings, run_forever};
+pub use lock::LockGuard;
+pub use owner::{Owner, process_is_dead};
+pub use run::{NoProgress, Progress, RunContext, StageRun};
+pub use task::{Outcome, SharedMode, Task, TaskError};

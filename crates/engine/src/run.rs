@@ -1,0 +1,127 @@
+//! What a stage gets: the cycle's options ([`RunContext`]) and its own run handle ([`StageRun`]) with
+//! counters, cancellation, clock, DB and progress reporting.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::{DateTime, Utc};
+use pipeline_db::repo::runs;
+use pipeline_db::Db;
+use pipeline_domain::{Clock, Counter, RunCounters};
+use tokio_util::sync::CancellationToken;
+
+/// The options of one cycle, passed to every stage as one value (never as a growing list of flags).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunContext {
+    /// Stages to run, by key; empty means all, in canonical order.
+    pub stages: Vec<String>,
+    /// Cap on the units each stage takes.
+    pub limit: Option<u32>,
+    /// Only work on the company with this domain.
+    pub company: Option<String>,
+    /// No external writes: no sheet writes, no feedback applied.
+    pub dry_run: bool,
+    /// Apply feedback outside its window.
+    pub force_feedback: bool,
+    /// `forever --shared`: no cycle lock; singleton stages under their own locks.
+    pub shared: bool,
+}
+
+impl RunContext {
+    pub fn wants(&self, stage: &str) -> bool {
+        self.stages.is_empty() || self.stages.iter().any(|s| s == stage)
+    }
+}
+
+/// Receives progress of long stages (the CLI draws a bar when stderr is a terminal).
+pub trait Progress: Send + Sync {
+    fn begin(&self, stage: &str, total: Option<u64>);
+    fn advance(&self, n: u64);
+    fn message(&self, text: &str);
+    fn end(&self);
+}
+
+/// Progress that goes nowhere.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn begin(&self, _: &str, _: Option<u64>) {}
+    fn advance(&self, _: u64) {}
+    fn message(&self, _: &str) {}
+    fn end(&self) {}
+}
+
+/// One stage's run in one cycle.
+#[derive(Clone)]
+pub struct StageRun {
+    pub ctx: Arc<RunContext>,
+    pub stage: &'static str,
+    pub run_id: i64,
+    pub cycle_id: String,
+    pub owner: String,
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub cancel: CancellationToken,
+    pub progress: Arc<dyn Progress>,
+    counters: Arc<Mutex<RunCounters>>,
+}
+
+impl std::fmt::Debug for StageRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StageRun").field("stage", &self.stage).field("run_id", &self.run_id).finish()
+    }
+}
+
+impl StageRun {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        ctx: Arc<RunContext>,
+        stage: &'static str,
+        run_id: i64,
+        cycle_id: String,
+        owner: String,
+        db: Db,
+        clock: Arc<dyn Clock>,
+        cancel: CancellationToken,
+        progress: Arc<dyn Progress>,
+    ) -> Self {
+        let counters = Arc::default();
+        Self { ctx, stage, run_id, cycle_id, owner, db, clock, cancel, progress, counters }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn count(&self, counter: Counter, n: u64) {
+        self.with_counters(|c| c.add(counter, n));
+    }
+
+    pub fn count_skipped(&self, reason: &str, n: u64) {
+        self.with_counters(|c| c.add_skipped(reason, n));
+    }
+
+    /// Adds a batch of counters at once.
+    pub fn merge(&self, other: &RunCounters) {
+        self.with_counters(|c| c.merge(other));
+    }
+
+    pub fn counters(&self) -> RunCounters {
+        self.with_counters(|c| c.clone())
+    }
+
+    fn with_counters<T>(&self, f: impl FnOnce(&mut RunCounters) -> T) -> T {
+        f(&mut self.counters.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
+    /// Persists the counters so far into the running run row (a crash keeps what was counted).
+    pub async fn checkpoint(&self) -> Result<(), pipeline_db::DbError> {
+        let (id, owner, counters) = (self.run_id, self.owner.clone(), self.counters());
+        self.db.call(move |db| db.write(|c| runs::save_counters(c, id, &owner, &counters))).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,74 @@
+//! The contract between the engine and a stage.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use pipeline_domain::{Classify, ErrorClass};
+
+use crate::StageRun;
+
+/// How a finished stage went, when it did not fail outright.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// All its work done (unit failures are in the counters).
+    Done,
+    /// Finished, but part of it failed and needs attention (e.g. a directory source could not be read).
+    Partial(String),
+    /// Nothing to do by configuration (e.g. no spreadsheet configured).
+    Skipped(String),
+}
+
+/// How a stage runs under `forever --shared`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharedMode {
+    /// One worker at a time, under a named lock; other workers skip it for the cycle.
+    Singleton,
+    /// Every worker runs it; units are shared through leases.
+    Leased,
+}
+
+/// A stage failure, carrying its class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskError {
+    pub class: ErrorClass,
+    pub message: String,
+}
+
+impl TaskError {
+    pub fn new(class: ErrorClass, message: impl Into<String>) -> Self {
+        Self { class, message: message.into() }
+    }
+
+    /// Classifies any library error by its type.
+    pub fn from_error<E: Classify + fmt::Display>(error: &E) -> Self {
+        Self::new(error.class(), error.to_string())
+    }
+}
+
+impl fmt::Display for TaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.class.as_str())
+    }
+}
+
+impl std::error::Error for TaskError {}
+
+/// One stage of the pipeline, registered with the engine under a stable key.
+#[async_trait]
+pub trait Task: Send + Sync {
+    /// The stable key (`directory`, `discovery`, ...).
+    fn key(&self) -> &'static str;
+
+    /// Best-effort stages (sheets, feedback): their failure does not stop the cycle, it only makes it
+    /// need attention.
+    fn best_effort(&self) -> bool {
+        false
+    }
+
+    fn shared_mode(&self) -> SharedMode {
+        SharedMode::Singleton
+    }
+
+    /// Does the stage's work. Must watch `run.cancel` and stop claiming new work once it fires.
+    async fn run(&self, run: &StageRun) -> Result<Outcome, TaskError>;
+}
