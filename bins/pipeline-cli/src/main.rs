@@ -1,1 +1,3 @@
+mod config_load;
+
 fn main() {}

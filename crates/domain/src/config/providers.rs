@@ -145,7 +145,7 @@ impl ProvidersConfig {
 
 /// A `[providers.NAME]` table as written: only the keys present.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "ProviderConfig")]
 struct ProviderPatch {
     enabled: Option<bool>,
     base_url: Option<String>,
@@ -157,7 +157,7 @@ struct ProviderPatch {
 
 /// `[providers]` as written: only the providers present; an unknown provider name is an error.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields, default, rename = "ProvidersConfig")]
 struct ProvidersPatch {
     lever: ProviderPatch,
     greenhouse: ProviderPatch,

@@ -1,0 +1,215 @@
+//! The client: requests with timeouts, a body cap and retries; counters of what it did.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use pipeline_domain::{Backoff, Classify, ErrorClass};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use url::Url;
+
+use super::{HttpError, OverrideResolver, parse_retry_after};
+
+/// Settings from `[http]` and `user_agent`.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub user_agent: String,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Retries of transient failures per request.
+    pub retries: u32,
+    pub max_body: u64,
+    pub backoff: Backoff,
+    pub resolver: OverrideResolver,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            user_agent: default_user_agent(),
+            timeout: Duration::from_secs(15),
+            connect_timeout: Duration::from_secs(5),
+            retries: 2,
+            max_body: 8_000_000,
+            backoff: Backoff::HTTP,
+            resolver: OverrideResolver::default(),
+        }
+    }
+}
+
+/// `pipeline/<version> (+<repository url>)`.
+pub fn default_user_agent() -> String {
+    format!("pipeline/{} (+{})", env!("CARGO_PKG_VERSION"), env!("CARGO_PKG_REPOSITORY"))
+}
+
+/// What the client did, for the run counters.
+#[derive(Debug, Default)]
+pub struct HttpStats {
+    pub requests: AtomicU64,
+    pub http_429: AtomicU64,
+    pub http_5xx: AtomicU64,
+}
+
+impl HttpStats {
+    /// (requests, http_429, http_5xx) so far.
+    pub fn snapshot(&self) -> (u64, u64, u64) {
+        let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        (load(&self.requests), load(&self.http_429), load(&self.http_5xx))
+    }
+}
+
+/// A response read whole (within the cap).
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub url: Url,
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Fetched {
+    /// The body as text, decoded by the Content-Type charset (UTF-8 when absent or unknown).
+    pub fn text(&self) -> String {
+        let label = self
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|ct| ct.split(';').find_map(|p| p.trim().strip_prefix("charset=")))
+            .map(|c| c.trim_matches('"').to_owned());
+        let encoding = label
+            .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
+            .unwrap_or(encoding_rs::UTF_8);
+        encoding.decode(&self.body).0.into_owned()
+    }
+}
+
+/// The shared client. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct HttpClient {
+    inner: reqwest::Client,
+    settings: Arc<HttpSettings>,
+    stats: Arc<HttpStats>,
+}
+
+impl HttpClient {
+    pub fn new(settings: HttpSettings) -> Result<Self, HttpError> {
+        let inner = reqwest::Client::builder()
+            .user_agent(settings.user_agent.clone())
+            .timeout(settings.timeout)
+            .connect_timeout(settings.connect_timeout)
+            .no_proxy()
+            .tcp_nodelay(true)
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .dns_resolver(Arc::new(settings.resolver.clone()))
+            .build()
+            .map_err(|e| HttpError::Client(e.to_string()))?;
+        Ok(Self { inner, settings: Arc::new(settings), stats: Arc::default() })
+    }
+
+    pub fn stats(&self) -> &Arc<HttpStats> {
+        &self.stats
+    }
+
+    pub fn settings(&self) -> &HttpSettings {
+        &self.settings
+    }
+
+    /// GET `url` and read the body (at most `max_body`), retrying transient failures.
+    pub async fn get(&self, url: &Url) -> Result<Fetched, HttpError> {
+        self.with_retries(url, || async {
+            let response = self.send(url).await?;
+            read_capped(response, self.settings.max_body).await
+        })
+        .await
+    }
+
+    /// GET `url` and hand back the response unread (for streaming large bodies); only the request and
+    /// its status are retried.
+    pub async fn open(&self, url: &Url) -> Result<reqwest::Response, HttpError> {
+        self.with_retries(url, || self.send(url)).await
+    }
+
+    async fn send(&self, url: &Url) -> Result<reqwest::Response, HttpError> {
+        self.stats.requests.fetch_add(1, Ordering::Relaxed);
+        let response = self.inner.get(url.clone()).send().await.map_err(|e| transport_error(url, &e))?;
+        let status = response.status().as_u16();
+        if status == 429 {
+            self.stats.http_429.fetch_add(1, Ordering::Relaxed);
+        } else if status >= 500 {
+            self.stats.http_5xx.fetch_add(1, Ordering::Relaxed);
+        }
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, chrono::Utc::now()));
+        let snippet = response.text().await.ok().map(|t| t.chars().take(200).collect::<String>());
+        Err(HttpError::Status { url: url.to_string(), status, retry_after, snippet: snippet.filter(|s| !s.is_empty()) })
+    }
+
+    async fn with_retries<T, F, Fut>(&self, url: &Url, mut attempt_once: F) -> Result<T, HttpError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, HttpError>>,
+    {
+        let mut attempt = 1;
+        loop {
+            match attempt_once().await {
+                Err(e) if attempt <= self.settings.retries && e.class() == ErrorClass::Transient => {
+                    let wait = match &e {
+                        HttpError::Status { status: 503, retry_after: Some(w), .. } => (*w).min(self.settings.backoff.max),
+                        _ => self.settings.backoff.delay_random(attempt),
+                    };
+                    tracing::debug!(%url, attempt, error = %e, ?wait, "retrying");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+async fn read_capped(mut response: reqwest::Response, cap: u64) -> Result<Fetched, HttpError> {
+    let url = response.url().clone();
+    let too_large = || HttpError::TooLarge { url: url.to_string(), limit: cap };
+    if response.content_length().is_some_and(|n| n > cap) {
+        return Err(too_large());
+    }
+    let (status, headers) = (response.status().as_u16(), response.headers().clone());
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(&url, &e))? {
+        if body.len() as u64 + chunk.len() as u64 > cap {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Fetched { url, status, headers, body: body.freeze() })
+}
+
+fn transport_error(url: &Url, e: &reqwest::Error) -> HttpError {
+    let url = url.to_string();
+    if e.is_timeout() {
+        HttpError::Timeout { url }
+    } else if e.is_body() || e.is_decode() {
+        HttpError::Body { url, reason: error_chain(e) }
+    } else {
+        HttpError::Connect { url, reason: error_chain(e) }
+    }
+}
+
+/// The error and its sources, joined: reqwest's own message alone rarely says what failed.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,51 @@
+//! HTTP errors, classified by type.
+
+use std::time::Duration;
+
+use pipeline_domain::{Classify, ErrorClass};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HttpError {
+    #[error("invalid URL `{0}`")]
+    InvalidUrl(String),
+    #[error("{url}: timed out")]
+    Timeout { url: String },
+    #[error("{url}: connection failed: {reason}")]
+    Connect { url: String, reason: String },
+    #[error("{url}: HTTP {status}{}", snippet.as_ref().map(|s| format!(": {s}")).unwrap_or_default())]
+    Status { url: String, status: u16, retry_after: Option<Duration>, snippet: Option<String> },
+    #[error("{url}: body larger than {limit} bytes")]
+    TooLarge { url: String, limit: u64 },
+    #[error("{url}: {reason}")]
+    Body { url: String, reason: String },
+    #[error("cannot build the HTTP client: {0}")]
+    Client(String),
+}
+
+impl HttpError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            HttpError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// 404 / 410: the resource is gone.
+    pub fn is_gone(&self) -> bool {
+        matches!(self.status(), Some(404 | 410))
+    }
+}
+
+impl Classify for HttpError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            HttpError::Timeout { .. } | HttpError::Connect { .. } => ErrorClass::Transient,
+            HttpError::Body { .. } => ErrorClass::Transient,
+            HttpError::Status { status: 429, retry_after, .. } => ErrorClass::RateLimited { wait: *retry_after },
+            HttpError::Status { status: 408 | 500..=599, .. } => ErrorClass::Transient,
+            HttpError::Status { .. } | HttpError::TooLarge { .. } | HttpError::InvalidUrl(_) => ErrorClass::Permanent,
+            HttpError::Client(_) => ErrorClass::Fatal,
+        }
+    }
+}
