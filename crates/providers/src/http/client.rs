@@ -202,14 +202,15 @@ fn transport_error(url: &Url, e: &reqwest::Error) -> HttpError {
     }
 }
 
-/// The error and its sources, joined: reqwest's own message alone rarely says what failed.
+/// What actually failed: reqwest's own message ("error sending request") says little, its innermost
+/// sources say what (e.g. "tcp connect error: Connection refused").
 fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
+    let mut chain = vec![e.to_string()];
     let mut source = e.source();
     while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
+        chain.push(s.to_string());
         source = s.source();
     }
-    text
+    let keep = chain.len().min(2);
+    chain.split_off(chain.len() - keep).join(": ")
 }

@@ -8,7 +8,7 @@ mod error;
 mod resolve;
 mod retry_after;
 
-pub use client::{Fetched, HttpClient, HttpSettings, HttpStats};
+pub use client::{Fetched, HttpClient, HttpSettings, HttpStats, default_user_agent};
 pub use error::HttpError;
 pub use resolve::{HostOverride, OverrideResolver};
 pub use retry_after::parse_retry_after;

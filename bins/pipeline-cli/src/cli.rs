@@ -1,0 +1,127 @@
+//! The command line, as clap parses it (step one of two: raw flags; `settings` validates them).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "pipeline-cli", version, about = "Finds companies showing a hiring signal and hands them to sales.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Configuration file (default: ./pipeline.toml if it exists, else built-in defaults).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database URL: a SQLite path or sqlite:// URL (overrides the configuration).
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// More logging (-v debug, -vv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Less logging (-q warnings only, -qq errors only).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub quiet: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StageName {
+    Directory,
+    Discovery,
+    Ingestion,
+    Scoring,
+    Sheets,
+    Feedback,
+}
+
+#[derive(Debug, Args)]
+pub struct CycleArgs {
+    /// Run only this stage (repeatable; canonical order is kept).
+    #[arg(long = "stage", value_enum, value_name = "S")]
+    pub stages: Vec<StageName>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// One cycle of the stages, then exit (for cron).
+    Once {
+        #[command(flatten)]
+        cycle: CycleArgs,
+        /// Cap on the units each stage takes.
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
+        /// Only work on this company (by domain).
+        #[arg(long, value_name = "DOMAIN")]
+        company: Option<String>,
+        /// No external writes (no sheet writes, no feedback applied).
+        #[arg(long)]
+        dry_run: bool,
+        /// Apply sheet feedback outside its window.
+        #[arg(long)]
+        force_feedback: bool,
+    },
+    /// Cycles until SIGINT/SIGTERM (a daemon).
+    Forever {
+        #[command(flatten)]
+        cycle: CycleArgs,
+        /// Scale-out worker: no cycle lock; units shared by lease, singleton stages under their own locks.
+        #[arg(long)]
+        shared: bool,
+    },
+    /// Locks, pauses, per-stage state and the last runs with their counters.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Companies ranked by max score, strong offers, id.
+    Companies {
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        #[arg(long)]
+        csv: bool,
+        #[arg(long, value_name = "N")]
+        limit: Option<i64>,
+        #[arg(long, value_name = "X")]
+        min_score: Option<f64>,
+    },
+    /// Checks configuration, database and migrations; one line per check.
+    Doctor,
+    /// Database maintenance.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+    /// Pauses a provider by hand.
+    Pause {
+        provider: String,
+        /// How long (e.g. 90s, 15m, 6h, 30d); default `ingestion.pause_for`.
+        #[arg(long = "for", value_name = "DURATION")]
+        duration: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// Lifts a provider pause.
+    Resume { provider: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Applies pending migrations.
+    Migrate,
+    /// Writes a consistent copy of the database while it is in use.
+    Backup { file: PathBuf },
+}

@@ -1,0 +1,88 @@
+//! `once` and `forever`.
+
+use pipeline_domain::config::Config;
+use pipeline_engine::{CycleReport, EngineError, ForeverSettings, RunContext, run_forever, shutdown};
+use tokio_util::sync::CancellationToken;
+
+use super::summary;
+use crate::cli::{CycleArgs, StageName};
+use crate::exit::{CmdResult, Exit, Failure};
+use crate::progress::TerminalProgress;
+use crate::wiring;
+
+pub fn context(
+    cycle: &CycleArgs,
+    limit: Option<u32>,
+    company: Option<String>,
+    dry_run: bool,
+    force_feedback: bool,
+    shared: bool,
+) -> RunContext {
+    let stages = cycle
+        .stages
+        .iter()
+        .map(|s| match s {
+            StageName::Directory => "directory",
+            StageName::Discovery => "discovery",
+            StageName::Ingestion => "ingestion",
+            StageName::Scoring => "scoring",
+            StageName::Sheets => "sheets",
+            StageName::Feedback => "feedback",
+        })
+        .map(str::to_owned)
+        .collect();
+    RunContext { stages, limit, company, dry_run, force_feedback, shared }
+}
+
+/// The exit code of a finished cycle.
+fn exit_of(report: &CycleReport, config: &Config) -> Exit {
+    if report.interrupted {
+        Exit::Interrupted
+    } else if report.needs_attention(config.runner.alert_failure_ratio) {
+        Exit::Attention
+    } else {
+        Exit::Ok
+    }
+}
+
+pub async fn once(config: &Config, ctx: RunContext) -> CmdResult {
+    let db = super::blocking({
+        let config = config.clone();
+        move || wiring::open_db(&config, true)
+    })
+    .await?;
+    let engine = wiring::engine(config, &db, TerminalProgress::for_stderr())?;
+    engine.check_stages(&ctx)?;
+    let cancel = CancellationToken::new();
+    shutdown::install(cancel.clone());
+    let report = engine.run_cycle(&ctx, &cancel).await?;
+    summary::print(&report);
+    Ok(exit_of(&report, config))
+}
+
+pub async fn forever(config: &Config, ctx: RunContext) -> CmdResult {
+    let db = super::blocking({
+        let config = config.clone();
+        move || wiring::open_db(&config, true)
+    })
+    .await?;
+    let engine = wiring::engine(config, &db, TerminalProgress::for_stderr())?;
+    engine.check_stages(&ctx)?;
+    let cancel = CancellationToken::new();
+    shutdown::install(cancel.clone());
+    let settings = ForeverSettings {
+        sleep_min: config.runner.cycle_sleep_min,
+        sleep_max: config.runner.cycle_sleep_max,
+        failed_sleep: config.runner.failed_cycle_sleep,
+    };
+    let last = run_forever(&engine, &ctx, &settings, &cancel, |outcome| match outcome {
+        Ok(report) => summary::print(report),
+        Err(EngineError::LockHeld { .. }) => {}
+        Err(e) => tracing::error!(error = %e, "cycle failed"),
+    })
+    .await;
+    match last {
+        Some(Err(e)) if !matches!(e, EngineError::LockHeld { .. }) && !cancel.is_cancelled() => Err(Failure::from(e)),
+        _ => Ok(Exit::Interrupted),
+    }
+}

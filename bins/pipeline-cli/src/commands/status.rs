@@ -1,0 +1,73 @@
+//! `status [--json]`: locks, pauses, per-stage state, the last runs with their counters.
+
+use chrono::Utc;
+use pipeline_db::repo::{locks, pauses, runs, stage_state};
+use pipeline_domain::config::Config;
+use serde_json::{Value, json};
+
+use crate::exit::{CmdResult, Exit};
+use crate::output::{opt_time, print_json, time};
+use crate::wiring;
+
+const RUNS_SHOWN: i64 = 30;
+
+pub async fn run(config: &Config, as_json: bool) -> CmdResult {
+    let config = config.clone();
+    let value = super::blocking(move || {
+        let db = wiring::open_db(&config, true)?;
+        let now = Utc::now();
+        let locks = db.read(locks::list)?;
+        let pauses = db.write(|c| pauses::active(c, now))?;
+        let stages = db.read(stage_state::list)?;
+        let runs = db.read(|c| runs::latest(c, RUNS_SHOWN))?;
+        Ok(json!({
+            "locks": locks.iter().map(|l| json!({"name": l.name, "owner": l.owner, "expires_at": time(l.expires_at)})).collect::<Vec<_>>(),
+            "pauses": pauses.iter().map(|p| json!({"provider": p.provider, "paused_until": time(p.paused_until), "reason": p.reason})).collect::<Vec<_>>(),
+            "stages": stages.iter().map(|s| json!({
+                "stage": s.stage, "status": s.status, "last_success_at": opt_time(s.last_success_at),
+                "last_error_at": opt_time(s.last_error_at), "consecutive_failures": s.consecutive_failures,
+                "last_error": s.error_message,
+            })).collect::<Vec<_>>(),
+            "runs": runs.iter().map(|r| json!({
+                "id": r.id, "stage": r.stage, "status": r.status.as_str(), "started_at": time(r.started_at),
+                "finished_at": opt_time(r.finished_at), "counters": r.counters,
+            })).collect::<Vec<_>>(),
+            "rejected_feedback": [],
+            "suspect_boards": [],
+        }))
+    })
+    .await?;
+    if as_json {
+        print_json(&value);
+    } else {
+        print_text(&value);
+    }
+    Ok(Exit::Ok)
+}
+
+fn print_text(v: &Value) {
+    let s = |v: &Value| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+    let empty = Vec::new();
+    let list = |key: &str| v[key].as_array().unwrap_or(&empty).clone();
+    println!("locks:");
+    for l in list("locks") {
+        println!("  {:<10} held by {} until {}", s(&l["name"]), s(&l["owner"]), s(&l["expires_at"]));
+    }
+    println!("pauses:");
+    for p in list("pauses") {
+        println!("  {:<16} until {}  {}", s(&p["provider"]), s(&p["paused_until"]), s(&p["reason"]));
+    }
+    println!("stages:");
+    for st in list("stages") {
+        println!(
+            "  {:<10} {:<11} last success {}  failures in a row {}  {}",
+            s(&st["stage"]), s(&st["status"]), s(&st["last_success_at"]), st["consecutive_failures"],
+            st["last_error"].as_str().unwrap_or("")
+        );
+    }
+    println!("last runs:");
+    for r in list("runs") {
+        let counters: Vec<String> = r["counters"].as_object().map(|m| m.iter().map(|(k, v)| format!("{k}={v}")).collect()).unwrap_or_default();
+        println!("  #{:<5} {:<10} {:<11} {}  {}", r["id"], s(&r["stage"]), s(&r["status"]), s(&r["started_at"]), counters.join(" "));
+    }
+}

@@ -1,0 +1,81 @@
+//! Wiring: configuration → database, HTTP client and the engine with its stages.
+
+use std::sync::Arc;
+
+use pipeline_db::Db;
+use pipeline_domain::config::Config;
+use pipeline_domain::SystemClock;
+use pipeline_engine::{Engine, EngineSettings, Owner, Progress};
+use pipeline_providers::http::{HostOverride, HttpClient, HttpSettings, OverrideResolver};
+use pipeline_runners::DirectoryStage;
+
+use crate::cli::Global;
+use crate::config_load::{self, LoadedConfig};
+use crate::exit::Failure;
+
+/// Loads the configuration (exit 2 on any problem), applies `--database-url` and logs the warnings.
+pub fn load_config(global: &Global) -> Result<LoadedConfig, Failure> {
+    let cwd = std::env::current_dir().map_err(|e| Failure::fatal(format!("no working directory: {e}")))?;
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let mut loaded = config_load::load(global.config.as_deref(), &cwd, &env).map_err(Failure::usage)?;
+    if let Some(url) = &global.database_url {
+        let mut config = Config { database_url: url.clone(), ..Config::default() };
+        config.resolve_paths(&cwd);
+        loaded.config.database_url = config.database_url;
+    }
+    for warning in &loaded.warnings {
+        tracing::warn!("{warning}");
+    }
+    Ok(loaded)
+}
+
+/// Opens the database (exit 1 when it cannot be opened or migrated).
+pub fn open_db(config: &Config, migrate: bool) -> Result<Db, Failure> {
+    let db = Db::open(&config.database_url)?;
+    if migrate {
+        let applied = db.migrate()?;
+        if !applied.is_empty() {
+            tracing::info!(versions = ?applied, "applied migrations");
+        }
+    }
+    Ok(db)
+}
+
+pub fn http_client(config: &Config) -> Result<HttpClient, Failure> {
+    let overrides = config
+        .http
+        .resolve
+        .iter()
+        .map(|(host, addr)| HostOverride::new(host, addr).map_err(|e| Failure::usage(format!("http.resolve.{host}: {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let user_agent = if config.user_agent.trim().is_empty() {
+        pipeline_providers::http::default_user_agent()
+    } else {
+        config.user_agent.clone()
+    };
+    let settings = HttpSettings {
+        user_agent,
+        timeout: config.http.timeout,
+        connect_timeout: config.http.connect_timeout,
+        retries: config.http.retries,
+        max_body: config.http.max_body.as_u64(),
+        resolver: OverrideResolver::new(overrides),
+        ..HttpSettings::default()
+    };
+    HttpClient::new(settings).map_err(Failure::fatal)
+}
+
+/// The engine with every stage this build has, in canonical order.
+pub fn engine(config: &Config, db: &Db, progress: Arc<dyn Progress>) -> Result<Engine, Failure> {
+    let settings = EngineSettings {
+        lock_ttl: config.runner.lock_ttl,
+        retention: config.retention.runs,
+        alert_failure_ratio: config.runner.alert_failure_ratio,
+    };
+    let mut engine = Engine::new(db.clone(), Arc::new(SystemClock), Owner::this_process().to_string(), settings)
+        .with_progress(progress);
+    let http = http_client(config)?;
+    let sources = pipeline_runners::directory::sources_from_config(&config.directory, &http).map_err(Failure::usage)?;
+    engine.register(Arc::new(DirectoryStage::new(sources, config.directory.exclude_domains.clone())));
+    Ok(engine)
+}

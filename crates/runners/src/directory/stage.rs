@@ -1,0 +1,153 @@
+//! The directory stage as an engine task.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use pipeline_db::repo::companies::{self, UpsertKind};
+use pipeline_db::repo::events;
+use pipeline_domain::{CompanyInput, Counter, RunCounters, Stage};
+use pipeline_engine::{Outcome, StageRun, Task, TaskError};
+use pipeline_providers::directory::{DirectorySource, SourceError, SourceItem};
+use tokio::sync::mpsc;
+
+/// Rows written per transaction: large enough to amortise the commit, small enough that a crash loses
+/// little and the progress bar moves.
+const BATCH: usize = 1000;
+
+/// The `directory` stage.
+pub struct DirectoryStage {
+    sources: Vec<Arc<dyn DirectorySource>>,
+    exclude_domains: Vec<String>,
+}
+
+impl DirectoryStage {
+    pub fn new(sources: Vec<Arc<dyn DirectorySource>>, exclude_domains: Vec<String>) -> Self {
+        Self { sources, exclude_domains }
+    }
+
+    async fn load(&self, source: &dyn DirectorySource, run: &StageRun) -> Result<(), TaskError> {
+        let (tx, rx) = mpsc::channel(4 * BATCH);
+        let (read, write) = tokio::join!(source.read(tx), self.consume(source.name(), rx, run));
+        write?;
+        match read {
+            Ok(()) | Err(SourceError::Stopped) => Ok(()),
+            Err(e) => Err(TaskError::from_error(&e)),
+        }
+    }
+
+    /// Drains the channel in batches; returns early (dropping the receiver, which stops the reader) when
+    /// the run is cancelled or the `--limit` is reached.
+    async fn consume(&self, source: &str, mut rx: mpsc::Receiver<SourceItem>, run: &StageRun) -> Result<(), TaskError> {
+        let limit = run.ctx.limit.map_or(usize::MAX, |l| l as usize);
+        let (mut batch, mut taken, mut batches) = (Vec::with_capacity(BATCH), 0usize, 0u64);
+        while let Some(item) = rx.recv().await {
+            run.count(Counter::RowsRead, 1);
+            match item {
+                SourceItem::Bad { location, reason } => {
+                    run.count(Counter::RowsBad, 1);
+                    tracing::warn!(source, %location, %reason, "bad row skipped");
+                }
+                SourceItem::Company { input, .. } if input.is_excluded_by(&self.exclude_domains) => {
+                    run.count(Counter::CompaniesExcluded, 1);
+                }
+                SourceItem::Company { input, location } => {
+                    batch.push((input, location));
+                    taken += 1;
+                }
+            }
+            if batch.len() >= BATCH || taken >= limit {
+                self.flush(source, &mut batch, run).await?;
+                batches += 1;
+                if batches % 20 == 0 {
+                    run.checkpoint().await.map_err(|e| TaskError::from_error(&e))?;
+                }
+            }
+            if run.is_cancelled() || taken >= limit {
+                break;
+            }
+        }
+        self.flush(source, &mut batch, run).await
+    }
+
+    async fn flush(&self, source: &str, batch: &mut Vec<(CompanyInput, String)>, run: &StageRun) -> Result<(), TaskError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let rows = std::mem::take(batch);
+        let (source, now, n) = (source.to_owned(), run.now(), rows.len() as u64);
+        let counters = run
+            .db
+            .call(move |db| {
+                db.write(|c| {
+                    let mut counters = RunCounters::default();
+                    for (input, location) in &rows {
+                        let done = companies::upsert_listed(c, input, &source, Some(location), now)?;
+                        match done.kind {
+                            UpsertKind::Created => counters.add(Counter::CompaniesNew, 1),
+                            UpsertKind::Updated => counters.add(Counter::CompaniesUpdated, 1),
+                            UpsertKind::Unchanged => {}
+                        }
+                    }
+                    Ok(counters)
+                })
+            })
+            .await
+            .map_err(|e| TaskError::from_error(&e))?;
+        run.merge(&counters);
+        run.progress.advance(n);
+        Ok(())
+    }
+
+    async fn record_failure(&self, run: &StageRun, source: &str, error: &TaskError) {
+        let (source, detail, now) = (source.to_owned(), error.message.clone(), run.now());
+        let recorded = run
+            .db
+            .call(move |db| {
+                let event = events::NewEvent {
+                    kind: "source_failed",
+                    stage: Some(Stage::Directory.key()),
+                    subject: Some(&source),
+                    detail: Some(&detail),
+                    company_id: None,
+                };
+                db.write(|c| events::record(c, now, event))
+            })
+            .await;
+        if let Err(e) = recorded {
+            tracing::warn!(error = %e, "could not record the source failure event");
+        }
+    }
+}
+
+#[async_trait]
+impl Task for DirectoryStage {
+    fn key(&self) -> &'static str {
+        Stage::Directory.key()
+    }
+
+    async fn run(&self, run: &StageRun) -> Result<Outcome, TaskError> {
+        if self.sources.is_empty() {
+            return Ok(Outcome::Skipped("no directory sources configured".into()));
+        }
+        run.progress.begin(self.key(), None);
+        let mut failures = Vec::new();
+        for source in &self.sources {
+            if run.is_cancelled() {
+                break;
+            }
+            run.progress.message(source.name());
+            match self.load(source.as_ref(), run).await {
+                Ok(()) => run.count(Counter::SourcesOk, 1),
+                Err(e) if e.class == pipeline_domain::ErrorClass::Fatal => return Err(e),
+                Err(e) => {
+                    run.count(Counter::SourcesFailed, 1);
+                    tracing::error!(source = source.name(), error = %e.message, "directory source could not be read");
+                    self.record_failure(run, source.name(), &e).await;
+                    failures.push(format!("{}: {}", source.name(), e.message));
+                }
+            }
+        }
+        run.progress.end();
+        Ok(if failures.is_empty() { Outcome::Done } else { Outcome::Partial(failures.join("\n")) })
+    }
+}
