@@ -1,1 +1,45 @@
-fn main() {}
+//! `cargo xtask`: everything beyond plain cargo — `ci`, `e2e`, `bench`, `world`, `demo`.
+//! Dependency-light on purpose: it builds and runs the project's binaries as processes.
+
+mod bench;
+mod ci;
+mod cmd;
+mod e2e;
+mod tidy;
+mod world;
+
+use anyhow::{Result, bail};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  ci                          fmt --check, clippy -D warnings, all tests (nextest if present), tidy, e2e
+  e2e                         end-to-end scenarios: the real binary against the simulated world
+  bench [directory]           benchmarks (criterion) and the directory load figures (rows/s, peak RSS)
+  world [--seed S] [--companies N] [--port P]
+                              serve the simulated world and print a ready pipeline.toml
+  demo                        run the whole pipeline offline against a world of ~200 companies";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Err(e) = dispatch(&args) {
+        eprintln!("xtask: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn dispatch(args: &[String]) -> Result<()> {
+    let rest = args.get(1..).unwrap_or_default();
+    match args.first().map(String::as_str) {
+        Some("ci") => ci::run(),
+        Some("e2e") => e2e::run(),
+        Some("bench") => bench::run(rest),
+        Some("world") => world::serve(rest),
+        Some("demo") => world::demo(),
+        Some("help" | "-h" | "--help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}

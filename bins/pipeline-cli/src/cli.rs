@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "pipeline-cli", version, about = "Finds companies showing a hiring signal and hands them to sales.")]
+#[command(
+    name = "pipeline-cli",
+    version,
+    about = "Finds companies showing a hiring signal and hands them to sales."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,

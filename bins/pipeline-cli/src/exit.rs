@@ -22,11 +22,17 @@ pub struct Failure {
 
 impl Failure {
     pub fn fatal(message: impl fmt::Display) -> Self {
-        Self { exit: Exit::Fatal, message: message.to_string() }
+        Self {
+            exit: Exit::Fatal,
+            message: message.to_string(),
+        }
     }
 
     pub fn usage(message: impl fmt::Display) -> Self {
-        Self { exit: Exit::Usage, message: message.to_string() }
+        Self {
+            exit: Exit::Usage,
+            message: message.to_string(),
+        }
     }
 }
 
@@ -40,8 +46,13 @@ impl From<pipeline_engine::EngineError> for Failure {
     fn from(e: pipeline_engine::EngineError) -> Self {
         use pipeline_engine::EngineError;
         match e {
-            EngineError::LockHeld { .. } => Failure { exit: Exit::Locked, message: format!("another run is in progress: {e}") },
-            EngineError::UnknownStage(s) => Failure::usage(format!("stage `{s}` is not available in this build")),
+            EngineError::LockHeld { .. } => Failure {
+                exit: Exit::Locked,
+                message: format!("another run is in progress: {e}"),
+            },
+            EngineError::UnknownStage(s) => {
+                Failure::usage(format!("stage `{s}` is not available in this build"))
+            }
             other => Failure::fatal(other),
         }
     }

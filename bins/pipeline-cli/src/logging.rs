@@ -14,7 +14,13 @@ pub fn init(global: &Global) {
         (_, 1) => "warn",
         _ => "error",
     };
-    let crates = ["pipeline_cli", "pipeline_engine", "pipeline_runners", "pipeline_providers", "pipeline_db"];
+    let crates = [
+        "pipeline_cli",
+        "pipeline_engine",
+        "pipeline_runners",
+        "pipeline_providers",
+        "pipeline_db",
+    ];
     let directives: Vec<String> = crates.iter().map(|c| format!("{c}={level}")).collect();
     let filter = EnvFilter::new(format!("warn,{}", directives.join(",")));
     let builder = tracing_subscriber::fmt()

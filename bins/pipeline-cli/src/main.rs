@@ -19,7 +19,9 @@ fn main() {
     logging::init(&cli.global);
     let code = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime.block_on(commands::dispatch(cli)),
-        Err(e) => Err(exit::Failure::fatal(format!("cannot start the async runtime: {e}"))),
+        Err(e) => Err(exit::Failure::fatal(format!(
+            "cannot start the async runtime: {e}"
+        ))),
     };
     let code = code.unwrap_or_else(|failure| {
         eprintln!("error: {}", failure.message);

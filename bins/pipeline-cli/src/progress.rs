@@ -15,7 +15,11 @@ pub struct TerminalProgress {
 impl TerminalProgress {
     /// A bar when stderr is a terminal, nothing otherwise (cron, logs to files, tests).
     pub fn for_stderr() -> Arc<dyn Progress> {
-        if std::io::stderr().is_terminal() { Arc::new(TerminalProgress::default()) } else { Arc::new(NoProgress) }
+        if std::io::stderr().is_terminal() {
+            Arc::new(TerminalProgress::default())
+        } else {
+            Arc::new(NoProgress)
+        }
     }
 
     fn with_bar(&self, f: impl FnOnce(&ProgressBar)) {

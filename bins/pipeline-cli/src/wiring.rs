@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use pipeline_db::Db;
-use pipeline_domain::config::Config;
 use pipeline_domain::SystemClock;
+use pipeline_domain::config::Config;
 use pipeline_engine::{Engine, EngineSettings, Owner, Progress};
 use pipeline_providers::http::{HostOverride, HttpClient, HttpSettings, OverrideResolver};
 use pipeline_runners::DirectoryStage;
@@ -19,7 +19,10 @@ pub fn load_config(global: &Global) -> Result<LoadedConfig, Failure> {
     let env: Vec<(String, String)> = std::env::vars().collect();
     let mut loaded = config_load::load(global.config.as_deref(), &cwd, &env).map_err(Failure::usage)?;
     if let Some(url) = &global.database_url {
-        let mut config = Config { database_url: url.clone(), ..Config::default() };
+        let mut config = Config {
+            database_url: url.clone(),
+            ..Config::default()
+        };
         config.resolve_paths(&cwd);
         loaded.config.database_url = config.database_url;
     }
@@ -46,7 +49,9 @@ pub fn http_client(config: &Config) -> Result<HttpClient, Failure> {
         .http
         .resolve
         .iter()
-        .map(|(host, addr)| HostOverride::new(host, addr).map_err(|e| Failure::usage(format!("http.resolve.{host}: {e}"))))
+        .map(|(host, addr)| {
+            HostOverride::new(host, addr).map_err(|e| Failure::usage(format!("http.resolve.{host}: {e}")))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let user_agent = if config.user_agent.trim().is_empty() {
         pipeline_providers::http::default_user_agent()
@@ -72,10 +77,19 @@ pub fn engine(config: &Config, db: &Db, progress: Arc<dyn Progress>) -> Result<E
         retention: config.retention.runs,
         alert_failure_ratio: config.runner.alert_failure_ratio,
     };
-    let mut engine = Engine::new(db.clone(), Arc::new(SystemClock), Owner::this_process().to_string(), settings)
-        .with_progress(progress);
+    let mut engine = Engine::new(
+        db.clone(),
+        Arc::new(SystemClock),
+        Owner::this_process().to_string(),
+        settings,
+    )
+    .with_progress(progress);
     let http = http_client(config)?;
-    let sources = pipeline_runners::directory::sources_from_config(&config.directory, &http).map_err(Failure::usage)?;
-    engine.register(Arc::new(DirectoryStage::new(sources, config.directory.exclude_domains.clone())));
+    let sources =
+        pipeline_runners::directory::sources_from_config(&config.directory, &http).map_err(Failure::usage)?;
+    engine.register(Arc::new(DirectoryStage::new(
+        sources,
+        config.directory.exclude_domains.clone(),
+    )));
     Ok(engine)
 }

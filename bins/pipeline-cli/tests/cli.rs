@@ -15,12 +15,18 @@ const BIN: &str = env!("CARGO_BIN_EXE_pipeline-cli");
 
 /// A port nothing listens on.
 fn closed_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn cli(dir: &Path) -> Command {
     let mut cmd = Command::new(BIN);
-    cmd.current_dir(dir).env_remove("DATABASE_URL").stdin(Stdio::null());
+    cmd.current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null());
     for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("PIPELINE_")) {
         cmd.env_remove(key);
     }
@@ -28,8 +34,16 @@ fn cli(dir: &Path) -> Command {
 }
 
 fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = cmd.output().unwrap();
-    (status.code().unwrap_or(-1), String::from_utf8_lossy(&stdout).into(), String::from_utf8_lossy(&stderr).into())
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().unwrap();
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into(),
+        String::from_utf8_lossy(&stderr).into(),
+    )
 }
 
 fn csv_config(dir: &Path, csv: &str) -> PathBuf {
@@ -49,26 +63,51 @@ fn once_from_an_empty_directory_uses_defaults_and_reports_unreachable_directorie
     let port = closed_port();
     let (code, out, err) = run(cli(dir.path())
         .args(["once"])
-        .env("PIPELINE_DIRECTORY__BUILTIN_URLS__CATALONIA", format!("http://127.0.0.1:{port}/list-of-startups"))
-        .env("PIPELINE_DIRECTORY__BUILTIN_URLS__MADRIMASD", format!("http://127.0.0.1:{port}/m"))
-        .env("PIPELINE_DIRECTORY__BUILTIN_URLS__LANZADERA", format!("http://127.0.0.1:{port}/proyectos/"))
+        .env(
+            "PIPELINE_DIRECTORY__BUILTIN_URLS__CATALONIA",
+            format!("http://127.0.0.1:{port}/list-of-startups"),
+        )
+        .env(
+            "PIPELINE_DIRECTORY__BUILTIN_URLS__MADRIMASD",
+            format!("http://127.0.0.1:{port}/m"),
+        )
+        .env(
+            "PIPELINE_DIRECTORY__BUILTIN_URLS__LANZADERA",
+            format!("http://127.0.0.1:{port}/proyectos/"),
+        )
         .env("PIPELINE_HTTP__RETRIES", "0"));
     assert_eq!(code, 3, "stdout: {out}\nstderr: {err}");
     assert!(dir.path().join("data/pipeline.db").exists());
-    assert!(out.contains("directory") && out.contains("partial") && out.contains("sources_failed=3"), "{out}");
+    assert!(
+        out.contains("directory") && out.contains("partial") && out.contains("sources_failed=3"),
+        "{out}"
+    );
     for source in ["catalonia", "madrimasd", "lanzadera"] {
-        assert!(out.contains(&format!("{source}: http://127.0.0.1:{port}")), "{out}");
+        assert!(
+            out.contains(&format!("{source}: http://127.0.0.1:{port}")),
+            "{out}"
+        );
     }
 }
 
 #[test]
 fn an_unknown_config_key_exits_2_naming_it_and_its_line() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("pipeline.toml"), "[runner]\nlock_ttl = \"60s\"\nlok_ttl = \"5s\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("pipeline.toml"),
+        "[runner]\nlock_ttl = \"60s\"\nlok_ttl = \"5s\"\n",
+    )
+    .unwrap();
     let (code, _, err) = run(cli(dir.path()).arg("once"));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("pipeline.toml:3") && err.contains("runner.lok_ttl"), "{err}");
-    assert!(!dir.path().join("data").exists(), "nothing is done before the config is valid");
+    assert!(
+        err.contains("pipeline.toml:3") && err.contains("runner.lok_ttl"),
+        "{err}"
+    );
+    assert!(
+        !dir.path().join("data").exists(),
+        "nothing is done before the config is valid"
+    );
 }
 
 #[test]
@@ -83,7 +122,10 @@ fn a_bad_value_exits_2_naming_the_key() {
 #[test]
 fn the_same_csv_loaded_twice_makes_no_duplicates_and_updates_last_seen() {
     let dir = tempfile::tempdir().unwrap();
-    csv_config(dir.path(), "name,website\nAcme,https://acme.com\nAcme SL,http://www.ACME.com/\nBeta,beta.io\nSolo Name,\n");
+    csv_config(
+        dir.path(),
+        "name,website\nAcme,https://acme.com\nAcme SL,http://www.ACME.com/\nBeta,beta.io\nSolo Name,\n",
+    );
     let (code, out, err) = run(cli(dir.path()).arg("once"));
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("companies_new=3"), "{out}");
@@ -103,12 +145,21 @@ fn the_same_csv_loaded_twice_makes_no_duplicates_and_updates_last_seen() {
 #[test]
 fn bad_rows_are_reported_with_source_and_line_and_counted() {
     let dir = tempfile::tempdir().unwrap();
-    csv_config(dir.path(), "name,website\nGood,good.es\n,\nBad Url,http://bad url\nToo,many,fields\nAlso Good,also.es\n");
+    csv_config(
+        dir.path(),
+        "name,website\nGood,good.es\n,\nBad Url,http://bad url\nToo,many,fields\nAlso Good,also.es\n",
+    );
     let (code, out, err) = run(cli(dir.path()).arg("once"));
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("rows_bad=3") && out.contains("companies_new=2"), "{out}");
+    assert!(
+        out.contains("rows_bad=3") && out.contains("companies_new=2"),
+        "{out}"
+    );
     for line in ["line 3", "line 4", "line 5"] {
-        assert!(err.contains(line) && err.contains("list"), "missing {line} in {err}");
+        assert!(
+            err.contains(line) && err.contains("list"),
+            "missing {line} in {err}"
+        );
     }
 }
 
@@ -145,11 +196,17 @@ fn running_runs(dir: &Path) -> usize {
     if !dir.join("data/pipeline.db").exists() {
         return 0;
     }
-    db(dir).read(|c| runs::latest(c, 10)).map(|r| r.iter().filter(|r| r.status == RunStatus::Running).count()).unwrap_or(0)
+    db(dir)
+        .read(|c| runs::latest(c, 10))
+        .map(|r| r.iter().filter(|r| r.status == RunStatus::Running).count())
+        .unwrap_or(0)
 }
 
 fn signal(child: &Child, sig: &str) {
-    Command::new("kill").args([sig, &child.id().to_string()]).status().unwrap();
+    Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .unwrap();
 }
 
 #[test]
@@ -157,14 +214,27 @@ fn a_second_once_exits_75_naming_the_holder_and_sigterm_interrupts_the_first() {
     let dir = tempfile::tempdir().unwrap();
     let (port, _server) = stalling_server();
     stalled_config(dir.path(), port);
-    let first = cli(dir.path()).arg("once").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let first = cli(dir.path())
+        .arg("once")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     wait_for(|| running_runs(dir.path()) == 1);
     let (code, _, err) = run(cli(dir.path()).arg("once"));
     assert_eq!(code, 75, "{err}");
-    assert!(err.contains(&format!(":{}:", first.id())) && err.contains("until"), "holder not named: {err}");
+    assert!(
+        err.contains(&format!(":{}:", first.id())) && err.contains("until"),
+        "holder not named: {err}"
+    );
     signal(&first, "-TERM");
     let out = first.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let latest = db(dir.path()).read(|c| runs::latest(c, 1)).unwrap();
     assert_eq!(latest[0].status, RunStatus::Interrupted);
     let (_, status, _) = run(cli(dir.path()).args(["status", "--json"]));
@@ -180,8 +250,16 @@ fn kill_9_in_the_middle_of_a_large_csv_then_once_again_takes_over_and_completes(
         csv.push_str(&format!("Company {i},https://c{i}.example.com\n"));
     }
     csv_config(dir.path(), &csv);
-    let mut first = cli(dir.path()).arg("once").stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    wait_for(|| dir.path().join("data/pipeline.db").exists() && db(dir.path()).read(companies::count).unwrap_or(0) > 2000);
+    let mut first = cli(dir.path())
+        .arg("once")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(|| {
+        dir.path().join("data/pipeline.db").exists()
+            && db(dir.path()).read(companies::count).unwrap_or(0) > 2000
+    });
     first.kill().unwrap();
     first.wait().unwrap();
     let (code, out, err) = run(cli(dir.path()).arg("once"));
@@ -190,7 +268,12 @@ fn kill_9_in_the_middle_of_a_large_csv_then_once_again_takes_over_and_completes(
     let db = db(dir.path());
     assert_eq!(db.integrity_check().unwrap(), "ok");
     assert_eq!(db.read(companies::count).unwrap(), 60_000);
-    let statuses: Vec<RunStatus> = db.read(|c| runs::latest(c, 2)).unwrap().iter().map(|r| r.status).collect();
+    let statuses: Vec<RunStatus> = db
+        .read(|c| runs::latest(c, 2))
+        .unwrap()
+        .iter()
+        .map(|r| r.status)
+        .collect();
     assert_eq!(statuses, [RunStatus::Succeeded, RunStatus::Abandoned]);
 }
 
@@ -198,7 +281,14 @@ fn kill_9_in_the_middle_of_a_large_csv_then_once_again_takes_over_and_completes(
 fn processes_migrating_a_fresh_database_together_all_succeed() {
     let dir = tempfile::tempdir().unwrap();
     let children: Vec<Child> = (0..4)
-        .map(|_| cli(dir.path()).args(["db", "migrate"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap())
+        .map(|_| {
+            cli(dir.path())
+                .args(["db", "migrate"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
         .collect();
     for child in children {
         let out = child.wait_with_output().unwrap();
@@ -216,20 +306,29 @@ fn doctor_fails_on_pending_migrations_and_unreadable_sources() {
     std::fs::remove_file(dir.path().join("companies.csv")).unwrap();
     let (code, out, _) = run(cli(dir.path()).arg("doctor"));
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("FAIL migrations") && out.contains("FAIL source"), "{out}");
+    assert!(
+        out.contains("FAIL migrations") && out.contains("FAIL source"),
+        "{out}"
+    );
 }
 
 #[test]
 fn pause_and_resume_show_in_status() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, out, err) = run(cli(dir.path()).args(["pause", "lever", "--for", "2h", "--reason", "too many 429s"]));
+    let (code, out, err) =
+        run(cli(dir.path()).args(["pause", "lever", "--for", "2h", "--reason", "too many 429s"]));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("lever paused until"), "{out}");
     let (_, status, _) = run(cli(dir.path()).args(["status", "--json"]));
     let status: serde_json::Value = serde_json::from_str(&status).unwrap();
     assert_eq!(status["pauses"][0]["provider"], "lever");
     assert_eq!(status["pauses"][0]["reason"], "too many 429s");
-    assert!(status["pauses"][0]["paused_until"].as_str().unwrap().ends_with('Z'));
+    assert!(
+        status["pauses"][0]["paused_until"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
     assert_eq!(run(cli(dir.path()).args(["pause", "jobvite"])).0, 2);
     let (code, out, _) = run(cli(dir.path()).args(["resume", "lever"]));
     assert_eq!((code, out.trim()), (0, "lever resumed"));
@@ -257,5 +356,11 @@ fn companies_csv_has_the_contract_columns() {
         lines.next().unwrap(),
         "id,name,domain,website,resolution,boards,max_score,offer_count,unique_offer_count,strong_offer_count,open_offer_count,avg_strong_score,top_category,top_category_name,top_offer_url,last_strong_at,sources"
     );
-    assert!(lines.next().unwrap().starts_with("1,Acme,acme.com,https://acme.com/,PENDING,,0.0,0,0,0,0,"), "{out}");
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("1,Acme,acme.com,https://acme.com/,PENDING,,0.0,0,0,0,0,"),
+        "{out}"
+    );
 }

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
-use diesel::RunQueryDsl;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::DbError;
@@ -33,7 +33,10 @@ impl DbKind {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return DbKind::Postgres(url.to_owned());
         }
-        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
         DbKind::Sqlite(PathBuf::from(path))
     }
 }
@@ -44,7 +47,8 @@ struct Pragmas;
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
         let sql = format!(
-            "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+             PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
             BUSY_TIMEOUT.as_millis()
         );
         conn.batch_execute(&sql).map_err(diesel::r2d2::Error::QueryError)
@@ -71,9 +75,14 @@ impl Db {
             DbKind::Sqlite(path) => path,
             DbKind::Postgres(_) => return Err(DbError::UnsupportedBackend(redact(url))),
         };
-        let open_err = |reason: String| DbError::Open { url: path.display().to_string(), reason };
+        let open_err = |reason: String| DbError::Open {
+            url: path.display().to_string(),
+            reason,
+        };
         if path.as_os_str().is_empty() || path == Path::new(":memory:") {
-            return Err(open_err("a file path is required (the pool shares one database)".into()));
+            return Err(open_err(
+                "a file path is required (the pool shares one database)".into(),
+            ));
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| open_err(e.to_string()))?;
@@ -119,7 +128,9 @@ impl Db {
         F: FnOnce(&Db) -> Result<T, DbError> + Send + 'static,
     {
         let db = self.clone();
-        tokio::task::spawn_blocking(move || f(&db)).await.map_err(|e| DbError::Worker(e.to_string()))?
+        tokio::task::spawn_blocking(move || f(&db))
+            .await
+            .map_err(|e| DbError::Worker(e.to_string()))?
     }
 
     /// Applies pending migrations inside one exclusive transaction, so two processes starting on a fresh
@@ -127,7 +138,9 @@ impl Db {
     pub fn migrate(&self) -> Result<Vec<String>, DbError> {
         let mut conn = self.conn()?;
         conn.exclusive_transaction(|c| {
-            let applied = c.run_pending_migrations(SQLITE_MIGRATIONS).map_err(migration_err)?;
+            let applied = c
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(migration_err)?;
             Ok(applied.into_iter().map(|v| v.to_string()).collect())
         })
     }
@@ -135,7 +148,9 @@ impl Db {
     /// Versions embedded in this binary that the database has not applied yet.
     pub fn pending_migrations(&self) -> Result<Vec<String>, DbError> {
         let mut conn = self.conn()?;
-        let pending = conn.pending_migrations(SQLITE_MIGRATIONS).map_err(migration_err)?;
+        let pending = conn
+            .pending_migrations(SQLITE_MIGRATIONS)
+            .map_err(migration_err)?;
         Ok(pending.iter().map(|m| m.name().version().to_string()).collect())
     }
 
@@ -147,13 +162,20 @@ impl Db {
             integrity_check: String,
         }
         let rows: Vec<Row> = diesel::sql_query("PRAGMA integrity_check").load(&mut self.conn()?)?;
-        Ok(rows.into_iter().map(|r| r.integrity_check).collect::<Vec<_>>().join("\n"))
+        Ok(rows
+            .into_iter()
+            .map(|r| r.integrity_check)
+            .collect::<Vec<_>>()
+            .join("\n"))
     }
 
     /// A consistent copy of the live database (`VACUUM INTO`), safe while other processes write.
     pub fn backup_to(&self, target: &Path) -> Result<(), DbError> {
         if target.exists() {
-            return Err(DbError::Open { url: target.display().to_string(), reason: "file exists".into() });
+            return Err(DbError::Open {
+                url: target.display().to_string(),
+                reason: "file exists".into(),
+            });
         }
         diesel::sql_query("VACUUM INTO ?")
             .bind::<diesel::sql_types::Text, _>(target.to_string_lossy().into_owned())

@@ -2,9 +2,9 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::{DateTime, Duration, Utc};
+use pipeline_db::Db;
 use pipeline_db::repo::companies::{self, CompanyFilter, UpsertKind};
 use pipeline_db::repo::{events, leases, locks, pauses, runs, stage_state};
-use pipeline_db::Db;
 use pipeline_domain::{CompanyInput, Counter, ErrorClass, RunCounters, RunStatus};
 
 fn fresh() -> (tempfile::TempDir, Db) {
@@ -41,7 +41,11 @@ fn two_processes_migrating_a_fresh_database_do_not_fail() {
         })
         .collect();
     let applied: Vec<usize> = handles.into_iter().map(|h| h.join().unwrap().unwrap()).collect();
-    assert_eq!(applied.iter().sum::<usize>(), 1, "exactly one migrator applies the migration: {applied:?}");
+    assert_eq!(
+        applied.iter().sum::<usize>(),
+        1,
+        "exactly one migrator applies the migration: {applied:?}"
+    );
 }
 
 #[test]
@@ -49,8 +53,20 @@ fn www_case_and_trailing_slash_variants_are_one_company() {
     let (_dir, db) = fresh();
     let now = t("2026-11-25T03:00:00Z");
     db.write(|c| {
-        let a = companies::upsert_listed(c, &listing(Some("Acme"), Some("https://acme.com")), "csv", None, now)?;
-        let b = companies::upsert_listed(c, &listing(Some("ACME S.L."), Some("http://WWW.Acme.com/")), "csv", None, now)?;
+        let a = companies::upsert_listed(
+            c,
+            &listing(Some("Acme"), Some("https://acme.com")),
+            "csv",
+            None,
+            now,
+        )?;
+        let b = companies::upsert_listed(
+            c,
+            &listing(Some("ACME S.L."), Some("http://WWW.Acme.com/")),
+            "csv",
+            None,
+            now,
+        )?;
         assert_eq!(a.kind, UpsertKind::Created);
         assert_eq!(b.company_id, a.company_id);
         Ok(())
@@ -66,13 +82,26 @@ fn same_name_different_domains_are_two_companies_and_name_only_rows_merge() {
     db.write(|c| {
         let only = companies::upsert_listed(c, &listing(Some("Nova"), None), "a", None, now)?;
         let with = companies::upsert_listed(c, &listing(Some("Nova"), Some("nova.es")), "b", None, now)?;
-        assert_eq!(only.company_id, with.company_id, "name-only company gains its domain");
+        assert_eq!(
+            only.company_id, with.company_id,
+            "name-only company gains its domain"
+        );
         let other = companies::upsert_listed(c, &listing(Some("Nova"), Some("nova.io")), "b", None, now)?;
-        assert_ne!(other.company_id, with.company_id, "defect 11: same name, other domain");
+        assert_ne!(
+            other.company_id, with.company_id,
+            "defect 11: same name, other domain"
+        );
         let again = companies::upsert_listed(c, &listing(Some("nova"), None), "c", None, now)?;
-        assert_eq!(again.kind, UpsertKind::Created, "a name shared by two domains is ambiguous");
+        assert_eq!(
+            again.kind,
+            UpsertKind::Created,
+            "a name shared by two domains is ambiguous"
+        );
         let twice = companies::upsert_listed(c, &listing(Some("NOVA"), None), "c", None, now)?;
-        assert_eq!((twice.company_id, twice.kind), (again.company_id, UpsertKind::Updated));
+        assert_eq!(
+            (twice.company_id, twice.kind),
+            (again.company_id, UpsertKind::Updated)
+        );
         Ok(())
     })
     .unwrap();
@@ -85,13 +114,23 @@ fn directory_entries_keep_first_seen_and_update_last_seen() {
     let first = t("2026-11-24T03:00:00Z");
     let second = t("2026-11-25T03:00:00Z");
     let input = listing(Some("Acme"), Some("acme.com"));
-    let id = db.write(|c| companies::upsert_listed(c, &input, "list", Some("line 2"), first)).unwrap().company_id;
-    let again = db.write(|c| companies::upsert_listed(c, &input, "list", Some("line 2"), second)).unwrap();
+    let id = db
+        .write(|c| companies::upsert_listed(c, &input, "list", Some("line 2"), first))
+        .unwrap()
+        .company_id;
+    let again = db
+        .write(|c| companies::upsert_listed(c, &input, "list", Some("line 2"), second))
+        .unwrap();
     assert_eq!(again.kind, UpsertKind::Unchanged);
     let entries = db.read(|c| companies::entries_of(c, id)).unwrap();
     assert_eq!(entries.len(), 1);
-    assert_eq!((entries[0].first_seen_at, entries[0].last_seen_at), (first, second));
-    let ranked = db.read(|c| companies::list_ranked(c, &CompanyFilter::default())).unwrap();
+    assert_eq!(
+        (entries[0].first_seen_at, entries[0].last_seen_at),
+        (first, second)
+    );
+    let ranked = db
+        .read(|c| companies::list_ranked(c, &CompanyFilter::default()))
+        .unwrap();
     assert_eq!(ranked[0].display_name(), "Acme");
     let sources = db.read(|c| companies::sources_of(c, &[id])).unwrap();
     assert_eq!(sources[&id], vec!["list".to_owned()]);
@@ -109,13 +148,32 @@ fn lock_is_refused_while_live_and_taken_over_when_expired_abandoning_the_run() {
             runs::start(c, "cy1", "directory", "h:1:a", now)
         })
         .unwrap();
-    let held = db.write(|c| locks::try_acquire(c, "cycle", "h:2:b", now + Duration::seconds(30), ttl, &alive)).unwrap();
-    assert!(matches!(held, locks::Acquire::Held(ref row) if row.owner == "h:1:a" && row.expires_at == now + ttl));
+    let held = db
+        .write(|c| locks::try_acquire(c, "cycle", "h:2:b", now + Duration::seconds(30), ttl, &alive))
+        .unwrap();
+    assert!(
+        matches!(held, locks::Acquire::Held(ref row) if row.owner == "h:1:a" && row.expires_at == now + ttl)
+    );
     let later = now + Duration::seconds(61);
-    let took = db.write(|c| locks::try_acquire(c, "cycle", "h:2:b", later, ttl, &alive)).unwrap();
-    assert!(matches!(took, locks::Acquire::Acquired { took_over: Some(_), abandoned: 1 }));
-    assert_eq!(db.read(|c| runs::get(c, run_id)).unwrap().unwrap().status, RunStatus::Abandoned);
-    assert!(!db.write(|c| locks::renew(c, "cycle", "h:1:a", later, ttl)).unwrap(), "the old owner lost it");
+    let took = db
+        .write(|c| locks::try_acquire(c, "cycle", "h:2:b", later, ttl, &alive))
+        .unwrap();
+    assert!(matches!(
+        took,
+        locks::Acquire::Acquired {
+            took_over: Some(_),
+            abandoned: 1
+        }
+    ));
+    assert_eq!(
+        db.read(|c| runs::get(c, run_id)).unwrap().unwrap().status,
+        RunStatus::Abandoned
+    );
+    assert!(
+        !db.write(|c| locks::renew(c, "cycle", "h:1:a", later, ttl))
+            .unwrap(),
+        "the old owner lost it"
+    );
     assert!(db.write(|c| locks::release(c, "cycle", "h:2:b")).unwrap());
 }
 
@@ -124,9 +182,18 @@ fn a_dead_owner_loses_its_lock_before_the_ttl() {
     let (_dir, db) = fresh();
     let now = t("2026-11-25T03:00:00Z");
     let ttl = Duration::seconds(600);
-    db.write(|c| locks::try_acquire(c, "cycle", "h:1:a", now, ttl, &|_| false)).unwrap();
-    let took = db.write(|c| locks::try_acquire(c, "cycle", "h:2:b", now, ttl, &|o| o == "h:1:a")).unwrap();
-    assert!(matches!(took, locks::Acquire::Acquired { took_over: Some(_), .. }));
+    db.write(|c| locks::try_acquire(c, "cycle", "h:1:a", now, ttl, &|_| false))
+        .unwrap();
+    let took = db
+        .write(|c| locks::try_acquire(c, "cycle", "h:2:b", now, ttl, &|o| o == "h:1:a"))
+        .unwrap();
+    assert!(matches!(
+        took,
+        locks::Acquire::Acquired {
+            took_over: Some(_),
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -138,9 +205,25 @@ fn every_counter_round_trips_through_the_run_row_and_final_rows_are_immutable() 
         counters.add(*c, i as u64 + 1);
     }
     counters.add_skipped("bad_row", 7);
-    let id = db.write(|c| runs::start(c, "cy", "directory", "me", now)).unwrap();
-    assert!(db.write(|c| runs::finish(c, id, "me", RunStatus::Partial, &counters, Some("x"), now)).unwrap());
-    assert!(!db.write(|c| runs::finish(c, id, "me", RunStatus::Succeeded, &RunCounters::default(), None, now)).unwrap());
+    let id = db
+        .write(|c| runs::start(c, "cy", "directory", "me", now))
+        .unwrap();
+    assert!(
+        db.write(|c| runs::finish(c, id, "me", RunStatus::Partial, &counters, Some("x"), now))
+            .unwrap()
+    );
+    assert!(
+        !db.write(|c| runs::finish(
+            c,
+            id,
+            "me",
+            RunStatus::Succeeded,
+            &RunCounters::default(),
+            None,
+            now
+        ))
+        .unwrap()
+    );
     let row = db.read(|c| runs::get(c, id)).unwrap().unwrap();
     assert_eq!(row.counters, counters);
     assert_eq!(row.status, RunStatus::Partial);
@@ -154,14 +237,40 @@ fn retention_prunes_old_finished_runs_and_events() {
     let now = t("2026-11-25T00:00:00Z");
     db.write(|c| {
         let id = runs::start(c, "a", "directory", "me", old)?;
-        runs::finish(c, id, "me", RunStatus::Succeeded, &RunCounters::default(), None, old)?;
+        runs::finish(
+            c,
+            id,
+            "me",
+            RunStatus::Succeeded,
+            &RunCounters::default(),
+            None,
+            old,
+        )?;
         runs::start(c, "b", "directory", "me", old)?;
-        events::record(c, old, events::NewEvent { kind: "x", ..Default::default() })?;
-        events::record(c, now, events::NewEvent { kind: "y", ..Default::default() })
+        events::record(
+            c,
+            old,
+            events::NewEvent {
+                kind: "x",
+                ..Default::default()
+            },
+        )?;
+        events::record(
+            c,
+            now,
+            events::NewEvent {
+                kind: "y",
+                ..Default::default()
+            },
+        )
     })
     .unwrap();
     let cutoff = now - Duration::days(180);
-    assert_eq!(db.write(|c| runs::prune(c, cutoff)).unwrap(), 1, "running rows are kept");
+    assert_eq!(
+        db.write(|c| runs::prune(c, cutoff)).unwrap(),
+        1,
+        "running rows are kept"
+    );
     assert_eq!(db.write(|c| events::prune(c, cutoff)).unwrap(), 1);
 }
 
@@ -170,13 +279,29 @@ fn stage_state_counts_consecutive_failures_and_resets_on_success() {
     let (_dir, db) = fresh();
     let now = t("2026-11-25T03:00:00Z");
     db.write(|c| {
-        stage_state::record_finish(c, "directory", RunStatus::Failed, Some((ErrorClass::Transient, "boom")), now)?;
-        stage_state::record_finish(c, "directory", RunStatus::Partial, Some((ErrorClass::Permanent, "bad")), now)
+        stage_state::record_finish(
+            c,
+            "directory",
+            RunStatus::Failed,
+            Some((ErrorClass::Transient, "boom")),
+            now,
+        )?;
+        stage_state::record_finish(
+            c,
+            "directory",
+            RunStatus::Partial,
+            Some((ErrorClass::Permanent, "bad")),
+            now,
+        )
     })
     .unwrap();
     let row = db.read(stage_state::list).unwrap().remove(0);
-    assert_eq!((row.consecutive_failures, row.error_class.as_deref()), (2, Some("permanent")));
-    db.write(|c| stage_state::record_finish(c, "directory", RunStatus::Succeeded, None, now)).unwrap();
+    assert_eq!(
+        (row.consecutive_failures, row.error_class.as_deref()),
+        (2, Some("permanent"))
+    );
+    db.write(|c| stage_state::record_finish(c, "directory", RunStatus::Succeeded, None, now))
+        .unwrap();
     let row = db.read(stage_state::list).unwrap().remove(0);
     assert_eq!((row.consecutive_failures, row.last_success_at), (0, Some(now)));
 }
@@ -185,10 +310,24 @@ fn stage_state_counts_consecutive_failures_and_resets_on_success() {
 fn pauses_clear_themselves_when_expired() {
     let (_dir, db) = fresh();
     let now = t("2026-11-25T03:00:00Z");
-    db.write(|c| pauses::set(c, "lever", now + Duration::hours(6), Some("429s"), now)).unwrap();
-    assert!(db.write(|c| pauses::active_for(c, "lever", now + Duration::hours(5))).unwrap().is_some());
-    assert!(db.write(|c| pauses::active_for(c, "lever", now + Duration::hours(6))).unwrap().is_none());
-    let kinds: Vec<String> = db.read(|c| events::recent(c, None, 10)).unwrap().into_iter().map(|e| e.kind).collect();
+    db.write(|c| pauses::set(c, "lever", now + Duration::hours(6), Some("429s"), now))
+        .unwrap();
+    assert!(
+        db.write(|c| pauses::active_for(c, "lever", now + Duration::hours(5)))
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        db.write(|c| pauses::active_for(c, "lever", now + Duration::hours(6)))
+            .unwrap()
+            .is_none()
+    );
+    let kinds: Vec<String> = db
+        .read(|c| events::recent(c, None, 10))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
     assert_eq!(kinds, ["pause_cleared", "pause_set"]);
 }
 
@@ -197,14 +336,27 @@ fn leases_fence_a_worker_that_lost_its_claim() {
     let (_dir, db) = fresh();
     let now = t("2026-11-25T03:00:00Z");
     let ttl = Duration::seconds(60);
-    let a = db.write(|c| leases::claim(c, "board", "7", "a", now, ttl)).unwrap().unwrap();
-    assert!(db.write(|c| leases::claim(c, "board", "7", "b", now, ttl)).unwrap().is_none());
+    let a = db
+        .write(|c| leases::claim(c, "board", "7", "a", now, ttl))
+        .unwrap()
+        .unwrap();
+    assert!(
+        db.write(|c| leases::claim(c, "board", "7", "b", now, ttl))
+            .unwrap()
+            .is_none()
+    );
     let later = now + Duration::seconds(61);
-    let b = db.write(|c| leases::claim(c, "board", "7", "b", later, ttl)).unwrap().unwrap();
+    let b = db
+        .write(|c| leases::claim(c, "board", "7", "b", later, ttl))
+        .unwrap()
+        .unwrap();
     assert_eq!((a.attempt, b.attempt), (1, 2));
     assert!(!db.read(|c| leases::holds(c, &a, later)).unwrap());
     assert!(db.read(|c| leases::holds(c, &b, later)).unwrap());
-    assert!(!db.write(|c| leases::release(c, &a)).unwrap(), "a stale lease releases nothing");
+    assert!(
+        !db.write(|c| leases::release(c, &a)).unwrap(),
+        "a stale lease releases nothing"
+    );
     assert_eq!(db.write(|c| leases::renew_owner(c, "b", later, ttl)).unwrap(), 1);
     assert!(db.write(|c| leases::release(c, &b)).unwrap());
 }
@@ -213,7 +365,8 @@ fn leases_fence_a_worker_that_lost_its_claim() {
 fn backup_is_a_consistent_copy() {
     let (dir, db) = fresh();
     let now = t("2026-11-25T03:00:00Z");
-    db.write(|c| companies::upsert_listed(c, &listing(Some("Acme"), None), "s", None, now)).unwrap();
+    db.write(|c| companies::upsert_listed(c, &listing(Some("Acme"), None), "s", None, now))
+        .unwrap();
     let target = dir.path().join("backup.db");
     db.backup_to(&target).unwrap();
     let copy = Db::open(target.to_str().unwrap()).unwrap();

@@ -16,15 +16,25 @@ pub struct Backoff {
 
 impl Backoff {
     /// HTTP request retries (reference §11.7: 1 s base, 30 s cap, U[0.5, 1)).
-    pub const HTTP: Backoff = Backoff { base: Duration::from_secs(1), max: Duration::from_secs(30), jitter: 0.5 };
+    pub const HTTP: Backoff = Backoff {
+        base: Duration::from_secs(1),
+        max: Duration::from_secs(30),
+        jitter: 0.5,
+    };
 
     /// Unit rescheduling after a transient failure: 5 min doubling up to a day.
-    pub const UNIT_TRANSIENT: Backoff =
-        Backoff { base: Duration::from_secs(300), max: Duration::from_secs(86_400), jitter: 0.25 };
+    pub const UNIT_TRANSIENT: Backoff = Backoff {
+        base: Duration::from_secs(300),
+        max: Duration::from_secs(86_400),
+        jitter: 0.25,
+    };
 
     /// Unit rescheduling after a permanent failure: a day doubling up to 30 days.
-    pub const UNIT_PERMANENT: Backoff =
-        Backoff { base: Duration::from_secs(86_400), max: Duration::from_secs(30 * 86_400), jitter: 0.1 };
+    pub const UNIT_PERMANENT: Backoff = Backoff {
+        base: Duration::from_secs(86_400),
+        max: Duration::from_secs(30 * 86_400),
+        jitter: 0.1,
+    };
 
     /// The delay before attempt `attempt + 1` (attempt counts from 1). `unit` is a uniform sample in [0, 1).
     pub fn delay(&self, attempt: u32, unit: f64) -> Duration {
@@ -58,7 +68,11 @@ mod tests {
 
     #[test]
     fn delay_doubles_and_caps() {
-        let b = Backoff { base: Duration::from_secs(1), max: Duration::from_secs(10), jitter: 0.0 };
+        let b = Backoff {
+            base: Duration::from_secs(1),
+            max: Duration::from_secs(10),
+            jitter: 0.0,
+        };
         let got: Vec<u64> = (1..=6).map(|a| b.delay(a, 0.7).as_secs()).collect();
         assert_eq!(got, vec![1, 2, 4, 8, 10, 10]);
     }

@@ -90,8 +90,11 @@ impl FromStr for BoardRef {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let text = text.trim();
-        let (provider, rest) = text.split_once(':').ok_or_else(|| BoardRefError::Shape(text.to_owned()))?;
-        let provider = Provider::parse(provider).ok_or_else(|| BoardRefError::UnknownProvider(provider.into()))?;
+        let (provider, rest) = text
+            .split_once(':')
+            .ok_or_else(|| BoardRefError::Shape(text.to_owned()))?;
+        let provider =
+            Provider::parse(provider).ok_or_else(|| BoardRefError::UnknownProvider(provider.into()))?;
         let (tenant, variant) = match rest.rsplit_once('@') {
             Some((t, v)) => (t, Some(v.to_ascii_lowercase())),
             None => (rest, None),
@@ -109,9 +112,16 @@ impl FromStr for BoardRef {
         if let Some(v) = &variant
             && !provider.variants().contains(&v.as_str())
         {
-            return Err(BoardRefError::UnknownVariant { provider, variant: v.clone() });
+            return Err(BoardRefError::UnknownVariant {
+                provider,
+                variant: v.clone(),
+            });
         }
-        Ok(BoardRef { provider, tenant: tenant.to_owned(), variant })
+        Ok(BoardRef {
+            provider,
+            tenant: tenant.to_owned(),
+            variant,
+        })
     }
 }
 
@@ -148,19 +158,36 @@ mod tests {
 
     #[test]
     fn references_parse_print_and_compare_case_insensitively() {
-        for text in ["greenhouse:acme", "lever:acme@eu", "personio:acme@com", "smartrecruiters:AcmeGroup"] {
+        for text in [
+            "greenhouse:acme",
+            "lever:acme@eu",
+            "personio:acme@com",
+            "smartrecruiters:AcmeGroup",
+        ] {
             assert_eq!(text.parse::<BoardRef>().unwrap().to_string(), text);
         }
         let wd: BoardRef = "workday:acme/wd3/External_Careers".parse().unwrap();
         assert_eq!(wd.tenant, "acme/wd3/External_Careers");
-        assert_eq!("lever:PiCorp".parse::<BoardRef>().unwrap(), "LEVER:picorp".parse().unwrap());
+        assert_eq!(
+            "lever:PiCorp".parse::<BoardRef>().unwrap(),
+            "LEVER:picorp".parse().unwrap()
+        );
     }
 
     #[test]
     fn bad_references_say_why() {
         assert!(matches!("acme".parse::<BoardRef>(), Err(BoardRefError::Shape(_))));
-        assert!(matches!("jobvite:x".parse::<BoardRef>(), Err(BoardRefError::UnknownProvider(_))));
-        assert!(matches!("ashby:x@eu".parse::<BoardRef>(), Err(BoardRefError::UnknownVariant { .. })));
-        assert!(matches!("workday:acme".parse::<BoardRef>(), Err(BoardRefError::WorkdayShape(_))));
+        assert!(matches!(
+            "jobvite:x".parse::<BoardRef>(),
+            Err(BoardRefError::UnknownProvider(_))
+        ));
+        assert!(matches!(
+            "ashby:x@eu".parse::<BoardRef>(),
+            Err(BoardRefError::UnknownVariant { .. })
+        ));
+        assert!(matches!(
+            "workday:acme".parse::<BoardRef>(),
+            Err(BoardRefError::WorkdayShape(_))
+        ));
     }
 }

@@ -28,7 +28,9 @@ pub struct ManualClock {
 
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> Self {
-        Self { now: Arc::new(Mutex::new(start)) }
+        Self {
+            now: Arc::new(Mutex::new(start)),
+        }
     }
 
     pub fn advance(&self, by: Duration) {
@@ -53,7 +55,9 @@ mod tests {
 
     #[test]
     fn manual_clock_moves_only_when_told_and_clones_share_time() {
-        let start = DateTime::parse_from_rfc3339("2026-11-25T03:00:00Z").map(|t| t.to_utc()).unwrap_or_default();
+        let start = DateTime::parse_from_rfc3339("2026-11-25T03:00:00Z")
+            .map(|t| t.to_utc())
+            .unwrap_or_default();
         let clock = ManualClock::new(start);
         let other = clock.clone();
         clock.advance(Duration::seconds(90));

@@ -49,8 +49,15 @@ pub fn parse_website(raw: &str) -> Result<Url, IdentityError> {
     if raw.chars().any(char::is_whitespace) {
         return Err(bad());
     }
-    let has_scheme = raw.split_once("://").is_some_and(|(s, _)| s.chars().all(|c| c.is_ascii_alphabetic()));
-    let url = if has_scheme { Url::parse(raw) } else { Url::parse(&format!("https://{raw}")) }.map_err(|_| bad())?;
+    let has_scheme = raw
+        .split_once("://")
+        .is_some_and(|(s, _)| s.chars().all(|c| c.is_ascii_alphabetic()));
+    let url = if has_scheme {
+        Url::parse(raw)
+    } else {
+        Url::parse(&format!("https://{raw}"))
+    }
+    .map_err(|_| bad())?;
     if !matches!(url.scheme(), "http" | "https") || website_domain(&url).is_none() {
         return Err(bad());
     }
@@ -100,7 +107,9 @@ impl CompanyInput {
 
     /// Whether the company's domain is `excluded` or one of its subdomains.
     pub fn is_excluded_by(&self, excluded: &[String]) -> bool {
-        self.website_domain.as_deref().is_some_and(|d| domain_matches(d, excluded))
+        self.website_domain
+            .as_deref()
+            .is_some_and(|d| domain_matches(d, excluded))
     }
 }
 
@@ -154,7 +163,10 @@ impl Resolution {
 
     /// Resolved companies are neither discovered nor ingested; their data is kept.
     pub fn is_resolved(self) -> bool {
-        matches!(self, Resolution::AlreadyRevolut | Resolution::Accepted | Resolution::Rejected)
+        matches!(
+            self,
+            Resolution::AlreadyRevolut | Resolution::Accepted | Resolution::Rejected
+        )
     }
 }
 
@@ -186,7 +198,10 @@ mod tests {
     #[test]
     fn domains_ignore_www_case_port_path_and_need_a_dot() {
         let d = |s: &str| website_domain(&Url::parse(s).unwrap());
-        assert_eq!(d("https://WWW.Acme.com:8080/about?x=1").as_deref(), Some("acme.com"));
+        assert_eq!(
+            d("https://WWW.Acme.com:8080/about?x=1").as_deref(),
+            Some("acme.com")
+        );
         assert_eq!(d("http://sub.example.com/").as_deref(), Some("sub.example.com"));
         assert_eq!(d("http://localhost:3000"), None);
     }
@@ -198,7 +213,10 @@ mod tests {
         assert_eq!(c.website_url.as_deref(), Some("https://www.acme.com/"));
         let name_only = CompanyInput::from_listing(Some("Acme, S.L."), None).unwrap();
         assert_eq!(name_only.normalized_name.as_deref(), Some("acme"));
-        assert_eq!(CompanyInput::from_listing(None, Some(" ")), Err(IdentityError::NoIdentity));
+        assert_eq!(
+            CompanyInput::from_listing(None, Some(" ")),
+            Err(IdentityError::NoIdentity)
+        );
         assert!(matches!(
             CompanyInput::from_listing(Some("X"), Some("ht tp://bad")),
             Err(IdentityError::BadWebsite(_))
@@ -216,7 +234,10 @@ mod tests {
 
     #[test]
     fn resolution_parses_case_insensitively() {
-        assert_eq!(Resolution::parse(" high_interest "), Some(Resolution::HighInterest));
+        assert_eq!(
+            Resolution::parse(" high_interest "),
+            Some(Resolution::HighInterest)
+        );
         assert_eq!(Resolution::parse(""), None);
         assert!(Resolution::Rejected.is_resolved() && !Resolution::InProgress.is_resolved());
     }

@@ -15,8 +15,14 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 6] =
-        [Stage::Directory, Stage::Discovery, Stage::Ingestion, Stage::Scoring, Stage::Sheets, Stage::Feedback];
+    pub const ALL: [Stage; 6] = [
+        Stage::Directory,
+        Stage::Discovery,
+        Stage::Ingestion,
+        Stage::Scoring,
+        Stage::Sheets,
+        Stage::Feedback,
+    ];
 
     /// The stable key used in the CLI, the DB and logs.
     pub fn key(self) -> &'static str {
@@ -228,9 +234,23 @@ mod tests {
     #[test]
     fn stage_keys_round_trip_in_canonical_order() {
         let keys: Vec<_> = Stage::ALL.iter().map(|s| s.key()).collect();
-        assert_eq!(keys, ["directory", "discovery", "ingestion", "scoring", "sheets", "feedback"]);
+        assert_eq!(
+            keys,
+            [
+                "directory",
+                "discovery",
+                "ingestion",
+                "scoring",
+                "sheets",
+                "feedback"
+            ]
+        );
         assert!(Stage::ALL.iter().all(|s| Stage::parse(s.key()) == Some(*s)));
-        assert!(RunStatus::ALL.iter().all(|s| RunStatus::parse(s.as_str()) == Some(*s)));
+        assert!(
+            RunStatus::ALL
+                .iter()
+                .all(|s| RunStatus::parse(s.as_str()) == Some(*s))
+        );
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use pipeline_db::repo::{events, runs, stage_state};
 use pipeline_db::Db;
+use pipeline_db::repo::{events, runs, stage_state};
 use pipeline_domain::{Clock, ErrorClass, RunCounters, RunStatus};
 use tokio_util::sync::CancellationToken;
 
@@ -52,7 +52,9 @@ pub struct CycleReport {
 impl CycleReport {
     /// A stage failed or finished partially, or failed more than `ratio` of its units (exit 3).
     pub fn needs_attention(&self, ratio: f64) -> bool {
-        self.stages.iter().any(|s| s.status.needs_attention() || s.counters.failure_ratio() > ratio)
+        self.stages
+            .iter()
+            .any(|s| s.status.needs_attention() || s.counters.failure_ratio() > ratio)
     }
 }
 
@@ -69,13 +71,23 @@ pub struct Engine {
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let keys: Vec<_> = self.tasks.iter().map(|t| t.key()).collect();
-        f.debug_struct("Engine").field("owner", &self.owner).field("tasks", &keys).finish()
+        f.debug_struct("Engine")
+            .field("owner", &self.owner)
+            .field("tasks", &keys)
+            .finish()
     }
 }
 
 impl Engine {
     pub fn new(db: Db, clock: Arc<dyn Clock>, owner: impl Into<String>, settings: EngineSettings) -> Self {
-        Self { db, clock, owner: owner.into(), settings, tasks: Vec::new(), progress: Arc::new(NoProgress) }
+        Self {
+            db,
+            clock,
+            owner: owner.into(),
+            settings,
+            tasks: Vec::new(),
+            progress: Arc::new(NoProgress),
+        }
     }
 
     /// Registers a stage; stages run in registration order.
@@ -107,7 +119,11 @@ impl Engine {
 
     /// Checks that every stage named in `ctx` is registered.
     pub fn check_stages(&self, ctx: &RunContext) -> Result<(), EngineError> {
-        match ctx.stages.iter().find(|s| !self.tasks.iter().any(|t| t.key() == s.as_str())) {
+        match ctx
+            .stages
+            .iter()
+            .find(|s| !self.tasks.iter().any(|t| t.key() == s.as_str()))
+        {
             Some(unknown) => Err(EngineError::UnknownStage(unknown.clone())),
             None => Ok(()),
         }
@@ -115,23 +131,47 @@ impl Engine {
 
     /// Takes a named lock for this owner; `LockHeld` says who holds it until when.
     pub async fn lock(&self, name: &str, lost: CancellationToken) -> Result<LockGuard, EngineError> {
-        LockGuard::acquire(&self.db, self.clock.clone(), name, &self.owner, self.settings.lock_ttl, lost).await
+        LockGuard::acquire(
+            &self.db,
+            self.clock.clone(),
+            name,
+            &self.owner,
+            self.settings.lock_ttl,
+            lost,
+        )
+        .await
     }
 
     /// One cycle. `cancel` stops it between units (signals); the lock's heartbeat cancels it too if
     /// the lock is lost.
-    pub async fn run_cycle(&self, ctx: &RunContext, cancel: &CancellationToken) -> Result<CycleReport, EngineError> {
+    pub async fn run_cycle(
+        &self,
+        ctx: &RunContext,
+        cancel: &CancellationToken,
+    ) -> Result<CycleReport, EngineError> {
         self.check_stages(ctx)?;
         let cycle_cancel = cancel.child_token();
-        let guard = if ctx.shared { None } else { Some(self.lock(CYCLE_LOCK, cycle_cancel.clone()).await?) };
-        let took_over = guard.as_ref().and_then(|g| g.took_over.as_ref()).map(|l| l.owner.clone());
+        let guard = if ctx.shared {
+            None
+        } else {
+            Some(self.lock(CYCLE_LOCK, cycle_cancel.clone()).await?)
+        };
+        let took_over = guard
+            .as_ref()
+            .and_then(|g| g.took_over.as_ref())
+            .map(|l| l.owner.clone());
         let result = self.run_stages(ctx, &cycle_cancel).await;
         if let Some(guard) = guard {
             guard.release().await?;
         }
         let (stages, interrupted) = result?;
         let cycle_id = stages.first().map(|s| s.0.clone()).unwrap_or_default();
-        Ok(CycleReport { cycle_id, stages: stages.into_iter().map(|s| s.1).collect(), interrupted, took_over })
+        Ok(CycleReport {
+            cycle_id,
+            stages: stages.into_iter().map(|s| s.1).collect(),
+            interrupted,
+            took_over,
+        })
     }
 
     async fn run_stages(
@@ -168,7 +208,9 @@ impl Engine {
         let singleton = if ctx.shared && task.shared_mode() == SharedMode::Singleton {
             match self.lock(stage, cancel.clone()).await {
                 Ok(guard) => Some(guard),
-                Err(EngineError::LockHeld { owner, .. }) => return Ok(skipped(stage, format!("held by {owner}"))),
+                Err(EngineError::LockHeld { owner, .. }) => {
+                    return Ok(skipped(stage, format!("held by {owner}")));
+                }
                 Err(e) => return Err(e),
             }
         } else {
@@ -176,13 +218,18 @@ impl Engine {
         };
         let run_id = self.start_run(stage, cycle_id).await?;
         let run = StageRun::new(
-            ctx.clone(), stage, run_id, cycle_id.to_owned(), self.owner.clone(), self.db.clone(),
-            self.clock.clone(), cancel.clone(), self.progress.clone(),
+            ctx.clone(),
+            stage,
+            run_id,
+            cycle_id.to_owned(),
+            self.owner.clone(),
+            self.db.clone(),
+            self.clock.clone(),
+            cancel.clone(),
+            self.progress.clone(),
         );
         let started = Instant::now();
-        let _span = tracing::info_span!("stage", stage, run_id).entered();
-        tracing::info!(stage, "stage started");
-        drop(_span);
+        tracing::info!(stage, run_id, "stage started");
         let result = run_cancellable(task.as_ref(), &run).await;
         let report = self.finish_run(&run, result, started.elapsed()).await?;
         if let Some(guard) = singleton {
@@ -215,32 +262,69 @@ impl Engine {
             _ if run.is_cancelled() => (RunStatus::Interrupted, Some("interrupted".to_owned()), None),
             Ok(Outcome::Done) if counters.failure_ratio() > self.settings.alert_failure_ratio => {
                 let msg = format!("{:.0}% of units failed", counters.failure_ratio() * 100.0);
-                (RunStatus::Partial, Some(msg.clone()), Some((ErrorClass::Transient, msg)))
+                (
+                    RunStatus::Partial,
+                    Some(msg.clone()),
+                    Some((ErrorClass::Transient, msg)),
+                )
             }
             Ok(Outcome::Done) => (RunStatus::Succeeded, None, None),
-            Ok(Outcome::Partial(msg)) => (RunStatus::Partial, Some(msg.clone()), Some((ErrorClass::Permanent, msg))),
+            Ok(Outcome::Partial(msg)) => (
+                RunStatus::Partial,
+                Some(msg.clone()),
+                Some((ErrorClass::Permanent, msg)),
+            ),
             Ok(Outcome::Skipped(msg)) => (RunStatus::Skipped, Some(msg), None),
-            Err(e) => (RunStatus::Failed, Some(e.message.clone()), Some((e.class, e.message))),
+            Err(e) => (
+                RunStatus::Failed,
+                Some(e.message.clone()),
+                Some((e.class, e.message)),
+            ),
         };
         tracing::info!(stage = run.stage, status = %status, ?duration, "stage finished");
-        let (id, owner, stage, now, c2) = (run.run_id, run.owner.clone(), run.stage, self.clock.now(), counters.clone());
+        let (id, owner, stage, now, c2) = (
+            run.run_id,
+            run.owner.clone(),
+            run.stage,
+            self.clock.now(),
+            counters.clone(),
+        );
         let msg = message.clone();
         let fatal = matches!(error, Some((ErrorClass::Fatal, _)));
         self.db
             .call(move |db| {
                 db.write(|c| {
                     runs::finish(c, id, &owner, status, &c2, msg.as_deref(), now)?;
-                    stage_state::record_finish(c, stage, status, error.as_ref().map(|(k, m)| (*k, m.as_str())), now)
+                    stage_state::record_finish(
+                        c,
+                        stage,
+                        status,
+                        error.as_ref().map(|(k, m)| (*k, m.as_str())),
+                        now,
+                    )
                 })
             })
             .await?;
-        Ok(StageReport { stage: run.stage, run_id: Some(run.run_id), status, duration, counters, message, fatal })
+        Ok(StageReport {
+            stage: run.stage,
+            run_id: Some(run.run_id),
+            status,
+            duration,
+            counters,
+            message,
+            fatal,
+        })
     }
 
     async fn prune(&self) -> Result<(), EngineError> {
         let retention = chrono::Duration::from_std(self.settings.retention).unwrap_or(chrono::Duration::MAX);
-        let Some(cutoff) = self.clock.now().checked_sub_signed(retention) else { return Ok(()) };
-        let (r, e) = self.db.call(move |db| db.write(|c| Ok((runs::prune(c, cutoff)?, events::prune(c, cutoff)?)))).await?;
+        let Some(cutoff) = self.clock.now().checked_sub_signed(retention) else {
+            return Ok(());
+        };
+        let (r, e) = self
+            .db
+            .call(move |db| db.write(|c| Ok((runs::prune(c, cutoff)?, events::prune(c, cutoff)?))))
+            .await?;
         if r + e > 0 {
             tracing::info!(runs = r, events = e, "pruned history past retention");
         }

@@ -9,7 +9,11 @@ use pipeline_domain::{Classify, ErrorClass};
 pub enum EngineError {
     /// Another process holds the lock (exit 75).
     #[error("lock `{name}` is held by {owner} until {}", expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))]
-    LockHeld { name: String, owner: String, expires_at: DateTime<Utc> },
+    LockHeld {
+        name: String,
+        owner: String,
+        expires_at: DateTime<Utc>,
+    },
     #[error(transparent)]
     Db(#[from] DbError),
     #[error("unknown stage `{0}`")]

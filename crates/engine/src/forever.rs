@@ -21,7 +21,11 @@ impl ForeverSettings {
         match outcome {
             Ok(_) | Err(EngineError::LockHeld { .. }) => {
                 let (lo, hi) = (self.sleep_min, self.sleep_max.max(self.sleep_min));
-                if hi == lo { lo } else { rand::rng().random_range(lo..=hi) }
+                if hi == lo {
+                    lo
+                } else {
+                    rand::rng().random_range(lo..=hi)
+                }
             }
             Err(_) => self.failed_sleep,
         }

@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use pipeline_db::repo::{leases, locks};
 use pipeline_db::Db;
+use pipeline_db::repo::{leases, locks};
 use pipeline_domain::Clock;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -37,19 +37,39 @@ impl LockGuard {
         let chrono_ttl = chrono_ttl(ttl);
         let (n, o, now) = (name.to_owned(), owner.to_owned(), clock.now());
         let outcome = db
-            .call(move |db| db.write(|c| locks::try_acquire(c, &n, &o, now, chrono_ttl, &crate::process_is_dead)))
+            .call(move |db| {
+                db.write(|c| locks::try_acquire(c, &n, &o, now, chrono_ttl, &crate::process_is_dead))
+            })
             .await?;
         let (took_over, abandoned_runs) = match outcome {
             locks::Acquire::Held(row) => {
-                return Err(EngineError::LockHeld { name: row.name, owner: row.owner, expires_at: row.expires_at });
+                return Err(EngineError::LockHeld {
+                    name: row.name,
+                    owner: row.owner,
+                    expires_at: row.expires_at,
+                });
             }
             locks::Acquire::Acquired { took_over, abandoned } => (took_over, abandoned),
         };
         if let Some(old) = &took_over {
             tracing::warn!(lock = name, previous_owner = %old.owner, abandoned_runs, "took over a stale lock");
         }
-        let heartbeat = tokio::spawn(heartbeat(db.clone(), clock, name.to_owned(), owner.to_owned(), ttl, lost));
-        Ok(LockGuard { name: name.into(), owner: owner.into(), took_over, abandoned_runs, db: db.clone(), heartbeat: Some(heartbeat) })
+        let heartbeat = tokio::spawn(heartbeat(
+            db.clone(),
+            clock,
+            name.to_owned(),
+            owner.to_owned(),
+            ttl,
+            lost,
+        ));
+        Ok(LockGuard {
+            name: name.into(),
+            owner: owner.into(),
+            took_over,
+            abandoned_runs,
+            db: db.clone(),
+            heartbeat: Some(heartbeat),
+        })
     }
 
     /// Stops the heartbeat and deletes the lock and this owner's leases.
@@ -84,13 +104,22 @@ pub(crate) fn chrono_ttl(ttl: Duration) -> chrono::Duration {
     chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX)
 }
 
-async fn heartbeat(db: Db, clock: Arc<dyn Clock>, name: String, owner: String, ttl: Duration, lost: CancellationToken) {
+async fn heartbeat(
+    db: Db,
+    clock: Arc<dyn Clock>,
+    name: String,
+    owner: String,
+    ttl: Duration,
+    lost: CancellationToken,
+) {
     let mut tick = tokio::time::interval((ttl / 3).max(Duration::from_millis(100)));
     tick.tick().await;
     loop {
         tick.tick().await;
         let (n, o, now) = (name.clone(), owner.clone(), clock.now());
-        let renewed = db.call(move |db| db.write(|c| renew(c, &n, &o, now, chrono_ttl(ttl)))).await;
+        let renewed = db
+            .call(move |db| db.write(|c| renew(c, &n, &o, now, chrono_ttl(ttl))))
+            .await;
         match renewed {
             Ok(true) => tracing::trace!(lock = %name, "heartbeat"),
             Ok(false) => {
@@ -103,7 +132,13 @@ async fn heartbeat(db: Db, clock: Arc<dyn Clock>, name: String, owner: String, t
     }
 }
 
-fn renew(c: &mut pipeline_db::Conn, name: &str, owner: &str, now: DateTime<Utc>, ttl: chrono::Duration) -> Result<bool, pipeline_db::DbError> {
+fn renew(
+    c: &mut pipeline_db::Conn,
+    name: &str,
+    owner: &str,
+    now: DateTime<Utc>,
+    ttl: chrono::Duration,
+) -> Result<bool, pipeline_db::DbError> {
     let ok = locks::renew(c, name, owner, now, ttl)?;
     if ok {
         leases::renew_owner(c, owner, now, ttl)?;

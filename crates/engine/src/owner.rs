@@ -48,7 +48,9 @@ fn pid_alive(pid: u32) -> bool {
     }
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         // The state follows the parenthesised command name: "PID (comm) S ...".
-        Ok(stat) => stat.rsplit_once(')').is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X'])),
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X'])),
         Err(_) => false,
     }
 }
@@ -61,11 +63,16 @@ mod tests {
     fn this_process_is_alive_and_a_finished_child_is_dead() {
         let me = Owner::this_process();
         assert!(!process_is_dead(me.as_str()));
-        let mut child = std::process::Command::new("true").spawn().unwrap_or_else(|e| panic!("spawn: {e}"));
+        let mut child = std::process::Command::new("true")
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn: {e}"));
         let pid = child.id();
         let _ = child.wait();
         assert!(process_is_dead(&format!("{}:{pid}:abcd", this_host())));
-        assert!(!process_is_dead(&format!("elsewhere:{pid}:abcd")), "other hosts wait for the TTL");
+        assert!(
+            !process_is_dead(&format!("elsewhere:{pid}:abcd")),
+            "other hosts wait for the TTL"
+        );
         assert!(!process_is_dead("garbage"));
     }
 }

@@ -4,8 +4,8 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
-use pipeline_db::repo::runs;
 use pipeline_db::Db;
+use pipeline_db::repo::runs;
 use pipeline_domain::{Clock, Counter, RunCounters};
 use tokio_util::sync::CancellationToken;
 
@@ -68,7 +68,10 @@ pub struct StageRun {
 
 impl std::fmt::Debug for StageRun {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StageRun").field("stage", &self.stage).field("run_id", &self.run_id).finish()
+        f.debug_struct("StageRun")
+            .field("stage", &self.stage)
+            .field("run_id", &self.run_id)
+            .finish()
     }
 }
 
@@ -86,7 +89,18 @@ impl StageRun {
         progress: Arc<dyn Progress>,
     ) -> Self {
         let counters = Arc::default();
-        Self { ctx, stage, run_id, cycle_id, owner, db, clock, cancel, progress, counters }
+        Self {
+            ctx,
+            stage,
+            run_id,
+            cycle_id,
+            owner,
+            db,
+            clock,
+            cancel,
+            progress,
+            counters,
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -121,7 +135,9 @@ impl StageRun {
     /// Persists the counters so far into the running run row (a crash keeps what was counted).
     pub async fn checkpoint(&self) -> Result<(), pipeline_db::DbError> {
         let (id, owner, counters) = (self.run_id, self.owner.clone(), self.counters());
-        self.db.call(move |db| db.write(|c| runs::save_counters(c, id, &owner, &counters))).await?;
+        self.db
+            .call(move |db| db.write(|c| runs::save_counters(c, id, &owner, &counters)))
+            .await?;
         Ok(())
     }
 }

@@ -13,7 +13,10 @@ pub fn install(token: CancellationToken) {
             let name = wait_for_signal().await;
             signals += 1;
             if signals == 1 {
-                tracing::warn!(signal = name, "stopping: finishing or releasing in-flight work (signal again to exit now)");
+                tracing::warn!(
+                    signal = name,
+                    "stopping: finishing or releasing in-flight work (signal again to exit now)"
+                );
                 token.cancel();
             } else {
                 tracing::error!(signal = name, "second signal: exiting now");
@@ -26,7 +29,8 @@ pub fn install(token: CancellationToken) {
 #[cfg(unix)]
 async fn wait_for_signal() -> &'static str {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+    else {
         return std::future::pending().await;
     };
     tokio::select! {

@@ -36,7 +36,10 @@ pub struct TaskError {
 
 impl TaskError {
     pub fn new(class: ErrorClass, message: impl Into<String>) -> Self {
-        Self { class, message: message.into() }
+        Self {
+            class,
+            message: message.into(),
+        }
     }
 
     /// Classifies any library error by its type.

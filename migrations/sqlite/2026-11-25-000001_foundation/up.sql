@@ -29,9 +29,11 @@ CREATE TABLE companies (
     updated_at          TIMESTAMPTZ NOT NULL
 );
 -- Identity: the domain first; the normalized name only among companies without a domain (defect 11).
-CREATE UNIQUE INDEX uq_companies_website_domain ON companies (website_domain) WHERE website_domain IS NOT NULL;
-CREATE UNIQUE INDEX uq_companies_name_without_domain ON companies (normalized_name)
-    WHERE website_domain IS NULL AND normalized_name IS NOT NULL;
+-- NULLs are distinct in unique indexes, so neither index needs `IS NOT NULL` in a WHERE clause; leaving it
+-- out matters: a partial-index condition that depends on a bound value makes SQLite re-prepare the
+-- statement on every execution.
+CREATE UNIQUE INDEX uq_companies_website_domain ON companies (website_domain);
+CREATE UNIQUE INDEX uq_companies_name_without_domain ON companies (normalized_name) WHERE website_domain IS NULL;
 CREATE INDEX idx_companies_normalized_name ON companies (normalized_name);
 CREATE INDEX idx_companies_rank ON companies (max_score DESC, strong_offer_count DESC, id);
 CREATE INDEX idx_companies_resolution ON companies (resolution);

@@ -10,23 +10,50 @@ use crate::wiring;
 
 /// The scalar columns of `--csv`, in CONTRACT §3 order (`boards` and `sources` joined with `;`).
 const CSV_COLUMNS: [&str; 17] = [
-    "id", "name", "domain", "website", "resolution", "boards", "max_score", "offer_count", "unique_offer_count",
-    "strong_offer_count", "open_offer_count", "avg_strong_score", "top_category", "top_category_name",
-    "top_offer_url", "last_strong_at", "sources",
+    "id",
+    "name",
+    "domain",
+    "website",
+    "resolution",
+    "boards",
+    "max_score",
+    "offer_count",
+    "unique_offer_count",
+    "strong_offer_count",
+    "open_offer_count",
+    "avg_strong_score",
+    "top_category",
+    "top_category_name",
+    "top_offer_url",
+    "last_strong_at",
+    "sources",
 ];
 
-pub async fn run(config: &Config, as_json: bool, as_csv: bool, limit: Option<i64>, min_score: Option<f64>) -> CmdResult {
+pub async fn run(
+    config: &Config,
+    as_json: bool,
+    as_csv: bool,
+    limit: Option<i64>,
+    min_score: Option<f64>,
+) -> CmdResult {
     let config = config.clone();
     let rows = super::blocking(move || {
         let db = wiring::open_db(&config, true)?;
-        let filter = CompanyFilter { limit, min_score, domain: None };
+        let filter = CompanyFilter {
+            limit,
+            min_score,
+            domain: None,
+        };
         let rows = db.read(|c| companies::list_ranked(c, &filter))?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let sources = db.read(|c| companies::sources_of(c, &ids))?;
-        Ok(rows.into_iter().map(|r| {
-            let s = sources.get(&r.id).cloned().unwrap_or_default();
-            to_json(&r, &s)
-        }).collect::<Vec<_>>())
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let s = sources.get(&r.id).cloned().unwrap_or_default();
+                to_json(&r, &s)
+            })
+            .collect::<Vec<_>>())
     })
     .await?;
     if as_json {
@@ -65,7 +92,12 @@ fn cell(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
-        Value::Array(items) => items.iter().map(|i| i.get("board").unwrap_or(i)).map(cell).collect::<Vec<_>>().join(";"),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.get("board").unwrap_or(i))
+            .map(cell)
+            .collect::<Vec<_>>()
+            .join(";"),
         other => other.to_string(),
     }
 }
@@ -75,19 +107,29 @@ fn write_csv(rows: &[Value]) -> Result<(), Failure> {
     let io = |e: csv::Error| Failure::fatal(format!("writing CSV: {e}"));
     out.write_record(CSV_COLUMNS).map_err(io)?;
     for row in rows {
-        out.write_record(CSV_COLUMNS.iter().map(|c| cell(&row[*c]))).map_err(io)?;
+        out.write_record(CSV_COLUMNS.iter().map(|c| cell(&row[*c])))
+            .map_err(io)?;
     }
-    out.flush().map_err(|e| Failure::fatal(format!("writing CSV: {e}")))
+    out.flush()
+        .map_err(|e| Failure::fatal(format!("writing CSV: {e}")))
 }
 
 fn print_table(rows: &[Value]) {
-    println!("{:>6}  {:<32} {:<28} {:>5} {:>6}  {:<14} sources", "id", "name", "domain", "score", "strong", "resolution");
+    println!(
+        "{:>6}  {:<32} {:<28} {:>5} {:>6}  {:<14} sources",
+        "id", "name", "domain", "score", "strong", "resolution"
+    );
     for r in rows {
         let name: String = cell(&r["name"]).chars().take(32).collect();
         println!(
             "{:>6}  {:<32} {:<28} {:>5.1} {:>6}  {:<14} {}",
-            r["id"], name, cell(&r["domain"]), r["max_score"].as_f64().unwrap_or(0.0),
-            r["strong_offer_count"], cell(&r["resolution"]), cell(&r["sources"])
+            r["id"],
+            name,
+            cell(&r["domain"]),
+            r["max_score"].as_f64().unwrap_or(0.0),
+            r["strong_offer_count"],
+            cell(&r["resolution"]),
+            cell(&r["sources"])
         );
     }
 }

@@ -31,7 +31,14 @@ pub fn context(
         })
         .map(str::to_owned)
         .collect();
-    RunContext { stages, limit, company, dry_run, force_feedback, shared }
+    RunContext {
+        stages,
+        limit,
+        company,
+        dry_run,
+        force_feedback,
+        shared,
+    }
 }
 
 /// The exit code of a finished cycle.
@@ -82,7 +89,9 @@ pub async fn forever(config: &Config, ctx: RunContext) -> CmdResult {
     })
     .await;
     match last {
-        Some(Err(e)) if !matches!(e, EngineError::LockHeld { .. }) && !cancel.is_cancelled() => Err(Failure::from(e)),
+        Some(Err(e)) if !matches!(e, EngineError::LockHeld { .. }) && !cancel.is_cancelled() => {
+            Err(Failure::from(e))
+        }
         _ => Ok(Exit::Interrupted),
     }
 }

@@ -24,7 +24,8 @@ pub async fn backup(config: &Config, file: &Path) -> CmdResult {
     let (config, file) = (config.clone(), file.to_path_buf());
     super::blocking(move || {
         let db = wiring::open_db(&config, true)?;
-        db.backup_to(&file).map_err(|e| Failure::fatal(format!("backup to {}: {e}", file.display())))?;
+        db.backup_to(&file)
+            .map_err(|e| Failure::fatal(format!("backup to {}: {e}", file.display())))?;
         println!("backed up {} to {}", db.path().display(), file.display());
         Ok(Exit::Ok)
     })

@@ -13,8 +13,14 @@ struct Check {
 
 pub async fn run(loaded: &LoadedConfig) -> CmdResult {
     let config = loaded.config.clone();
-    let source = loaded.source.as_ref().map_or("built-in defaults".to_owned(), |p| p.display().to_string());
-    let mut checks = vec![Check { name: "config", result: Ok(format!("{source} is valid")) }];
+    let source = loaded
+        .source
+        .as_ref()
+        .map_or("built-in defaults".to_owned(), |p| p.display().to_string());
+    let mut checks = vec![Check {
+        name: "config",
+        result: Ok(format!("{source} is valid")),
+    }];
     checks.extend(super::blocking(move || Ok(db_checks(&config))).await?);
     checks.extend(source_checks(&loaded.config));
     checks.push(sheets_check(&loaded.config));
@@ -36,17 +42,39 @@ fn db_checks(config: &Config) -> Vec<Check> {
     let shown = config.redacted_database_url();
     let db = match Db::open(&config.database_url) {
         Ok(db) => db,
-        Err(e) => return vec![Check { name: "database", result: Err(e.to_string()) }],
+        Err(e) => {
+            return vec![Check {
+                name: "database",
+                result: Err(e.to_string()),
+            }];
+        }
     };
     let reachable = db.integrity_check().map_err(|e| e.to_string()).and_then(|r| {
-        if r == "ok" { Ok(format!("{shown} reachable, integrity ok")) } else { Err(format!("{shown}: integrity check: {r}")) }
+        if r == "ok" {
+            Ok(format!("{shown} reachable, integrity ok"))
+        } else {
+            Err(format!("{shown}: integrity check: {r}"))
+        }
     });
     let migrations = match db.pending_migrations() {
         Ok(p) if p.is_empty() => Ok("current".to_owned()),
-        Ok(p) => Err(format!("{} pending ({}); run `pipeline-cli db migrate`", p.len(), p.join(", "))),
+        Ok(p) => Err(format!(
+            "{} pending ({}); run `pipeline-cli db migrate`",
+            p.len(),
+            p.join(", ")
+        )),
         Err(e) => Err(e.to_string()),
     };
-    vec![Check { name: "database", result: reachable }, Check { name: "migrations", result: migrations }]
+    vec![
+        Check {
+            name: "database",
+            result: reachable,
+        },
+        Check {
+            name: "migrations",
+            result: migrations,
+        },
+    ]
 }
 
 fn source_checks(config: &Config) -> Vec<Check> {
@@ -62,7 +90,10 @@ fn source_checks(config: &Config) -> Vec<Check> {
                 (None, Some(url)) => Ok(format!("{}: {url} (fetched during the run)", s.name)),
                 (None, None) => Err(format!("{}: no path or url", s.name)),
             };
-            Check { name: "source", result }
+            Check {
+                name: "source",
+                result,
+            }
         })
         .collect()
 }
@@ -72,11 +103,22 @@ fn sheets_check(config: &Config) -> Check {
     let result = if sheets.spreadsheet_id.is_empty() {
         Ok("no spreadsheet configured (sheets and feedback stages are skipped)".to_owned())
     } else if sheets.credentials.is_empty() {
-        Ok(format!("spreadsheet {} with credentials from the environment", sheets.spreadsheet_id))
+        Ok(format!(
+            "spreadsheet {} with credentials from the environment",
+            sheets.spreadsheet_id
+        ))
     } else {
         std::fs::metadata(&sheets.credentials)
-            .map(|_| format!("spreadsheet {}, key {}", sheets.spreadsheet_id, sheets.credentials))
+            .map(|_| {
+                format!(
+                    "spreadsheet {}, key {}",
+                    sheets.spreadsheet_id, sheets.credentials
+                )
+            })
             .map_err(|e| format!("credentials {}: {e}", sheets.credentials))
     };
-    Check { name: "sheets", result }
+    Check {
+        name: "sheets",
+        result,
+    }
 }

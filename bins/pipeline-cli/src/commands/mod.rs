@@ -16,7 +16,13 @@ pub async fn dispatch(cli: Cli) -> CmdResult {
     let loaded = wiring::load_config(&cli.global)?;
     let config = &loaded.config;
     match cli.command {
-        Command::Once { cycle, limit, company, dry_run, force_feedback } => {
+        Command::Once {
+            cycle,
+            limit,
+            company,
+            dry_run,
+            force_feedback,
+        } => {
             let ctx = cycle::context(&cycle, limit, company, dry_run, force_feedback, false);
             cycle::once(config, ctx).await
         }
@@ -24,11 +30,24 @@ pub async fn dispatch(cli: Cli) -> CmdResult {
             cycle::forever(config, cycle::context(&cycle, None, None, false, false, shared)).await
         }
         Command::Status { json } => status::run(config, json).await,
-        Command::Companies { json, csv, limit, min_score } => companies::run(config, json, csv, limit, min_score).await,
+        Command::Companies {
+            json,
+            csv,
+            limit,
+            min_score,
+        } => companies::run(config, json, csv, limit, min_score).await,
         Command::Doctor => doctor::run(&loaded).await,
-        Command::Db { command: DbCommand::Migrate } => db::migrate(config).await,
-        Command::Db { command: DbCommand::Backup { file } } => db::backup(config, &file).await,
-        Command::Pause { provider, duration, reason } => pause::pause(config, &provider, duration.as_deref(), reason).await,
+        Command::Db {
+            command: DbCommand::Migrate,
+        } => db::migrate(config).await,
+        Command::Db {
+            command: DbCommand::Backup { file },
+        } => db::backup(config, &file).await,
+        Command::Pause {
+            provider,
+            duration,
+            reason,
+        } => pause::pause(config, &provider, duration.as_deref(), reason).await,
         Command::Resume { provider } => pause::resume(config, &provider).await,
     }
 }
@@ -37,5 +56,7 @@ pub async fn dispatch(cli: Cli) -> CmdResult {
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, crate::exit::Failure> + Send + 'static,
 ) -> Result<T, crate::exit::Failure> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| crate::exit::Failure::fatal(format!("worker failed: {e}")))?
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| crate::exit::Failure::fatal(format!("worker failed: {e}")))?
 }

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use pipeline_domain::config::{Config, duration_text};
 use pipeline_domain::Provider;
+use pipeline_domain::config::{Config, duration_text};
 
 use crate::exit::{CmdResult, Exit, Failure};
 use crate::output::time;
@@ -29,8 +29,15 @@ pub async fn pause(config: &Config, name: &str, duration: Option<&str>, reason: 
         None => config.ingestion.pause_for,
     };
     let reason = reason.unwrap_or_else(|| "paused by hand".to_owned());
-    let pause = engine(config).await?.pause_provider(provider.key(), duration, Some(&reason)).await?;
-    println!("{} paused until {} ({reason})", pause.provider, time(pause.paused_until));
+    let pause = engine(config)
+        .await?
+        .pause_provider(provider.key(), duration, Some(&reason))
+        .await?;
+    println!(
+        "{} paused until {} ({reason})",
+        pause.provider,
+        time(pause.paused_until)
+    );
     Ok(Exit::Ok)
 }
 

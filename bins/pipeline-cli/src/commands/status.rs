@@ -51,23 +51,46 @@ fn print_text(v: &Value) {
     let list = |key: &str| v[key].as_array().unwrap_or(&empty).clone();
     println!("locks:");
     for l in list("locks") {
-        println!("  {:<10} held by {} until {}", s(&l["name"]), s(&l["owner"]), s(&l["expires_at"]));
+        println!(
+            "  {:<10} held by {} until {}",
+            s(&l["name"]),
+            s(&l["owner"]),
+            s(&l["expires_at"])
+        );
     }
     println!("pauses:");
     for p in list("pauses") {
-        println!("  {:<16} until {}  {}", s(&p["provider"]), s(&p["paused_until"]), s(&p["reason"]));
+        println!(
+            "  {:<16} until {}  {}",
+            s(&p["provider"]),
+            s(&p["paused_until"]),
+            s(&p["reason"])
+        );
     }
     println!("stages:");
     for st in list("stages") {
         println!(
             "  {:<10} {:<11} last success {}  failures in a row {}  {}",
-            s(&st["stage"]), s(&st["status"]), s(&st["last_success_at"]), st["consecutive_failures"],
+            s(&st["stage"]),
+            s(&st["status"]),
+            s(&st["last_success_at"]),
+            st["consecutive_failures"],
             st["last_error"].as_str().unwrap_or("")
         );
     }
     println!("last runs:");
     for r in list("runs") {
-        let counters: Vec<String> = r["counters"].as_object().map(|m| m.iter().map(|(k, v)| format!("{k}={v}")).collect()).unwrap_or_default();
-        println!("  #{:<5} {:<10} {:<11} {}  {}", r["id"], s(&r["stage"]), s(&r["status"]), s(&r["started_at"]), counters.join(" "));
+        let counters: Vec<String> = r["counters"]
+            .as_object()
+            .map(|m| m.iter().map(|(k, v)| format!("{k}={v}")).collect())
+            .unwrap_or_default();
+        println!(
+            "  #{:<5} {:<10} {:<11} {}  {}",
+            r["id"],
+            s(&r["stage"]),
+            s(&r["status"]),
+            s(&r["started_at"]),
+            counters.join(" ")
+        );
     }
 }

@@ -11,13 +11,22 @@ pub fn print(report: &CycleReport) {
     }
     println!("  {:<10} {:<11} {:>9}  counters", "stage", "status", "duration");
     for stage in &report.stages {
-        let counters: Vec<String> = stage.counters.iter().filter(|(_, v)| *v > 0).map(|(k, v)| format!("{k}={v}")).collect();
+        let counters: Vec<String> = stage
+            .counters
+            .iter()
+            .filter(|(_, v)| *v > 0)
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         println!(
             "  {:<10} {:<11} {:>9}  {}",
             stage.stage,
             stage.status.as_str(),
             output::duration(stage.duration),
-            if counters.is_empty() { "-".to_owned() } else { counters.join(" ") }
+            if counters.is_empty() {
+                "-".to_owned()
+            } else {
+                counters.join(" ")
+            }
         );
         for line in stage.message.iter().flat_map(|m| m.lines()) {
             println!("  {:<10} {line}", "");

@@ -45,51 +45,86 @@ pub fn upsert_listed(
 ) -> Result<Upserted, DbError> {
     let upserted = match find_identity(conn, input)? {
         Some(existing) => update_identity(conn, existing, input, now)?,
-        None => Upserted { company_id: insert(conn, input, now)?, kind: UpsertKind::Created },
+        None => Upserted {
+            company_id: insert(conn, input, now)?,
+            kind: UpsertKind::Created,
+        },
     };
-    diesel::insert_into(entries::table)
-        .values((
-            entries::company_id.eq(upserted.company_id),
-            entries::source.eq(source),
-            entries::source_ref.eq(source_ref),
-            entries::first_seen_at.eq(now),
-            entries::last_seen_at.eq(now),
-        ))
-        .on_conflict((entries::company_id, entries::source))
-        .do_update()
-        .set((entries::last_seen_at.eq(now), entries::source_ref.eq(source_ref)))
-        .execute(conn)?;
+    record_listing(conn, upserted, source, source_ref, now)?;
     Ok(upserted)
+}
+
+/// Records that `source` listed the company. A new company gets a plain insert (a statement diesel can
+/// cache); only a known company pays for the upsert.
+fn record_listing(
+    conn: &mut Conn,
+    upserted: Upserted,
+    source: &str,
+    source_ref: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let row = (
+        entries::company_id.eq(upserted.company_id),
+        entries::source.eq(source),
+        entries::source_ref.eq(source_ref),
+        entries::first_seen_at.eq(now),
+        entries::last_seen_at.eq(now),
+    );
+    if upserted.kind == UpsertKind::Created {
+        diesel::insert_into(entries::table).values(row).execute(conn)?;
+    } else {
+        diesel::insert_into(entries::table)
+            .values(row)
+            .on_conflict((entries::company_id, entries::source))
+            .do_update()
+            .set((entries::last_seen_at.eq(now), entries::source_ref.eq(source_ref)))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 fn find_identity(conn: &mut Conn, input: &CompanyInput) -> Result<Option<Identity>, DbError> {
     if let Some(domain) = &input.website_domain {
-        let by_domain = companies::table
-            .filter(companies::website_domain.eq(domain))
+        // One statement for both candidates: the company with this domain, else the name-only company
+        // with this name (which then gains the domain).
+        let name = input.normalized_name.as_deref().unwrap_or_default();
+        let mut candidates: Vec<Identity> = companies::table
+            .filter(
+                companies::website_domain.eq(domain).or(companies::website_domain
+                    .is_null()
+                    .and(companies::normalized_name.eq(name))),
+            )
             .select(Identity::as_select())
-            .first(conn)
-            .optional()?;
-        if by_domain.is_some() {
-            return Ok(by_domain);
-        }
+            .load(conn)?;
+        candidates.sort_by_key(|c| c.website_domain.is_none());
+        return Ok(candidates.into_iter().next());
     }
-    let Some(name) = &input.normalized_name else { return Ok(None) };
-    let name_only = companies::table
-        .filter(companies::normalized_name.eq(name).and(companies::website_domain.is_null()))
+    let Some(name) = &input.normalized_name else {
+        return Ok(None);
+    };
+    // `load` rather than `first`: a bound LIMIT makes SQLite re-prepare the statement on every run.
+    let name_only: Vec<Identity> = companies::table
+        .filter(
+            companies::normalized_name
+                .eq(name)
+                .and(companies::website_domain.is_null()),
+        )
         .select(Identity::as_select())
-        .first(conn)
-        .optional()?;
-    if name_only.is_some() || input.website_domain.is_some() {
-        return Ok(name_only);
+        .load(conn)?;
+    if let Some(found) = name_only.into_iter().next() {
+        return Ok(Some(found));
     }
     // A name-only row joins the one company with a domain that carries this name; with several it is
     // ambiguous and stays a company of its own.
     let mut with_domain = companies::table
         .filter(companies::normalized_name.eq(name))
         .select(Identity::as_select())
-        .limit(2)
         .load(conn)?;
-    Ok(if with_domain.len() == 1 { with_domain.pop() } else { None })
+    Ok(if with_domain.len() == 1 {
+        with_domain.pop()
+    } else {
+        None
+    })
 }
 
 fn update_identity(
@@ -112,10 +147,24 @@ fn update_identity(
         new.website_url = pick(&input.website_url, &old.website_url);
         new.website_domain = pick(&input.website_domain, &old.website_domain);
     }
-    let changed = (&new.name_raw, &new.name_display, &new.normalized_name, &new.website_url, &new.website_domain)
-        != (&old.name_raw, &old.name_display, &old.normalized_name, &old.website_url, &old.website_domain);
+    let changed = (
+        &new.name_raw,
+        &new.name_display,
+        &new.normalized_name,
+        &new.website_url,
+        &new.website_domain,
+    ) != (
+        &old.name_raw,
+        &old.name_display,
+        &old.normalized_name,
+        &old.website_url,
+        &old.website_domain,
+    );
     if !changed {
-        return Ok(Upserted { company_id: old.id, kind: UpsertKind::Unchanged });
+        return Ok(Upserted {
+            company_id: old.id,
+            kind: UpsertKind::Unchanged,
+        });
     }
     diesel::update(companies::table.find(old.id))
         .set((
@@ -127,7 +176,10 @@ fn update_identity(
             companies::updated_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(Upserted { company_id: old.id, kind: UpsertKind::Updated })
+    Ok(Upserted {
+        company_id: old.id,
+        kind: UpsertKind::Updated,
+    })
 }
 
 fn insert(conn: &mut Conn, input: &CompanyInput, now: DateTime<Utc>) -> Result<i64, DbError> {
@@ -171,7 +223,10 @@ pub struct CompanyRow {
 impl CompanyRow {
     /// The name to show: display name, else normalized name, else "(no name)" (reference §10.2).
     pub fn display_name(&self) -> &str {
-        self.name_display.as_deref().or(self.normalized_name.as_deref()).unwrap_or("(no name)")
+        self.name_display
+            .as_deref()
+            .or(self.normalized_name.as_deref())
+            .unwrap_or("(no name)")
     }
 }
 
@@ -187,13 +242,18 @@ pub struct CompanyFilter {
 pub fn list_ranked(conn: &mut Conn, filter: &CompanyFilter) -> Result<Vec<CompanyRow>, DbError> {
     let mut query = companies::table
         .select(CompanyRow::as_select())
-        .order((companies::max_score.desc(), companies::strong_offer_count.desc(), companies::id.asc()))
+        .order((
+            companies::max_score.desc(),
+            companies::strong_offer_count.desc(),
+            companies::id.asc(),
+        ))
         .into_boxed();
     if let Some(min) = filter.min_score {
         query = query.filter(companies::max_score.ge(min));
     }
     if let Some(domain) = &filter.domain {
-        query = query.filter(companies::website_domain.eq(domain.trim_start_matches("www.").to_ascii_lowercase()));
+        query = query
+            .filter(companies::website_domain.eq(domain.trim_start_matches("www.").to_ascii_lowercase()));
     }
     if let Some(limit) = filter.limit {
         query = query.limit(limit);

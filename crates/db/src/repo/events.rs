@@ -45,7 +45,11 @@ pub fn record(conn: &mut Conn, now: DateTime<Utc>, event: NewEvent<'_>) -> Resul
 
 /// The latest events of `kind` (all kinds when `None`), newest first.
 pub fn recent(conn: &mut Conn, kind: Option<&str>, limit: i64) -> Result<Vec<EventRow>, DbError> {
-    let mut query = events::table.select(EventRow::as_select()).order(events::id.desc()).limit(limit).into_boxed();
+    let mut query = events::table
+        .select(EventRow::as_select())
+        .order(events::id.desc())
+        .limit(limit)
+        .into_boxed();
     if let Some(kind) = kind {
         query = query.filter(events::kind.eq(kind));
     }

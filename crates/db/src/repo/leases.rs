@@ -57,7 +57,13 @@ pub fn claim(
             leases::expires_at.eq(expires_at),
         ))
         .execute(conn)?;
-    Ok(Some(Lease { kind: kind.into(), unit_key: unit_key.into(), owner: owner.into(), attempt, expires_at }))
+    Ok(Some(Lease {
+        kind: kind.into(),
+        unit_key: unit_key.into(),
+        owner: owner.into(),
+        attempt,
+        expires_at,
+    }))
 }
 
 /// Whether `lease` is still the current claim (the fence every outcome write checks first).
@@ -71,21 +77,30 @@ pub fn holds(conn: &mut Conn, lease: &Lease, now: DateTime<Utc>) -> Result<bool,
 }
 
 /// Extends every lease of `owner` (the heartbeat). Returns how many were extended.
-pub fn renew_owner(conn: &mut Conn, owner: &str, now: DateTime<Utc>, ttl: Duration) -> Result<usize, DbError> {
-    Ok(diesel::update(leases::table.filter(leases::owner.eq(owner).and(leases::expires_at.gt(now))))
-        .set(leases::expires_at.eq(now + ttl))
-        .execute(conn)?)
+pub fn renew_owner(
+    conn: &mut Conn,
+    owner: &str,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> Result<usize, DbError> {
+    Ok(
+        diesel::update(leases::table.filter(leases::owner.eq(owner).and(leases::expires_at.gt(now))))
+            .set(leases::expires_at.eq(now + ttl))
+            .execute(conn)?,
+    )
 }
 
 /// Ends a claim; fenced, so a stale lease releases nothing. Returns whether it was ours.
 pub fn release(conn: &mut Conn, lease: &Lease) -> Result<bool, DbError> {
-    let n = diesel::delete(leases::table.filter(
-        leases::kind
-            .eq(&lease.kind)
-            .and(leases::unit_key.eq(&lease.unit_key))
-            .and(leases::owner.eq(&lease.owner))
-            .and(leases::attempt.eq(lease.attempt)),
-    ))
+    let n = diesel::delete(
+        leases::table.filter(
+            leases::kind
+                .eq(&lease.kind)
+                .and(leases::unit_key.eq(&lease.unit_key))
+                .and(leases::owner.eq(&lease.owner))
+                .and(leases::attempt.eq(lease.attempt)),
+        ),
+    )
     .execute(conn)?;
     Ok(n == 1)
 }

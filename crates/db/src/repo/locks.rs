@@ -23,7 +23,10 @@ pub struct LockRow {
 pub enum Acquire {
     /// Ours now; `took_over` is the expired or dead holder we replaced, and `abandoned` how many of its
     /// runs were marked `abandoned`.
-    Acquired { took_over: Option<LockRow>, abandoned: usize },
+    Acquired {
+        took_over: Option<LockRow>,
+        abandoned: usize,
+    },
     /// Someone else holds it.
     Held(LockRow),
 }
@@ -38,8 +41,11 @@ pub fn try_acquire(
     ttl: Duration,
     is_dead: &dyn Fn(&str) -> bool,
 ) -> Result<Acquire, DbError> {
-    let current: Option<LockRow> =
-        locks::table.find(name).select(LockRow::as_select()).first(conn).optional()?;
+    let current: Option<LockRow> = locks::table
+        .find(name)
+        .select(LockRow::as_select())
+        .first(conn)
+        .optional()?;
     let took_over = match current {
         Some(held) if held.owner != owner && held.expires_at > now && !is_dead(&held.owner) => {
             return Ok(Acquire::Held(held));
@@ -67,7 +73,13 @@ pub fn try_acquire(
 }
 
 /// Extends a lock we hold; `false` when it is no longer ours (taken over after expiring).
-pub fn renew(conn: &mut Conn, name: &str, owner: &str, now: DateTime<Utc>, ttl: Duration) -> Result<bool, DbError> {
+pub fn renew(
+    conn: &mut Conn,
+    name: &str,
+    owner: &str,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> Result<bool, DbError> {
     let n = diesel::update(locks::table.filter(locks::name.eq(name).and(locks::owner.eq(owner))))
         .set((locks::heartbeat_at.eq(now), locks::expires_at.eq(now + ttl)))
         .execute(conn)?;
@@ -76,14 +88,22 @@ pub fn renew(conn: &mut Conn, name: &str, owner: &str, now: DateTime<Utc>, ttl: 
 
 /// Releases a lock we hold; `false` when it was not ours.
 pub fn release(conn: &mut Conn, name: &str, owner: &str) -> Result<bool, DbError> {
-    let n = diesel::delete(locks::table.filter(locks::name.eq(name).and(locks::owner.eq(owner)))).execute(conn)?;
+    let n = diesel::delete(locks::table.filter(locks::name.eq(name).and(locks::owner.eq(owner))))
+        .execute(conn)?;
     Ok(n == 1)
 }
 
 pub fn list(conn: &mut Conn) -> Result<Vec<LockRow>, DbError> {
-    Ok(locks::table.select(LockRow::as_select()).order(locks::name).load(conn)?)
+    Ok(locks::table
+        .select(LockRow::as_select())
+        .order(locks::name)
+        .load(conn)?)
 }
 
 pub fn get(conn: &mut Conn, name: &str) -> Result<Option<LockRow>, DbError> {
-    Ok(locks::table.find(name).select(LockRow::as_select()).first(conn).optional()?)
+    Ok(locks::table
+        .find(name)
+        .select(LockRow::as_select())
+        .first(conn)
+        .optional()?)
 }

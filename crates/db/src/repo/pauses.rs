@@ -17,7 +17,13 @@ pub struct PauseRow {
 }
 
 /// Pauses `provider` until `until` (replacing any pause) and records a `pause_set` event.
-pub fn set(conn: &mut Conn, provider: &str, until: DateTime<Utc>, reason: Option<&str>, now: DateTime<Utc>) -> Result<(), DbError> {
+pub fn set(
+    conn: &mut Conn,
+    provider: &str,
+    until: DateTime<Utc>,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
     diesel::replace_into(pauses::table)
         .values((
             pauses::provider.eq(provider),
@@ -26,28 +32,63 @@ pub fn set(conn: &mut Conn, provider: &str, until: DateTime<Utc>, reason: Option
             pauses::set_at.eq(now),
         ))
         .execute(conn)?;
-    let detail = format!("until {}{}", until.to_rfc3339(), reason.map(|r| format!(": {r}")).unwrap_or_default());
-    events::record(conn, now, events::NewEvent { kind: "pause_set", subject: Some(provider), detail: Some(&detail), ..Default::default() })
+    let detail = format!(
+        "until {}{}",
+        until.to_rfc3339(),
+        reason.map(|r| format!(": {r}")).unwrap_or_default()
+    );
+    events::record(
+        conn,
+        now,
+        events::NewEvent {
+            kind: "pause_set",
+            subject: Some(provider),
+            detail: Some(&detail),
+            ..Default::default()
+        },
+    )
 }
 
 /// Lifts a pause; `false` when there was none. Records a `pause_cleared` event.
 pub fn clear(conn: &mut Conn, provider: &str, now: DateTime<Utc>) -> Result<bool, DbError> {
     let n = diesel::delete(pauses::table.find(provider)).execute(conn)?;
     if n == 1 {
-        events::record(conn, now, events::NewEvent { kind: "pause_cleared", subject: Some(provider), ..Default::default() })?;
+        events::record(
+            conn,
+            now,
+            events::NewEvent {
+                kind: "pause_cleared",
+                subject: Some(provider),
+                ..Default::default()
+            },
+        )?;
     }
     Ok(n == 1)
 }
 
 /// Deletes expired pauses (recording `pause_cleared` with reason `expired`) and returns the live ones.
 pub fn active(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<PauseRow>, DbError> {
-    let expired: Vec<String> =
-        pauses::table.filter(pauses::paused_until.le(now)).select(pauses::provider).load(conn)?;
+    let expired: Vec<String> = pauses::table
+        .filter(pauses::paused_until.le(now))
+        .select(pauses::provider)
+        .load(conn)?;
     for provider in &expired {
         diesel::delete(pauses::table.find(provider)).execute(conn)?;
-        events::record(conn, now, events::NewEvent { kind: "pause_cleared", subject: Some(provider), detail: Some("expired"), ..Default::default() })?;
+        events::record(
+            conn,
+            now,
+            events::NewEvent {
+                kind: "pause_cleared",
+                subject: Some(provider),
+                detail: Some("expired"),
+                ..Default::default()
+            },
+        )?;
     }
-    Ok(pauses::table.select(PauseRow::as_select()).order(pauses::provider).load(conn)?)
+    Ok(pauses::table
+        .select(PauseRow::as_select())
+        .order(pauses::provider)
+        .load(conn)?)
 }
 
 /// The live pause of one provider, if any (expired pauses are cleared on the way).

@@ -63,7 +63,13 @@ fn counters_json(counters: &RunCounters) -> Result<String, DbError> {
 }
 
 /// Opens a `running` row and returns its id.
-pub fn start(conn: &mut Conn, cycle_id: &str, stage: &str, owner: &str, now: DateTime<Utc>) -> Result<i64, DbError> {
+pub fn start(
+    conn: &mut Conn,
+    cycle_id: &str,
+    stage: &str,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
     Ok(diesel::insert_into(runs::table)
         .values((
             runs::cycle_id.eq(cycle_id),
@@ -78,7 +84,9 @@ pub fn start(conn: &mut Conn, cycle_id: &str, stage: &str, owner: &str, now: Dat
 
 /// Checkpoints the counters of a running row (so a crash keeps what was counted).
 pub fn save_counters(conn: &mut Conn, id: i64, owner: &str, counters: &RunCounters) -> Result<bool, DbError> {
-    let n = diesel::update(running(id, owner)).set(runs::counters.eq(counters_json(counters)?)).execute(conn)?;
+    let n = diesel::update(running(id, owner))
+        .set(runs::counters.eq(counters_json(counters)?))
+        .execute(conn)?;
     Ok(n == 1)
 }
 
@@ -104,46 +112,78 @@ pub fn finish(
     Ok(n == 1)
 }
 
-fn running(id: i64, owner: &str) -> diesel::dsl::Filter<runs::table, diesel::dsl::And<
-    diesel::dsl::And<diesel::dsl::Eq<runs::id, i64>, diesel::dsl::Eq<runs::owner, &str>>,
-    diesel::dsl::Eq<runs::status, &'static str>,
->> {
-    runs::table.filter(runs::id.eq(id).and(runs::owner.eq(owner)).and(runs::status.eq(RunStatus::Running.as_str())))
+/// The run row `id` while it is still `running` and owned by `owner`: the guard of every transition.
+type RunningRow<'a> = diesel::dsl::Filter<
+    runs::table,
+    diesel::dsl::And<
+        diesel::dsl::And<diesel::dsl::Eq<runs::id, i64>, diesel::dsl::Eq<runs::owner, &'a str>>,
+        diesel::dsl::Eq<runs::status, &'static str>,
+    >,
+>;
+
+fn running(id: i64, owner: &str) -> RunningRow<'_> {
+    runs::table.filter(
+        runs::id
+            .eq(id)
+            .and(runs::owner.eq(owner))
+            .and(runs::status.eq(RunStatus::Running.as_str())),
+    )
 }
 
 /// Marks every running row of `owner` `abandoned` (its process died or its lock expired).
 pub fn abandon_owner(conn: &mut Conn, owner: &str, now: DateTime<Utc>) -> Result<usize, DbError> {
-    Ok(diesel::update(runs::table.filter(runs::owner.eq(owner).and(runs::status.eq(RunStatus::Running.as_str()))))
-        .set((
-            runs::status.eq(RunStatus::Abandoned.as_str()),
-            runs::finished_at.eq(now),
-            runs::error.eq("owner died or its lock expired"),
-        ))
-        .execute(conn)?)
+    Ok(diesel::update(
+        runs::table.filter(
+            runs::owner
+                .eq(owner)
+                .and(runs::status.eq(RunStatus::Running.as_str())),
+        ),
+    )
+    .set((
+        runs::status.eq(RunStatus::Abandoned.as_str()),
+        runs::finished_at.eq(now),
+        runs::error.eq("owner died or its lock expired"),
+    ))
+    .execute(conn)?)
 }
 
 pub fn get(conn: &mut Conn, id: i64) -> Result<Option<RunRow>, DbError> {
-    let raw: Option<RawRun> = runs::table.find(id).select(RawRun::as_select()).first(conn).optional()?;
+    let raw: Option<RawRun> = runs::table
+        .find(id)
+        .select(RawRun::as_select())
+        .first(conn)
+        .optional()?;
     raw.map(RunRow::try_from).transpose()
 }
 
 /// The latest runs, newest first.
 pub fn latest(conn: &mut Conn, limit: i64) -> Result<Vec<RunRow>, DbError> {
-    let raw: Vec<RawRun> = runs::table.select(RawRun::as_select()).order(runs::id.desc()).limit(limit).load(conn)?;
+    let raw: Vec<RawRun> = runs::table
+        .select(RawRun::as_select())
+        .order(runs::id.desc())
+        .limit(limit)
+        .load(conn)?;
     raw.into_iter().map(RunRow::try_from).collect()
 }
 
 /// The runs of one cycle, in the order they started.
 pub fn of_cycle(conn: &mut Conn, cycle_id: &str) -> Result<Vec<RunRow>, DbError> {
-    let raw: Vec<RawRun> =
-        runs::table.filter(runs::cycle_id.eq(cycle_id)).select(RawRun::as_select()).order(runs::id).load(conn)?;
+    let raw: Vec<RawRun> = runs::table
+        .filter(runs::cycle_id.eq(cycle_id))
+        .select(RawRun::as_select())
+        .order(runs::id)
+        .load(conn)?;
     raw.into_iter().map(RunRow::try_from).collect()
 }
 
 /// Deletes finished runs that started before `cutoff`.
 pub fn prune(conn: &mut Conn, cutoff: DateTime<Utc>) -> Result<usize, DbError> {
     Ok(diesel::delete(
-        runs::table.filter(runs::started_at.lt(cutoff).and(runs::status.ne(RunStatus::Running.as_str()))),
+        runs::table.filter(
+            runs::started_at
+                .lt(cutoff)
+                .and(runs::status.ne(RunStatus::Running.as_str())),
+        ),
     )
     .execute(conn)?)
 }

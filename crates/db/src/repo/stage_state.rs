@@ -52,7 +52,10 @@ pub fn record_finish(
 ) -> Result<(), DbError> {
     record_start(conn, stage, now)?;
     let row = stage_state::table.find(stage);
-    let base = (stage_state::status.eq(status.as_str()), stage_state::updated_at.eq(now));
+    let base = (
+        stage_state::status.eq(status.as_str()),
+        stage_state::updated_at.eq(now),
+    );
     match status {
         RunStatus::Succeeded => diesel::update(row)
             .set((
@@ -87,5 +90,8 @@ fn truncate(message: &str) -> String {
 }
 
 pub fn list(conn: &mut Conn) -> Result<Vec<StageStateRow>, DbError> {
-    Ok(stage_state::table.select(StageStateRow::as_select()).order(stage_state::stage).load(conn)?)
+    Ok(stage_state::table
+        .select(StageStateRow::as_select())
+        .order(stage_state::stage)
+        .load(conn)?)
 }

@@ -35,16 +35,28 @@ impl DirectorySource for CsvSource {
         let this = self.clone();
         tokio::task::spawn_blocking(move || this.parse(reader, &sink))
             .await
-            .map_err(|e| SourceError::Read { location: self.location.to_string(), reason: e.to_string() })?
+            .map_err(|e| SourceError::Read {
+                location: self.location.to_string(),
+                reason: e.to_string(),
+            })?
     }
 }
 
 impl CsvSource {
     /// Parses `reader` (blocking), sending each row. Malformed lines become bad rows; only an unreadable
     /// header or an I/O failure stops the source.
-    pub fn parse(&self, reader: Box<dyn Read + Send>, sink: &mpsc::Sender<SourceItem>) -> Result<(), SourceError> {
-        let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(self.encoding).build(reader);
-        let mut csv = csv::ReaderBuilder::new().delimiter(self.delimiter).has_headers(true).from_reader(decoded);
+    pub fn parse(
+        &self,
+        reader: Box<dyn Read + Send>,
+        sink: &mpsc::Sender<SourceItem>,
+    ) -> Result<(), SourceError> {
+        let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(self.encoding)
+            .build(reader);
+        let mut csv = csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .has_headers(true)
+            .from_reader(decoded);
         let (name_col, web_col) = self.columns(&mut csv)?;
         let mut record = csv::StringRecord::new();
         loop {
@@ -52,18 +64,34 @@ impl CsvSource {
                 Ok(false) => return Ok(()),
                 Ok(true) => row_item(&record, name_col, web_col),
                 Err(e) if e.is_io_error() => {
-                    return Err(SourceError::Read { location: self.location.to_string(), reason: e.to_string() });
+                    return Err(SourceError::Read {
+                        location: self.location.to_string(),
+                        reason: e.to_string(),
+                    });
                 }
-                Err(e) => SourceItem::Bad { location: line_of(&e), reason: describe(&e) },
+                Err(e) => SourceItem::Bad {
+                    location: line_of(&e),
+                    reason: describe(&e),
+                },
             };
             sink.blocking_send(item).map_err(|_| SourceError::Stopped)?;
         }
     }
 
-    fn columns<R: Read>(&self, csv: &mut csv::Reader<R>) -> Result<(Option<usize>, Option<usize>), SourceError> {
+    fn columns<R: Read>(
+        &self,
+        csv: &mut csv::Reader<R>,
+    ) -> Result<(Option<usize>, Option<usize>), SourceError> {
         let location = self.location.to_string();
-        let headers = csv.headers().map_err(|e| SourceError::Format { location: location.clone(), reason: format!("header row: {e}") })?;
-        let find = |field: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(field.trim()));
+        let headers = csv.headers().map_err(|e| SourceError::Format {
+            location: location.clone(),
+            reason: format!("header row: {e}"),
+        })?;
+        let find = |field: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case(field.trim()))
+        };
         let (name_col, web_col) = (find(&self.name_field), find(&self.website_field));
         if name_col.is_none() && web_col.is_none() {
             let reason = format!(
@@ -84,7 +112,10 @@ fn row_item(record: &csv::StringRecord, name_col: Option<usize>, web_col: Option
     let website = web_col.and_then(|i| record.get(i));
     match CompanyInput::from_listing(name, website) {
         Ok(input) => SourceItem::Company { input, location },
-        Err(e) => SourceItem::Bad { location, reason: e.to_string() },
+        Err(e) => SourceItem::Bad {
+            location,
+            reason: e.to_string(),
+        },
     }
 }
 
@@ -94,7 +125,9 @@ fn line_of(e: &csv::Error) -> String {
 
 fn describe(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("malformed CSV line: {len} fields where the header has {expected_len}")
         }
         csv::ErrorKind::Utf8 { .. } => "invalid UTF-8 (is the source's `encoding` right?)".to_owned(),
@@ -148,15 +181,23 @@ mod tests {
         let companies: Vec<_> = items
             .iter()
             .filter_map(|i| match i {
-                SourceItem::Company { input, location } => Some((input.normalized_name.clone().unwrap(), location.clone())),
+                SourceItem::Company { input, location } => {
+                    Some((input.normalized_name.clone().unwrap(), location.clone()))
+                }
                 SourceItem::Bad { .. } => None,
             })
             .collect();
         assert_eq!(companies[0], ("acme".into(), "line 2".into()));
         assert!(companies.iter().any(|(n, _)| n == "last"));
         let bad = bad(&items);
-        assert!(bad.contains(&("line 3".into(), "no name and no website".into())), "{bad:?}");
-        assert!(bad.iter().any(|(l, r)| l == "line 6" && r.contains("4 fields")), "{bad:?}");
+        assert!(
+            bad.contains(&("line 3".into(), "no name and no website".into())),
+            "{bad:?}"
+        );
+        assert!(
+            bad.iter().any(|(l, r)| l == "line 6" && r.contains("4 fields")),
+            "{bad:?}"
+        );
         assert!(bad.iter().any(|(_, r)| r.contains("bad website")), "{bad:?}");
     }
 
@@ -168,7 +209,9 @@ mod tests {
         src.name_field = "nombre".into();
         src.website_field = "web".into();
         let items = parse(&src, &bytes).unwrap();
-        let SourceItem::Company { input, .. } = &items[0] else { panic!("{items:?}") };
+        let SourceItem::Company { input, .. } = &items[0] else {
+            panic!("{items:?}")
+        };
         assert_eq!(input.name_display.as_deref(), Some("Café Ñandú SL"));
         assert_eq!(input.normalized_name.as_deref(), Some("cafe nandu"));
     }
@@ -187,6 +230,10 @@ mod tests {
     fn a_header_without_the_configured_columns_fails_the_source() {
         crate::install_crypto_provider();
         let err = parse(&source(b',', None), b"company,url\nA,a.com\n").unwrap_err();
-        assert!(err.to_string().contains("neither a `name` nor a `website` column"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("neither a `name` nor a `website` column"),
+            "{err}"
+        );
     }
 }

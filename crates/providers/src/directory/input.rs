@@ -29,11 +29,16 @@ impl std::fmt::Display for Location {
 
 /// Opens the location as a buffered blocking reader. Must be awaited on the runtime; the reader must then
 /// be used from a blocking thread (`spawn_blocking`).
-pub(crate) async fn open(location: &Location, http: &HttpClient) -> Result<Box<dyn Read + Send>, SourceError> {
+pub(crate) async fn open(
+    location: &Location,
+    http: &HttpClient,
+) -> Result<Box<dyn Read + Send>, SourceError> {
     match location {
         Location::File(path) => {
-            let file = std::fs::File::open(path)
-                .map_err(|e| SourceError::Open { location: path.display().to_string(), reason: e.to_string() })?;
+            let file = std::fs::File::open(path).map_err(|e| SourceError::Open {
+                location: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
             Ok(Box::new(BufReader::with_capacity(256 * 1024, file)))
         }
         Location::Url(url) => {

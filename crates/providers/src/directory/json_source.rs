@@ -34,18 +34,31 @@ impl DirectorySource for JsonSource {
         let this = self.clone();
         tokio::task::spawn_blocking(move || this.parse(reader, &sink))
             .await
-            .map_err(|e| SourceError::Read { location: self.location.to_string(), reason: e.to_string() })?
+            .map_err(|e| SourceError::Read {
+                location: self.location.to_string(),
+                reason: e.to_string(),
+            })?
     }
 }
 
 impl JsonSource {
     /// Parses `reader` (blocking): an array when the first character is `[`, JSON Lines otherwise.
-    pub fn parse(&self, reader: Box<dyn Read + Send>, sink: &mpsc::Sender<SourceItem>) -> Result<(), SourceError> {
+    pub fn parse(
+        &self,
+        reader: Box<dyn Read + Send>,
+        sink: &mpsc::Sender<SourceItem>,
+    ) -> Result<(), SourceError> {
         let mut reader = BufReader::new(reader);
-        let read_err = |e: std::io::Error| SourceError::Read { location: self.location.to_string(), reason: e.to_string() };
+        let read_err = |e: std::io::Error| SourceError::Read {
+            location: self.location.to_string(),
+            reason: e.to_string(),
+        };
         let first = loop {
             let buf = reader.fill_buf().map_err(read_err)?;
-            let skip = buf.iter().take_while(|b| b.is_ascii_whitespace() || matches!(b, 0xEF | 0xBB | 0xBF)).count();
+            let skip = buf
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace() || matches!(b, 0xEF | 0xBB | 0xBF))
+                .count();
             if skip == 0 || buf.is_empty() {
                 break buf.first().copied();
             }
@@ -64,21 +77,33 @@ impl JsonSource {
         match result {
             Ok(()) => Ok(()),
             Err(e) if e.to_string() == STOPPED => Err(SourceError::Stopped),
-            Err(e) if e.is_io() => Err(SourceError::Read { location: self.location.to_string(), reason: e.to_string() }),
-            Err(e) => Err(SourceError::Format { location: self.location.to_string(), reason: e.to_string() }),
+            Err(e) if e.is_io() => Err(SourceError::Read {
+                location: self.location.to_string(),
+                reason: e.to_string(),
+            }),
+            Err(e) => Err(SourceError::Format {
+                location: self.location.to_string(),
+                reason: e.to_string(),
+            }),
         }
     }
 
     fn parse_lines(&self, reader: impl BufRead, sink: &mpsc::Sender<SourceItem>) -> Result<(), SourceError> {
         for (i, line) in reader.lines().enumerate() {
-            let line = line.map_err(|e| SourceError::Read { location: self.location.to_string(), reason: e.to_string() })?;
+            let line = line.map_err(|e| SourceError::Read {
+                location: self.location.to_string(),
+                reason: e.to_string(),
+            })?;
             if line.trim().is_empty() {
                 continue;
             }
             let location = format!("line {}", i + 1);
             let item = match serde_json::from_str::<Value>(&line) {
                 Ok(value) => self.item(value, location),
-                Err(e) => SourceItem::Bad { location, reason: format!("malformed JSON: {e}") },
+                Err(e) => SourceItem::Bad {
+                    location,
+                    reason: format!("malformed JSON: {e}"),
+                },
             };
             sink.blocking_send(item).map_err(|_| SourceError::Stopped)?;
         }
@@ -87,17 +112,25 @@ impl JsonSource {
 
     fn item(&self, value: Value, location: String) -> SourceItem {
         let Value::Object(map) = value else {
-            return SourceItem::Bad { location, reason: format!("expected an object, got {}", type_name(&value)) };
+            return SourceItem::Bad {
+                location,
+                reason: format!("expected an object, got {}", type_name(&value)),
+            };
         };
         let field = |key: &str| -> Result<Option<String>, String> {
             match map.get(key) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(other) => Err(format!("field `{key}` is {}, expected a string", type_name(other))),
+                Some(other) => Err(format!(
+                    "field `{key}` is {}, expected a string",
+                    type_name(other)
+                )),
             }
         };
         let fields = field(&self.name_field).and_then(|n| Ok((n, field(&self.website_field)?)));
-        match fields.and_then(|(n, w)| CompanyInput::from_listing(n.as_deref(), w.as_deref()).map_err(|e| e.to_string())) {
+        match fields.and_then(|(n, w)| {
+            CompanyInput::from_listing(n.as_deref(), w.as_deref()).map_err(|e| e.to_string())
+        }) {
             Ok(input) => SourceItem::Company { input, location },
             Err(reason) => SourceItem::Bad { location, reason },
         }
@@ -122,7 +155,9 @@ impl<'de> Visitor<'de> for Elements<'_> {
         let mut index = 0usize;
         while let Some(value) = seq.next_element::<Value>()? {
             let item = self.source.item(value, format!("index {index}"));
-            self.sink.blocking_send(item).map_err(|_| serde::de::Error::custom(STOPPED))?;
+            self.sink
+                .blocking_send(item)
+                .map_err(|_| serde::de::Error::custom(STOPPED))?;
             index += 1;
         }
         Ok(())
@@ -176,13 +211,19 @@ mod tests {
 
     #[test]
     fn arrays_report_bad_elements_by_index() {
-        let items = parse(r#" [{"name":"Acme","website":"acme.com"}, 42, {"name":7}, {"website":null,"name":"Solo"}, {}]"#).unwrap();
+        let items = parse(
+            r#" [{"name":"Acme","website":"acme.com"}, 42, {"name":7}, {"website":null,"name":"Solo"}, {}]"#,
+        )
+        .unwrap();
         assert_eq!(items.len(), 5);
         assert_eq!(
             bad(&items),
             vec![
                 ("index 1".into(), "expected an object, got a number".into()),
-                ("index 2".into(), "field `name` is a number, expected a string".into()),
+                (
+                    "index 2".into(),
+                    "field `name` is a number, expected a string".into()
+                ),
                 ("index 4".into(), "no name and no website".into()),
             ]
         );
@@ -190,12 +231,16 @@ mod tests {
 
     #[test]
     fn json_lines_report_malformed_lines_and_continue() {
-        let items = parse("{\"name\":\"A\",\"website\":\"a.es\"}\n\n{broken\n[1]\n{\"name\":\"B\"}\n").unwrap();
+        let items =
+            parse("{\"name\":\"A\",\"website\":\"a.es\"}\n\n{broken\n[1]\n{\"name\":\"B\"}\n").unwrap();
         let bad = bad(&items);
         assert_eq!(bad.len(), 2);
         assert_eq!(bad[0].0, "line 3");
         assert!(bad[0].1.starts_with("malformed JSON"));
-        assert_eq!(bad[1], ("line 4".into(), "expected an object, got an array".into()));
+        assert_eq!(
+            bad[1],
+            ("line 4".into(), "expected an object, got an array".into())
+        );
         assert_eq!(items.len(), 4);
     }
 
@@ -210,7 +255,12 @@ mod tests {
             website_field: "website".into(),
             http: HttpClient::new(Default::default()).unwrap(),
         };
-        let err = src.parse(Box::new(std::io::Cursor::new(br#"[{"name":"A"}, {"name":"#.to_vec())), &tx).unwrap_err();
+        let err = src
+            .parse(
+                Box::new(std::io::Cursor::new(br#"[{"name":"A"}, {"name":"#.to_vec())),
+                &tx,
+            )
+            .unwrap_err();
         assert!(matches!(err, SourceError::Format { .. }), "{err}");
         assert!(matches!(rx.try_recv(), Ok(SourceItem::Company { .. })));
     }

@@ -21,7 +21,10 @@ pub struct ScraperCaps {
 
 impl Default for ScraperCaps {
     fn default() -> Self {
-        Self { max_detail_pages: 50, max_companies: 50 }
+        Self {
+            max_detail_pages: 50,
+            max_companies: 50,
+        }
     }
 }
 
@@ -51,7 +54,9 @@ impl DirectorySource for BuiltinSource {
             if companies >= self.caps.max_companies {
                 break;
             }
-            let Some(normalized) = normalize_company_name(&card.name) else { continue };
+            let Some(normalized) = normalize_company_name(&card.name) else {
+                continue;
+            };
             if !names.insert(normalized) {
                 continue;
             }
@@ -68,7 +73,12 @@ impl BuiltinSource {
         let location = detail_url.to_string();
         let page = match self.http.get(detail_url).await {
             Ok(page) => page,
-            Err(e) => return SourceItem::Bad { location, reason: format!("detail page: {e}") },
+            Err(e) => {
+                return SourceItem::Bad {
+                    location,
+                    reason: format!("detail page: {e}"),
+                };
+            }
         };
         let website = detail_website(self.directory, detail_url, &page.text(), domains);
         if let Some(domain) = website.as_ref().and_then(website_domain) {
@@ -76,7 +86,10 @@ impl BuiltinSource {
         }
         match CompanyInput::from_listing(Some(name), website.as_ref().map(Url::as_str)) {
             Ok(input) => SourceItem::Company { input, location },
-            Err(e) => SourceItem::Bad { location, reason: e.to_string() },
+            Err(e) => SourceItem::Bad {
+                location,
+                reason: e.to_string(),
+            },
         }
     }
 }

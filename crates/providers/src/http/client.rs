@@ -40,7 +40,11 @@ impl Default for HttpSettings {
 
 /// `pipeline/<version> (+<repository url>)`.
 pub fn default_user_agent() -> String {
-    format!("pipeline/{} (+{})", env!("CARGO_PKG_VERSION"), env!("CARGO_PKG_REPOSITORY"))
+    format!(
+        "pipeline/{} (+{})",
+        env!("CARGO_PKG_VERSION"),
+        env!("CARGO_PKG_REPOSITORY")
+    )
 }
 
 /// What the client did, for the run counters.
@@ -104,7 +108,11 @@ impl HttpClient {
             .dns_resolver(Arc::new(settings.resolver.clone()))
             .build()
             .map_err(|e| HttpError::Client(e.to_string()))?;
-        Ok(Self { inner, settings: Arc::new(settings), stats: Arc::default() })
+        Ok(Self {
+            inner,
+            settings: Arc::new(settings),
+            stats: Arc::default(),
+        })
     }
 
     pub fn stats(&self) -> &Arc<HttpStats> {
@@ -132,7 +140,12 @@ impl HttpClient {
 
     async fn send(&self, url: &Url) -> Result<reqwest::Response, HttpError> {
         self.stats.requests.fetch_add(1, Ordering::Relaxed);
-        let response = self.inner.get(url.clone()).send().await.map_err(|e| transport_error(url, &e))?;
+        let response = self
+            .inner
+            .get(url.clone())
+            .send()
+            .await
+            .map_err(|e| transport_error(url, &e))?;
         let status = response.status().as_u16();
         if status == 429 {
             self.stats.http_429.fetch_add(1, Ordering::Relaxed);
@@ -147,8 +160,17 @@ impl HttpClient {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, chrono::Utc::now()));
-        let snippet = response.text().await.ok().map(|t| t.chars().take(200).collect::<String>());
-        Err(HttpError::Status { url: url.to_string(), status, retry_after, snippet: snippet.filter(|s| !s.is_empty()) })
+        let snippet = response
+            .text()
+            .await
+            .ok()
+            .map(|t| t.chars().take(200).collect::<String>());
+        Err(HttpError::Status {
+            url: url.to_string(),
+            status,
+            retry_after,
+            snippet: snippet.filter(|s| !s.is_empty()),
+        })
     }
 
     async fn with_retries<T, F, Fut>(&self, url: &Url, mut attempt_once: F) -> Result<T, HttpError>
@@ -161,7 +183,11 @@ impl HttpClient {
             match attempt_once().await {
                 Err(e) if attempt <= self.settings.retries && e.class() == ErrorClass::Transient => {
                     let wait = match &e {
-                        HttpError::Status { status: 503, retry_after: Some(w), .. } => (*w).min(self.settings.backoff.max),
+                        HttpError::Status {
+                            status: 503,
+                            retry_after: Some(w),
+                            ..
+                        } => (*w).min(self.settings.backoff.max),
                         _ => self.settings.backoff.delay_random(attempt),
                     };
                     tracing::debug!(%url, attempt, error = %e, ?wait, "retrying");
@@ -176,7 +202,10 @@ impl HttpClient {
 
 async fn read_capped(mut response: reqwest::Response, cap: u64) -> Result<Fetched, HttpError> {
     let url = response.url().clone();
-    let too_large = || HttpError::TooLarge { url: url.to_string(), limit: cap };
+    let too_large = || HttpError::TooLarge {
+        url: url.to_string(),
+        limit: cap,
+    };
     if response.content_length().is_some_and(|n| n > cap) {
         return Err(too_large());
     }
@@ -188,7 +217,12 @@ async fn read_capped(mut response: reqwest::Response, cap: u64) -> Result<Fetche
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(Fetched { url, status, headers, body: body.freeze() })
+    Ok(Fetched {
+        url,
+        status,
+        headers,
+        body: body.freeze(),
+    })
 }
 
 fn transport_error(url: &Url, e: &reqwest::Error) -> HttpError {
@@ -196,9 +230,15 @@ fn transport_error(url: &Url, e: &reqwest::Error) -> HttpError {
     if e.is_timeout() {
         HttpError::Timeout { url }
     } else if e.is_body() || e.is_decode() {
-        HttpError::Body { url, reason: error_chain(e) }
+        HttpError::Body {
+            url,
+            reason: error_chain(e),
+        }
     } else {
-        HttpError::Connect { url, reason: error_chain(e) }
+        HttpError::Connect {
+            url,
+            reason: error_chain(e),
+        }
     }
 }
 

@@ -14,7 +14,12 @@ pub enum HttpError {
     #[error("{url}: connection failed: {reason}")]
     Connect { url: String, reason: String },
     #[error("{url}: HTTP {status}{}", snippet.as_ref().map(|s| format!(": {s}")).unwrap_or_default())]
-    Status { url: String, status: u16, retry_after: Option<Duration>, snippet: Option<String> },
+    Status {
+        url: String,
+        status: u16,
+        retry_after: Option<Duration>,
+        snippet: Option<String>,
+    },
     #[error("{url}: body larger than {limit} bytes")]
     TooLarge { url: String, limit: u64 },
     #[error("{url}: {reason}")]
@@ -42,9 +47,18 @@ impl Classify for HttpError {
         match self {
             HttpError::Timeout { .. } | HttpError::Connect { .. } => ErrorClass::Transient,
             HttpError::Body { .. } => ErrorClass::Transient,
-            HttpError::Status { status: 429, retry_after, .. } => ErrorClass::RateLimited { wait: *retry_after },
-            HttpError::Status { status: 408 | 500..=599, .. } => ErrorClass::Transient,
-            HttpError::Status { .. } | HttpError::TooLarge { .. } | HttpError::InvalidUrl(_) => ErrorClass::Permanent,
+            HttpError::Status {
+                status: 429,
+                retry_after,
+                ..
+            } => ErrorClass::RateLimited { wait: *retry_after },
+            HttpError::Status {
+                status: 408 | 500..=599,
+                ..
+            } => ErrorClass::Transient,
+            HttpError::Status { .. } | HttpError::TooLarge { .. } | HttpError::InvalidUrl(_) => {
+                ErrorClass::Permanent
+            }
             HttpError::Client(_) => ErrorClass::Fatal,
         }
     }

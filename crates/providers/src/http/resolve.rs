@@ -15,7 +15,10 @@ pub struct HostOverride {
 
 impl HostOverride {
     pub fn new(pattern: &str, addr: &str) -> Result<Self, String> {
-        let addr: IpAddr = addr.trim().parse().map_err(|_| format!("`{addr}` is not an IP address"))?;
+        let addr: IpAddr = addr
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{addr}` is not an IP address"))?;
         let pattern = pattern.trim().trim_end_matches('.').to_ascii_lowercase();
         if pattern.is_empty() || pattern == "*." {
             return Err("empty host pattern".into());
@@ -26,7 +29,11 @@ impl HostOverride {
     pub fn matches(&self, host: &str) -> bool {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
         match self.pattern.strip_prefix("*.") {
-            Some(suffix) => host.len() > suffix.len() && host.ends_with(suffix) && host[..host.len() - suffix.len()].ends_with('.'),
+            Some(suffix) => {
+                host.len() > suffix.len()
+                    && host.ends_with(suffix)
+                    && host[..host.len() - suffix.len()].ends_with('.')
+            }
             None => host == self.pattern,
         }
     }

@@ -21,10 +21,18 @@ mod tests {
 
     #[test]
     fn seconds_and_http_dates() {
-        let now = DateTime::parse_from_rfc3339("2026-11-25T03:00:00Z").unwrap().to_utc();
+        let now = DateTime::parse_from_rfc3339("2026-11-25T03:00:00Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(parse_retry_after(" 120 ", now), Some(Duration::from_secs(120)));
-        assert_eq!(parse_retry_after("Wed, 25 Nov 2026 03:01:30 GMT", now), Some(Duration::from_secs(90)));
-        assert_eq!(parse_retry_after("Wed, 25 Nov 2026 02:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 25 Nov 2026 03:01:30 GMT", now),
+            Some(Duration::from_secs(90))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 25 Nov 2026 02:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon", now), None);
     }
 }

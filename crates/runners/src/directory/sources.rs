@@ -4,23 +4,38 @@ use std::sync::Arc;
 
 use pipeline_domain::config::{DirectoryConfig, DirectorySourceConfig, SourceEncoding, SourceKind};
 use pipeline_providers::directory::builtin::BuiltinDirectory;
-use pipeline_providers::directory::{BuiltinSource, CsvSource, DirectorySource, JsonSource, Location, ScraperCaps};
+use pipeline_providers::directory::{
+    BuiltinSource, CsvSource, DirectorySource, JsonSource, Location, ScraperCaps,
+};
 use pipeline_providers::http::HttpClient;
 use url::Url;
 
 /// The built-in scrapers (in `directory.builtin` order) followed by the user's sources (in file order).
 /// Errors name the offending key; the configuration was validated before, so they are not expected.
-pub fn sources_from_config(cfg: &DirectoryConfig, http: &HttpClient) -> Result<Vec<Arc<dyn DirectorySource>>, String> {
+pub fn sources_from_config(
+    cfg: &DirectoryConfig,
+    http: &HttpClient,
+) -> Result<Vec<Arc<dyn DirectorySource>>, String> {
     let caps = ScraperCaps {
         max_detail_pages: cfg.max_detail_pages as usize,
         max_companies: cfg.max_companies_per_source as usize,
     };
     let mut sources: Vec<Arc<dyn DirectorySource>> = Vec::new();
     for key in &cfg.builtin {
-        let directory = BuiltinDirectory::parse(key).ok_or_else(|| format!("directory.builtin: unknown `{key}`"))?;
-        let url = cfg.builtin_urls.get(key).map(String::as_str).unwrap_or(directory.default_listing_url());
+        let directory =
+            BuiltinDirectory::parse(key).ok_or_else(|| format!("directory.builtin: unknown `{key}`"))?;
+        let url = cfg
+            .builtin_urls
+            .get(key)
+            .map(String::as_str)
+            .unwrap_or(directory.default_listing_url());
         let listing_url = Url::parse(url).map_err(|e| format!("directory.builtin_urls.{key}: {e}"))?;
-        sources.push(Arc::new(BuiltinSource { directory, listing_url, caps, http: http.clone() }));
+        sources.push(Arc::new(BuiltinSource {
+            directory,
+            listing_url,
+            caps,
+            http: http.clone(),
+        }));
     }
     for source in &cfg.sources {
         sources.push(user_source(source, http)?);
@@ -41,8 +56,13 @@ fn user_source(cfg: &DirectorySourceConfig, http: &HttpClient) -> Result<Arc<dyn
             location,
             name_field: cfg.name_field.clone(),
             website_field: cfg.website_field.clone(),
-            delimiter: cfg.delimiter_byte().map_err(|e| format!("{}: {e}", key("delimiter")))?,
-            encoding: match cfg.text_encoding().map_err(|e| format!("{}: {e}", key("encoding")))? {
+            delimiter: cfg
+                .delimiter_byte()
+                .map_err(|e| format!("{}: {e}", key("delimiter")))?,
+            encoding: match cfg
+                .text_encoding()
+                .map_err(|e| format!("{}: {e}", key("encoding")))?
+            {
                 SourceEncoding::Utf8 => None,
                 SourceEncoding::Windows1252 => Some(encoding_rs::WINDOWS_1252),
             },

@@ -22,7 +22,10 @@ pub struct DirectoryStage {
 
 impl DirectoryStage {
     pub fn new(sources: Vec<Arc<dyn DirectorySource>>, exclude_domains: Vec<String>) -> Self {
-        Self { sources, exclude_domains }
+        Self {
+            sources,
+            exclude_domains,
+        }
     }
 
     async fn load(&self, source: &dyn DirectorySource, run: &StageRun) -> Result<(), TaskError> {
@@ -37,7 +40,12 @@ impl DirectoryStage {
 
     /// Drains the channel in batches; returns early (dropping the receiver, which stops the reader) when
     /// the run is cancelled or the `--limit` is reached.
-    async fn consume(&self, source: &str, mut rx: mpsc::Receiver<SourceItem>, run: &StageRun) -> Result<(), TaskError> {
+    async fn consume(
+        &self,
+        source: &str,
+        mut rx: mpsc::Receiver<SourceItem>,
+        run: &StageRun,
+    ) -> Result<(), TaskError> {
         let limit = run.ctx.limit.map_or(usize::MAX, |l| l as usize);
         let (mut batch, mut taken, mut batches) = (Vec::with_capacity(BATCH), 0usize, 0u64);
         while let Some(item) = rx.recv().await {
@@ -69,7 +77,12 @@ impl DirectoryStage {
         self.flush(source, &mut batch, run).await
     }
 
-    async fn flush(&self, source: &str, batch: &mut Vec<(CompanyInput, String)>, run: &StageRun) -> Result<(), TaskError> {
+    async fn flush(
+        &self,
+        source: &str,
+        batch: &mut Vec<(CompanyInput, String)>,
+        run: &StageRun,
+    ) -> Result<(), TaskError> {
         if batch.is_empty() {
             return Ok(());
         }
@@ -148,6 +161,10 @@ impl Task for DirectoryStage {
             }
         }
         run.progress.end();
-        Ok(if failures.is_empty() { Outcome::Done } else { Outcome::Partial(failures.join("\n")) })
+        Ok(if failures.is_empty() {
+            Outcome::Done
+        } else {
+            Outcome::Partial(failures.join("\n"))
+        })
     }
 }

@@ -1,0 +1,275 @@
+//! The one HTTP server playing every party: accept loop (TCP_NODELAY, connection resets), routing, faults, log.
+
+use std::convert::Infallible;
+use std::os::fd::AsFd;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, Response, header};
+use chrono::Utc;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::faults::{Fault, Faults, LOOP_PREFIX, RouteInfo, to_response};
+use crate::google::Google;
+use crate::log::{LoggedRequest, RequestLog};
+use crate::model::DirectoryKind;
+use crate::providers::{self, ApiCall};
+use crate::reply::{Incoming, Reply};
+use crate::sites;
+use crate::world::World;
+use crate::{control, directories};
+
+/// Largest request body the world reads.
+const MAX_REQUEST_BODY: usize = 16 * 1024 * 1024;
+
+/// Per-request delays: a default and overrides per route label.
+#[derive(Debug, Clone, Default)]
+pub struct Latency {
+    pub default: Duration,
+    pub per_label: std::collections::BTreeMap<String, Duration>,
+}
+
+/// The state every request handler shares.
+#[derive(Debug)]
+pub struct Shared {
+    pub world: RwLock<World>,
+    pub google: Mutex<Google>,
+    pub faults: Mutex<Faults>,
+    pub log: Mutex<RequestLog>,
+    pub latency: Mutex<Latency>,
+}
+
+/// Locks a mutex, ignoring poisoning (a panicking test must not wedge the world).
+pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+pub fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+pub fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Accepts connections until `shutdown` is cancelled.
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: CancellationToken) {
+    loop {
+        let stream = tokio::select! {
+            () = shutdown.cancelled() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => continue,
+            },
+        };
+        // Without it keep-alive clients wait ~40 ms per request on Nagle + delayed ACK.
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        let shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let kill = Arc::new(Notify::new());
+            // A second descriptor of the socket, to make its close a reset when a fault asks for one.
+            let guard = stream.as_fd().try_clone_to_owned().ok();
+            let service = {
+                let kill = kill.clone();
+                hyper::service::service_fn(move |request| {
+                    let (shared, kill) = (shared.clone(), kill.clone());
+                    async move { Ok::<_, Infallible>(handle(shared, kill, request).await) }
+                })
+            };
+            let connection = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = connection => {}
+                () = kill.notified() => {
+                    if let Some(fd) = &guard {
+                        let _ = socket2::SockRef::from(fd).set_linger(Some(Duration::ZERO));
+                    }
+                }
+                () = shutdown.cancelled() => {}
+            }
+        });
+    }
+}
+
+/// Where a request goes.
+enum Destination {
+    Site(String),
+    Directory(DirectoryKind),
+    Api(ApiCall),
+    Google(Vec<String>),
+    Loop(u64),
+    Control(Vec<String>),
+    Nowhere,
+}
+
+fn classify(request: &Incoming) -> (Destination, RouteInfo) {
+    let info = |label: &str, tenant: Option<String>| RouteInfo {
+        label: label.to_owned(),
+        tenant,
+        path: request.path.clone(),
+    };
+    if let Some(rest) = request.path.strip_prefix(LOOP_PREFIX) {
+        // /__world/redirect-loop/{label}/{n}, on any host
+        let mut parts = rest.split('/');
+        let label = parts.next().unwrap_or("unknown").to_owned();
+        let n = parts.next().and_then(|n| n.parse().ok()).unwrap_or(1);
+        return (Destination::Loop(n), info(&label, None));
+    }
+    let host = request.host.as_str();
+    if host.ends_with(".test") {
+        if let Some(kind) = DirectoryKind::from_host(host) {
+            return (Destination::Directory(kind), info(kind.key(), None));
+        }
+        let domain = host.strip_prefix("www.").unwrap_or(host).to_owned();
+        return (Destination::Site(domain.clone()), info("site", Some(domain)));
+    }
+    let segments = request.segments();
+    match segments.first().map(String::as_str) {
+        Some("__world") => (Destination::Control(segments[1..].to_vec()), info("world", None)),
+        Some("google") => {
+            let rest = segments[1..].to_vec();
+            let (label, tenant) = Google::route(&rest);
+            (Destination::Google(rest), info(label, tenant))
+        }
+        _ => match providers::parse(&segments) {
+            Some(call) => {
+                let label = call.provider.key();
+                let tenant = call.tenant.clone();
+                (Destination::Api(call), info(label, tenant))
+            }
+            None => (Destination::Nowhere, info("unknown", None)),
+        },
+    }
+}
+
+fn answer(shared: &Shared, destination: &Destination, request: &Incoming, label: &str) -> Reply {
+    match destination {
+        Destination::Site(domain) => {
+            let world = read(&shared.world);
+            match world.company(domain) {
+                Some(company) => sites::serve(&world, company, request),
+                None => Reply::not_found(),
+            }
+        }
+        Destination::Directory(kind) => {
+            let world = read(&shared.world);
+            match world.directory(*kind) {
+                Some(directory) => directories::serve(directory, request),
+                None => Reply::not_found(),
+            }
+        }
+        Destination::Api(call) => providers::serve(&read(&shared.world), call, request),
+        Destination::Google(rest) => lock(&shared.google).serve(rest, request),
+        Destination::Loop(n) => {
+            Reply::text(302, "").with_header("location", format!("{LOOP_PREFIX}{label}/{}", n + 1))
+        }
+        Destination::Control(rest) => control::serve(shared, rest, request),
+        Destination::Nowhere => Reply::not_found(),
+    }
+}
+
+async fn handle(
+    shared: Arc<Shared>,
+    kill: Arc<Notify>,
+    request: Request<hyper::body::Incoming>,
+) -> Response<Body> {
+    let started = Instant::now();
+    let started_at = Utc::now();
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(Body::new(body), MAX_REQUEST_BODY)
+        .await
+        .unwrap_or_default();
+    let authority = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| parts.uri.authority().map(|a| a.to_string()))
+        .unwrap_or_default();
+    let host = strip_port(&authority).to_ascii_lowercase();
+    let incoming = Incoming {
+        method: parts.method,
+        host,
+        authority,
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().unwrap_or_default().to_owned(),
+        headers: parts.headers,
+        body,
+    };
+    let (destination, route) = classify(&incoming);
+    if let Destination::Control(rest) = &destination {
+        return to_response(control::serve(&shared, rest, &incoming));
+    }
+    let fault = lock(&shared.faults).draw(&route);
+    let delay = {
+        let latency = lock(&shared.latency);
+        latency
+            .per_label
+            .get(&route.label)
+            .copied()
+            .unwrap_or(latency.default)
+    };
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let log = |status: u16, fault: &Option<Fault>| {
+        lock(&shared.log).push(LoggedRequest {
+            method: incoming.method.to_string(),
+            host: incoming.host.clone(),
+            path: incoming.path_and_query(),
+            status,
+            label: route.label.clone(),
+            tenant: route.tenant.clone(),
+            fault: fault.as_ref().map(|f| format!("{f:?}")),
+            started_at,
+            started,
+            ended: Instant::now(),
+        });
+    };
+    let response = match &fault {
+        Some(Fault::Reset) => {
+            log(0, &fault);
+            kill.notify_one();
+            return std::future::pending().await;
+        }
+        Some(Fault::Stall(wait)) => {
+            tokio::time::sleep(*wait).await;
+            to_response(answer(&shared, &destination, &incoming, &route.label))
+        }
+        Some(f) if f.needs_reply() => f.respond(answer(&shared, &destination, &incoming, &route.label)),
+        Some(f @ Fault::Oversized(_)) => f.respond(Reply::text(200, "")),
+        Some(f) => to_response(f.standalone().with_loop_label(&route.label)),
+        None => to_response(answer(&shared, &destination, &incoming, &route.label)),
+    };
+    log(response.status().as_u16(), &fault);
+    response
+}
+
+fn strip_port(authority: &str) -> &str {
+    if authority.starts_with('[') {
+        return authority
+            .split(']')
+            .next()
+            .map(|h| h.trim_start_matches('['))
+            .unwrap_or(authority);
+    }
+    authority.rsplit_once(':').map_or(authority, |(host, _)| host)
+}
+
+impl Reply {
+    /// Points a redirect-loop start at the loop path of its route label.
+    fn with_loop_label(self, label: &str) -> Reply {
+        match self.header("location") {
+            Some(location) if location == format!("{LOOP_PREFIX}1") => {
+                self.with_header("location", format!("{LOOP_PREFIX}{label}/1"))
+            }
+            _ => self,
+        }
+    }
+}

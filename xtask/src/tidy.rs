@@ -1,0 +1,111 @@
+//! The tidy test: the crate dependency edges of ARCHITECTURE.md, checked against `cargo metadata`.
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use crate::cmd::cargo;
+
+    /// Allowed normal (non-dev) dependencies between workspace crates, exactly.
+    const ALLOWED: &[(&str, &[&str])] = &[
+        ("pipeline-domain", &[]),
+        ("pipeline-scoring", &["pipeline-domain"]),
+        ("pipeline-providers", &["pipeline-domain"]),
+        ("pipeline-db", &["pipeline-domain"]),
+        ("pipeline-engine", &["pipeline-db", "pipeline-domain"]),
+        (
+            "pipeline-runners",
+            &[
+                "pipeline-engine",
+                "pipeline-db",
+                "pipeline-providers",
+                "pipeline-scoring",
+                "pipeline-domain",
+            ],
+        ),
+        (
+            "pipeline-cli",
+            &[
+                "pipeline-runners",
+                "pipeline-engine",
+                "pipeline-db",
+                "pipeline-providers",
+                "pipeline-scoring",
+                "pipeline-domain",
+            ],
+        ),
+        ("pipeline-testkit", &["pipeline-domain"]),
+        ("xtask", &[]),
+    ];
+
+    fn workspace_edges() -> BTreeMap<String, Vec<(String, Option<String>)>> {
+        let out = cargo()
+            .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let packages = meta["packages"].as_array().unwrap();
+        let members: BTreeSet<&str> = packages.iter().map(|p| p["name"].as_str().unwrap()).collect();
+        packages
+            .iter()
+            .map(|p| {
+                let deps = p["dependencies"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|d| members.contains(d["name"].as_str().unwrap()))
+                    .map(|d| {
+                        (
+                            d["name"].as_str().unwrap().to_owned(),
+                            d["kind"].as_str().map(str::to_owned),
+                        )
+                    })
+                    .collect();
+                (p["name"].as_str().unwrap().to_owned(), deps)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn crate_dependency_edges_follow_the_architecture() {
+        let allowed: BTreeMap<&str, &[&str]> = ALLOWED.iter().copied().collect();
+        for (package, deps) in workspace_edges() {
+            let ok = allowed
+                .get(package.as_str())
+                .unwrap_or_else(|| panic!("{package} is not in ARCHITECTURE.md"));
+            for (dep, kind) in deps {
+                let dev = kind.as_deref() == Some("dev");
+                if dep == "pipeline-testkit" {
+                    assert!(dev, "{package} depends on the testkit outside dev-dependencies");
+                    continue;
+                }
+                assert!(
+                    dev || ok.contains(&dep.as_str()),
+                    "{package} → {dep} is not an allowed edge"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_crate_uses_the_workspace_lints() {
+        let root = crate::cmd::root();
+        for manifest in [
+            "crates/domain",
+            "crates/db",
+            "crates/engine",
+            "crates/providers",
+            "crates/runners",
+            "bins/pipeline-cli",
+            "xtask",
+        ] {
+            let text = std::fs::read_to_string(root.join(manifest).join("Cargo.toml")).unwrap();
+            assert!(
+                text.contains("[lints]\nworkspace = true"),
+                "{manifest} does not use [workspace.lints]"
+            );
+        }
+    }
+}

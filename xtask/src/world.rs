@@ -1,0 +1,121 @@
+//! `cargo xtask world` (serve the simulated world) and `cargo xtask demo` (the offline showcase).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+use crate::cmd;
+
+/// A running `pipeline-world` process; it stops when dropped (its stdin closes, then it is killed).
+pub struct WorldProcess {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    pub base_url: String,
+}
+
+impl WorldProcess {
+    pub fn start(bin_dir: &Path, seed: u64, companies: usize, dir: &Path) -> Result<WorldProcess> {
+        let mut child = Command::new(bin_dir.join("pipeline-world"))
+            .args([
+                "--seed",
+                &seed.to_string(),
+                "--companies",
+                &companies.to_string(),
+                "--dir",
+            ])
+            .arg(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("cannot start pipeline-world")?;
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().context("world stdout")?;
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line)?;
+        let mut parts = line.split_whitespace();
+        let (Some("WORLD"), Some("READY"), Some(url)) = (parts.next(), parts.next(), parts.next()) else {
+            bail!("pipeline-world did not start: {line:?}");
+        };
+        Ok(WorldProcess {
+            child,
+            stdin,
+            base_url: url.to_owned(),
+        })
+    }
+}
+
+impl Drop for WorldProcess {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fresh scratch directory under the system temp dir.
+pub fn scratch(name: &str) -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("pipeline-{name}-{}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+pub fn serve(args: &[String]) -> Result<()> {
+    let bin_dir = cmd::build_bins(&[("pipeline-testkit", "pipeline-world")], false)?;
+    let mut child = Command::new(bin_dir.join("pipeline-world"))
+        .args(args)
+        .arg("--ignore-stdin")
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot start pipeline-world")?;
+    let stdout = child.stdout.take().context("world stdout")?;
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line)?;
+    let dir = line
+        .split_whitespace()
+        .nth(3)
+        .context("pipeline-world did not start")?;
+    let config = std::fs::read_to_string(Path::new(dir).join("pipeline.toml"))?;
+    println!("{config}");
+    println!("# world: {}", line.split_whitespace().nth(2).unwrap_or_default());
+    println!("# files: {dir}/pipeline.toml, {dir}/companies.csv, {dir}/service-account.json");
+    println!("# run:   cd {dir} && cargo run -p pipeline-cli -- once      (Ctrl-C stops the world)");
+    child.wait()?;
+    Ok(())
+}
+
+pub fn demo() -> Result<()> {
+    let bin_dir = cmd::build_bins(
+        &[
+            ("pipeline-cli", "pipeline-cli"),
+            ("pipeline-testkit", "pipeline-world"),
+        ],
+        false,
+    )?;
+    let dir = scratch("demo")?;
+    let world = WorldProcess::start(&bin_dir, 2026, 200, &dir)?;
+    eprintln!(
+        "demo: a world of 200 companies at {} ; working directory {}",
+        world.base_url,
+        dir.display()
+    );
+    let cli = bin_dir.join("pipeline-cli");
+    let status = Command::new(&cli).arg("once").current_dir(&dir).status()?;
+    eprintln!(
+        "demo: `pipeline-cli once` exited with {}",
+        status.code().unwrap_or(-1)
+    );
+    println!("\ntop companies:");
+    cmd::run(
+        Command::new(&cli)
+            .args(["companies", "--limit", "15"])
+            .current_dir(&dir),
+    )?;
+    drop(world);
+    Ok(())
+}
