@@ -1,8 +1,11 @@
 //! `cargo xtask e2e`: the real `pipeline-cli` against the simulated world (`pipeline-world`), each scenario
 //! in its own directory.
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use serde_json::Value;
@@ -12,10 +15,24 @@ use crate::world::{WorldProcess, scratch};
 
 type Scenario = fn(&Path) -> Result<()>;
 
-const SCENARIOS: &[(&str, Scenario)] = &[(
-    "directory_reads_the_world_directories_and_csv",
-    directory_reads_the_world,
-)];
+const SCENARIOS: &[(&str, Scenario)] = &[
+    (
+        "directory_reads_the_world_directories_and_csv",
+        directory_reads_the_world,
+    ),
+    (
+        "directory_reads_csv_and_json_lines_by_url",
+        directory_reads_lists_by_url,
+    ),
+    (
+        "a_second_once_exits_75_and_sigterm_interrupts",
+        lock_contention_and_sigterm,
+    ),
+    (
+        "kill_9_mid_run_then_once_takes_over_and_completes",
+        kill_9_then_resume,
+    ),
+];
 
 pub fn run() -> Result<()> {
     let bin_dir = cmd::build_bins(
@@ -124,6 +141,184 @@ fn directory_reads_the_world(bin_dir: &Path) -> Result<()> {
     ensure!(
         companies(bin_dir, &dir)?.len() == list.len(),
         "second run changed the count"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    Ok(())
+}
+
+/// Sends one request to the world's control API (`/__world/...`) and checks it succeeded.
+fn control(world: &WorldProcess, method: &str, path_and_query: &str) -> Result<()> {
+    let addr = world.base_url.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr)?;
+    write!(
+        stream,
+        "{method} /__world/{path_and_query} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    ensure!(
+        response.starts_with("HTTP/1.1 200"),
+        "control {method} {path_and_query}: {response}"
+    );
+    Ok(())
+}
+
+fn port_of(world: &WorldProcess) -> Result<&str> {
+    world
+        .base_url
+        .rsplit_once(':')
+        .map(|(_, p)| p)
+        .context("world URL without a port")
+}
+
+fn spawn_once(bin_dir: &Path, dir: &Path) -> Result<Child> {
+    let child = Command::new(bin_dir.join("pipeline-cli"))
+        .arg("once")
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    Ok(child)
+}
+
+/// The latest runs as `status --json` prints them.
+fn runs(bin_dir: &Path, dir: &Path) -> Result<Vec<Value>> {
+    let (code, out, err) = cli(bin_dir, dir, &["status", "--json"])?;
+    ensure!(code == 0, "status exited {code}: {err}");
+    let status: Value = serde_json::from_str(&out)?;
+    Ok(status["runs"].as_array().cloned().unwrap_or_default())
+}
+
+fn wait_until(what: &str, mut ready: impl FnMut() -> Result<bool>) -> Result<()> {
+    let start = Instant::now();
+    while !ready()? {
+        ensure!(
+            start.elapsed() < Duration::from_secs(60),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(())
+}
+
+fn write_config(dir: &Path, extra: &str) -> Result<()> {
+    let config = std::fs::read_to_string(dir.join("pipeline.toml"))? + extra;
+    std::fs::write(dir.join("pipeline.toml"), config)?;
+    Ok(())
+}
+
+/// Lists fetched by URL (a CSV and a JSON Lines file hosted by `lists.test`) are streamed and loaded.
+fn directory_reads_lists_by_url(bin_dir: &Path) -> Result<()> {
+    let dir = scratch("e2e-lists")?;
+    let world = WorldProcess::start(bin_dir, 11, 40, &dir)?;
+    let port = port_of(&world)?;
+    write_config(
+        &dir,
+        &format!(
+            "\n[directory]\nbuiltin = []\n\n[[directory.sources]]\nname = \"csv-url\"\nkind = \"csv\"\nurl = \"http://lists.test:{port}/companies.csv\"\n\n[[directory.sources]]\nname = \"jsonl-url\"\nkind = \"json\"\nurl = \"http://lists.test:{port}/companies.jsonl\"\n"
+        ),
+    )?;
+    let (code, out, err) = cli(bin_dir, &dir, &["once"])?;
+    ensure!(code == 0, "once exited {code}\n{out}\n{err}");
+    let list = companies(bin_dir, &dir)?;
+    ensure!(list.len() == 40, "{} companies from 40-row lists", list.len());
+    for c in &list {
+        ensure!(
+            c["sources"] == serde_json::json!(["csv-url", "jsonl-url"]),
+            "sources of {c}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    Ok(())
+}
+
+/// A `once` that is slowed by the world holds the cycle lock: a second `once` exits 75 naming the holder;
+/// SIGTERM makes the first exit 130 with its run `interrupted` and the lock released.
+fn lock_contention_and_sigterm(bin_dir: &Path) -> Result<()> {
+    let dir = scratch("e2e-lock")?;
+    let world = WorldProcess::start(bin_dir, 5, 30, &dir)?;
+    control(&world, "PUT", "latency?delay=20s&label=catalonia")?;
+    let first = spawn_once(bin_dir, &dir)?;
+    wait_until("the first run to start", || {
+        Ok(dir.join("data/pipeline.db").exists()
+            && runs(bin_dir, &dir)?
+                .first()
+                .is_some_and(|r| r["status"] == "running"))
+    })?;
+    let (code, _, err) = cli(bin_dir, &dir, &["once"])?;
+    ensure!(code == 75, "second once exited {code}: {err}");
+    ensure!(
+        err.contains(&format!(":{}:", first.id())),
+        "the holder is not named: {err}"
+    );
+    Command::new("kill")
+        .args(["-TERM", &first.id().to_string()])
+        .status()?;
+    let out = first.wait_with_output()?;
+    ensure!(
+        out.status.code() == Some(130),
+        "first once exited {:?}",
+        out.status.code()
+    );
+    let latest = runs(bin_dir, &dir)?;
+    ensure!(
+        latest.first().is_some_and(|r| r["status"] == "interrupted"),
+        "run not interrupted: {latest:?}"
+    );
+    let (_, status, _) = cli(bin_dir, &dir, &["status", "--json"])?;
+    ensure!(
+        serde_json::from_str::<Value>(&status)?["locks"] == serde_json::json!([]),
+        "lock not released"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    Ok(())
+}
+
+/// kill -9 in the middle of a run (detail pages slowed by the world), then `once` again at once: the dead
+/// owner's lock is taken over, its run is `abandoned`, and the new run completes the load.
+fn kill_9_then_resume(bin_dir: &Path) -> Result<()> {
+    let dir = scratch("e2e-kill")?;
+    let world = WorldProcess::start(bin_dir, 9, 60, &dir)?;
+    write_config(
+        &dir,
+        "\n[[directory.sources]]\nname = \"world-csv\"\nkind = \"csv\"\npath = \"companies.csv\"\n",
+    )?;
+    control(&world, "PUT", "latency?delay=300ms&label=madrimasd")?;
+    let mut first = spawn_once(bin_dir, &dir)?;
+    wait_until("the first run to write companies", || {
+        Ok(dir.join("data/pipeline.db").exists() && !companies(bin_dir, &dir)?.is_empty())
+    })?;
+    first.kill()?;
+    first.wait()?;
+    control(&world, "PUT", "latency?delay=0s&label=madrimasd")?;
+    let (code, out, err) = cli(bin_dir, &dir, &["once"])?;
+    ensure!(code == 0, "resumed once exited {code}\n{out}\n{err}");
+    ensure!(
+        out.contains("took over a stale lock"),
+        "no takeover reported: {out}"
+    );
+    let statuses: Vec<Value> = runs(bin_dir, &dir)?.iter().map(|r| r["status"].clone()).collect();
+    ensure!(
+        statuses == [serde_json::json!("succeeded"), serde_json::json!("abandoned")],
+        "runs: {statuses:?}"
+    );
+    let csv_rows = std::fs::read_to_string(dir.join("companies.csv"))?
+        .lines()
+        .skip(1)
+        .count();
+    let with_site = companies(bin_dir, &dir)?
+        .iter()
+        .filter(|c| c["domain"].is_string())
+        .count();
+    ensure!(
+        with_site == csv_rows,
+        "{with_site} companies with a website for {csv_rows} CSV rows"
+    );
+    let (code, out, _) = cli(bin_dir, &dir, &["doctor"])?;
+    ensure!(
+        code == 0 && out.contains("integrity ok"),
+        "doctor after kill -9: {out}"
     );
     std::fs::remove_dir_all(&dir).ok();
     Ok(())

@@ -97,6 +97,35 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: Cancell
     }
 }
 
+/// The host of the company lists (`http://lists.test:PORT/companies.csv`, `/companies.jsonl`).
+pub const LISTS_HOST: &str = "lists.test";
+
+/// The world's companies as a CSV or JSON Lines list; websites carry the port the request came in on.
+fn lists(world: &World, request: &Incoming) -> Reply {
+    let port = request
+        .authority
+        .rsplit_once(':')
+        .and_then(|(_, p)| p.parse().ok())
+        .unwrap_or(80);
+    match request.path.as_str() {
+        "/companies.csv" => {
+            Reply::text(200, &world.companies_csv(port)).with_header("content-type", "text/csv")
+        }
+        "/companies.jsonl" => {
+            let lines: Vec<String> = world
+                .companies
+                .iter()
+                .map(|c| {
+                    serde_json::json!({"name": c.name, "website": World::website_url(&c.domain, port)})
+                        .to_string()
+                })
+                .collect();
+            Reply::text(200, &(lines.join("\n") + "\n")).with_header("content-type", "application/x-ndjson")
+        }
+        _ => Reply::not_found(),
+    }
+}
+
 /// Where a request goes.
 enum Destination {
     Site(String),
@@ -105,6 +134,9 @@ enum Destination {
     Google(Vec<String>),
     Loop(u64),
     Control(Vec<String>),
+    /// `lists.test`: the world's companies as a list hosted by a third party (CSV and JSON Lines), for
+    /// directory sources declared by URL.
+    Lists,
     Nowhere,
 }
 
@@ -122,6 +154,9 @@ fn classify(request: &Incoming) -> (Destination, RouteInfo) {
         return (Destination::Loop(n), info(&label, None));
     }
     let host = request.host.as_str();
+    if host == LISTS_HOST {
+        return (Destination::Lists, info("lists", None));
+    }
     if host.ends_with(".test") {
         if let Some(kind) = DirectoryKind::from_host(host) {
             return (Destination::Directory(kind), info(kind.key(), None));
@@ -170,6 +205,7 @@ fn answer(shared: &Shared, destination: &Destination, request: &Incoming, label:
             Reply::text(302, "").with_header("location", format!("{LOOP_PREFIX}{label}/{}", n + 1))
         }
         Destination::Control(rest) => control::serve(shared, rest, request),
+        Destination::Lists => lists(&read(&shared.world), request),
         Destination::Nowhere => Reply::not_found(),
     }
 }

@@ -149,7 +149,13 @@ impl Task for DirectoryStage {
                 break;
             }
             run.progress.message(source.name());
-            match self.load(source.as_ref(), run).await {
+            // On a signal, stop waiting for the source (a slow site must not hold the shutdown); the
+            // batch being written, if any, still commits or rolls back whole.
+            let loaded = tokio::select! {
+                loaded = self.load(source.as_ref(), run) => loaded,
+                () = run.cancel.cancelled() => break,
+            };
+            match loaded {
                 Ok(()) => run.count(Counter::SourcesOk, 1),
                 Err(e) if e.class == pipeline_domain::ErrorClass::Fatal => return Err(e),
                 Err(e) => {
