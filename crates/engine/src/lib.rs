@@ -11,6 +11,7 @@ mod pauses;
 mod run;
 pub mod shutdown;
 mod task;
+mod units;
 
 pub use cycle::{CYCLE_LOCK, CycleReport, Engine, EngineSettings, StageReport};
 pub use error::EngineError;
@@ -19,3 +20,4 @@ pub use lock::LockGuard;
 pub use owner::{Owner, process_is_dead};
 pub use run::{NoProgress, Progress, RunContext, StageRun};
 pub use task::{Outcome, SharedMode, Task, TaskError};
+pub use units::next_due_after_failure;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
-use crate::repo::{leases, runs};
+use crate::repo::{events, leases, runs};
 use crate::schema::locks;
 use crate::{Conn, DbError};
 
@@ -56,7 +56,20 @@ pub fn try_acquire(
     let abandoned = match &took_over {
         Some(old) => {
             leases::release_owner(conn, &old.owner)?;
-            runs::abandon_owner(conn, &old.owner, now)?
+            let abandoned = runs::abandon_owner(conn, &old.owner, now)?;
+            let detail = format!(
+                "from {} (expired {}); {abandoned} run(s) abandoned",
+                old.owner,
+                old.expires_at.to_rfc3339()
+            );
+            let event = events::NewEvent {
+                kind: "lock_taken_over",
+                subject: Some(name),
+                detail: Some(&detail),
+                ..Default::default()
+            };
+            events::record(conn, now, event)?;
+            abandoned
         }
         None => 0,
     };

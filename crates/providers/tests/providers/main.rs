@@ -1,0 +1,5 @@
+//! Integration tests of the providers crate, against the simulated world.
+#![allow(clippy::unwrap_used)]
+
+mod directory;
+mod http;

@@ -1,0 +1,144 @@
+//! The directory stage with mocked sources, through the real engine and a fresh SQLite DB.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use pipeline_db::Db;
+use pipeline_db::repo::{companies, events};
+use pipeline_domain::{CompanyInput, Counter, ManualClock, RunStatus};
+use pipeline_engine::{Engine, EngineSettings, RunContext};
+use pipeline_providers::directory::{DirectorySource, MockDirectorySource, SourceError, SourceItem};
+use pipeline_runners::DirectoryStage;
+use tokio_util::sync::CancellationToken;
+
+fn db() -> (tempfile::TempDir, Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("d.db").to_str().unwrap()).unwrap();
+    db.migrate().unwrap();
+    (dir, db)
+}
+
+fn company(name: &str, website: &str, line: usize) -> SourceItem {
+    let input = CompanyInput::from_listing(Some(name), Some(website)).unwrap();
+    SourceItem::Company {
+        input,
+        location: format!("line {line}"),
+    }
+}
+
+fn source(name: &'static str, items: Vec<SourceItem>, fail: bool) -> Arc<dyn DirectorySource> {
+    let mut mock = MockDirectorySource::new();
+    mock.expect_name().return_const(name.to_owned());
+    mock.expect_read().returning(move |sink| {
+        for item in items.clone() {
+            sink.try_send(item).unwrap();
+        }
+        if fail {
+            Err(SourceError::Open {
+                location: "x.csv".into(),
+                reason: "no such file".into(),
+            })
+        } else {
+            Ok(())
+        }
+    });
+    Arc::new(mock)
+}
+
+async fn run(db: &Db, stage: DirectoryStage, ctx: RunContext) -> pipeline_engine::CycleReport {
+    let clock = ManualClock::new(chrono::Utc::now());
+    let settings = EngineSettings {
+        lock_ttl: Duration::from_secs(60),
+        retention: Duration::from_secs(86_400),
+        alert_failure_ratio: 0.1,
+    };
+    let mut engine = Engine::new(db.clone(), Arc::new(clock), "test:1:x", settings);
+    engine.register(Arc::new(stage));
+    engine.run_cycle(&ctx, &CancellationToken::new()).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_failing_source_fails_alone_and_the_others_are_loaded() {
+    let (_d, db) = db();
+    let good = vec![
+        company("Acme", "https://acme.com", 2),
+        SourceItem::Bad {
+            location: "line 3".into(),
+            reason: "no name and no website".into(),
+        },
+        company("Spam", "https://ads.spam.example", 4),
+        company("Acme SL", "http://www.acme.com/", 5),
+        company("Beta", "beta.io", 6),
+    ];
+    let stage = DirectoryStage::new(
+        vec![
+            source("broken", vec![company("Early", "early.es", 2)], true),
+            source("good", good, false),
+        ],
+        vec!["spam.example".into()],
+    );
+    let report = run(&db, stage, RunContext::default()).await;
+    let stage = &report.stages[0];
+    assert_eq!(stage.status, RunStatus::Partial);
+    assert!(
+        stage
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("broken: cannot open x.csv: no such file")
+    );
+    let c = &stage.counters;
+    assert_eq!((c.get(Counter::SourcesFailed), c.get(Counter::SourcesOk)), (1, 1));
+    assert_eq!(
+        (
+            c.get(Counter::RowsRead),
+            c.get(Counter::RowsBad),
+            c.get(Counter::CompaniesExcluded)
+        ),
+        (6, 1, 1)
+    );
+    assert_eq!(
+        (c.get(Counter::CompaniesNew), c.get(Counter::CompaniesUpdated)),
+        (3, 1)
+    );
+    assert_eq!(
+        db.read(companies::count).unwrap(),
+        3,
+        "rows read before the failure are kept"
+    );
+    let failed = db.read(|c| events::recent(c, Some("source_failed"), 5)).unwrap();
+    assert_eq!(failed[0].subject.as_deref(), Some("broken"));
+}
+
+#[tokio::test]
+async fn limit_caps_the_rows_a_source_loads() {
+    let (_d, db) = db();
+    let items: Vec<SourceItem> = (0..50)
+        .map(|i| company(&format!("C{i}"), &format!("c{i}.es"), i + 2))
+        .collect();
+    let stage = DirectoryStage::new(vec![source("list", items, false)], Vec::new());
+    let report = run(
+        &db,
+        stage,
+        RunContext {
+            limit: Some(7),
+            ..RunContext::default()
+        },
+    )
+    .await;
+    assert_eq!(report.stages[0].status, RunStatus::Succeeded);
+    assert_eq!(db.read(companies::count).unwrap(), 7);
+}
+
+#[tokio::test]
+async fn no_sources_is_a_skipped_stage() {
+    let (_d, db) = db();
+    let report = run(
+        &db,
+        DirectoryStage::new(Vec::new(), Vec::new()),
+        RunContext::default(),
+    )
+    .await;
+    assert_eq!(report.stages[0].status, RunStatus::Skipped);
+}
