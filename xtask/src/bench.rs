@@ -68,7 +68,7 @@ pub fn write_csv(path: &Path, rows: usize) -> Result<()> {
 fn run_measured(cli: &Path, dir: &Path) -> Result<(Duration, u64)> {
     let start = Instant::now();
     let mut child = Command::new(cli)
-        .args(["once", "-q"])
+        .args(["once", "-qq"])
         .current_dir(dir)
         .stdout(Stdio::null())
         .spawn()?;

@@ -104,6 +104,10 @@ pub fn demo() -> Result<()> {
         world.base_url,
         dir.display()
     );
+    // The world's own company list joins the three directories as a CSV source.
+    let list = "\n[[directory.sources]]\nname = \"world-list\"\nkind = \"csv\"\npath = \"companies.csv\"\n";
+    let config = std::fs::read_to_string(dir.join("pipeline.toml"))? + list;
+    std::fs::write(dir.join("pipeline.toml"), config)?;
     let cli = bin_dir.join("pipeline-cli");
     let status = Command::new(&cli).arg("once").current_dir(&dir).status()?;
     eprintln!(

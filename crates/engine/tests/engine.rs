@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pipeline_db::Db;
-use pipeline_db::repo::{locks, runs};
+use pipeline_db::repo::{events, locks, runs};
 use pipeline_domain::{Clock, Counter, ManualClock, RunStatus};
 use pipeline_engine::{Engine, EngineError, EngineSettings, Outcome, RunContext, StageRun, Task, TaskError};
 use tokio_util::sync::CancellationToken;
@@ -136,6 +136,13 @@ async fn an_expired_lock_is_taken_over_and_its_run_marked_abandoned() {
         .run_cycle(&RunContext::default(), &CancellationToken::new())
         .await
         .unwrap();
+    let taken = db
+        .read(|c| events::recent(c, Some("lock_taken_over"), 1))
+        .unwrap();
+    assert!(
+        taken[0].detail.as_deref().unwrap().contains("otherhost:9:zz"),
+        "{taken:?}"
+    );
     assert_eq!(report.took_over.as_deref(), Some("otherhost:9:zz"));
     assert_eq!(
         db.read(|c| runs::get(c, old_run)).unwrap().unwrap().status,

@@ -123,11 +123,11 @@ fn print_table(rows: &[Value]) {
         let name: String = cell(&r["name"]).chars().take(32).collect();
         println!(
             "{:>6}  {:<32} {:<28} {:>5.1} {:>6}  {:<14} {}",
-            r["id"],
+            r["id"].as_i64().unwrap_or_default(),
             name,
             cell(&r["domain"]),
             r["max_score"].as_f64().unwrap_or(0.0),
-            r["strong_offer_count"],
+            r["strong_offer_count"].as_i64().unwrap_or_default(),
             cell(&r["resolution"]),
             cell(&r["sources"])
         );
