@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use pipeline_domain::Stage;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,21 +43,19 @@ pub enum LogFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StageName {
-    Directory,
-    Discovery,
-    Ingestion,
-    Scoring,
-    Sheets,
-    Feedback,
+/// A stage name as the contract spells it (`directory`, `discovery`, ...).
+fn parse_stage(text: &str) -> Result<Stage, String> {
+    Stage::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = Stage::ALL.iter().map(|s| s.key()).collect();
+        format!("unknown stage `{text}` (stages: {})", names.join(", "))
+    })
 }
 
 #[derive(Debug, Args)]
 pub struct CycleArgs {
     /// Run only this stage (repeatable; canonical order is kept).
-    #[arg(long = "stage", value_enum, value_name = "S")]
-    pub stages: Vec<StageName>,
+    #[arg(long = "stage", value_name = "S", value_parser = parse_stage)]
+    pub stages: Vec<Stage>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -364,3 +364,62 @@ fn companies_csv_has_the_contract_columns() {
         "{out}"
     );
 }
+
+#[test]
+fn forever_cycles_sleeps_and_exits_130_on_sigterm_without_waiting_out_the_sleep() {
+    let dir = tempfile::tempdir().unwrap();
+    csv_config(dir.path(), "name,website\nAcme,acme.com\n");
+    let config = std::fs::read_to_string(dir.path().join("pipeline.toml")).unwrap();
+    let config = format!("[runner]\ncycle_sleep_min = \"1h\"\ncycle_sleep_max = \"2h\"\n\n{config}");
+    std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
+    let child = cli(dir.path())
+        .arg("forever")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for(|| {
+        dir.path().join("data/pipeline.db").exists()
+            && db(dir.path())
+                .read(|c| runs::latest(c, 1))
+                .unwrap_or_default()
+                .first()
+                .is_some_and(|r| r.status == RunStatus::Succeeded)
+    });
+    let asked = Instant::now();
+    signal(&child, "-TERM");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        asked.elapsed() < Duration::from_secs(10),
+        "woke from its sleep on the signal"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("companies_new=1"));
+}
+
+#[test]
+fn json_logs_are_one_object_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    csv_config(dir.path(), "name,website\n,\nAcme,acme.com\n");
+    let (code, _, err) = run(cli(dir.path()).args(["once", "--log-format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = err.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let bad = lines.iter().find(|l| l["message"] == "bad row skipped").unwrap();
+    assert_eq!(
+        (bad["source"].as_str(), bad["location"].as_str()),
+        (Some("list"), Some("line 2"))
+    );
+}
+
+#[test]
+fn an_unknown_stage_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(cli(dir.path()).args(["once", "--stage", "directroy"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown stage `directroy`"), "{err}");
+}

@@ -1,11 +1,11 @@
 //! `once` and `forever`.
 
 use pipeline_domain::config::Config;
-use pipeline_engine::{CycleReport, EngineError, ForeverSettings, RunContext, run_forever, shutdown};
+use pipeline_engine::{CycleReport, Engine, EngineError, ForeverSettings, RunContext, run_forever, shutdown};
 use tokio_util::sync::CancellationToken;
 
 use super::summary;
-use crate::cli::{CycleArgs, StageName};
+use crate::cli::CycleArgs;
 use crate::exit::{CmdResult, Exit, Failure};
 use crate::progress::TerminalProgress;
 use crate::wiring;
@@ -18,19 +18,7 @@ pub fn context(
     force_feedback: bool,
     shared: bool,
 ) -> RunContext {
-    let stages = cycle
-        .stages
-        .iter()
-        .map(|s| match s {
-            StageName::Directory => "directory",
-            StageName::Discovery => "discovery",
-            StageName::Ingestion => "ingestion",
-            StageName::Scoring => "scoring",
-            StageName::Sheets => "sheets",
-            StageName::Feedback => "feedback",
-        })
-        .map(str::to_owned)
-        .collect();
+    let stages = cycle.stages.iter().map(|s| s.key().to_owned()).collect();
     RunContext {
         stages,
         limit,
@@ -52,31 +40,30 @@ fn exit_of(report: &CycleReport, config: &Config) -> Exit {
     }
 }
 
-pub async fn once(config: &Config, ctx: RunContext) -> CmdResult {
+/// Opens and migrates the DB, builds the engine, checks the stage filter and installs the signal
+/// handlers: everything `once` and `forever` do before their first cycle.
+async fn start(config: &Config, ctx: &RunContext) -> Result<(Engine, CancellationToken), Failure> {
     let db = super::blocking({
         let config = config.clone();
         move || wiring::open_db(&config, true)
     })
     .await?;
     let engine = wiring::engine(config, &db, TerminalProgress::for_stderr())?;
-    engine.check_stages(&ctx)?;
+    engine.check_stages(ctx)?;
     let cancel = CancellationToken::new();
     shutdown::install(cancel.clone());
+    Ok((engine, cancel))
+}
+
+pub async fn once(config: &Config, ctx: RunContext) -> CmdResult {
+    let (engine, cancel) = start(config, &ctx).await?;
     let report = engine.run_cycle(&ctx, &cancel).await?;
     summary::print(&report);
     Ok(exit_of(&report, config))
 }
 
 pub async fn forever(config: &Config, ctx: RunContext) -> CmdResult {
-    let db = super::blocking({
-        let config = config.clone();
-        move || wiring::open_db(&config, true)
-    })
-    .await?;
-    let engine = wiring::engine(config, &db, TerminalProgress::for_stderr())?;
-    engine.check_stages(&ctx)?;
-    let cancel = CancellationToken::new();
-    shutdown::install(cancel.clone());
+    let (engine, cancel) = start(config, &ctx).await?;
     let settings = ForeverSettings {
         sleep_min: config.runner.cycle_sleep_min,
         sleep_max: config.runner.cycle_sleep_max,

@@ -31,14 +31,11 @@ impl DirectorySource for CsvSource {
     }
 
     async fn read(&self, sink: mpsc::Sender<SourceItem>) -> Result<(), SourceError> {
-        let reader = input::open(&self.location, &self.http).await?;
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.parse(reader, &sink))
-            .await
-            .map_err(|e| SourceError::Read {
-                location: self.location.to_string(),
-                reason: e.to_string(),
-            })?
+        input::parse_blocking(&self.location, &self.http, move |reader| {
+            this.parse(reader, &sink)
+        })
+        .await
     }
 }
 

@@ -49,3 +49,22 @@ pub(crate) async fn open(
         }
     }
 }
+
+/// Opens `location` and runs the blocking `parse` over it on a blocking thread (the parsers of CSV and
+/// JSON are synchronous; they stream rows into a channel).
+pub(crate) async fn parse_blocking<F>(
+    location: &Location,
+    http: &HttpClient,
+    parse: F,
+) -> Result<(), SourceError>
+where
+    F: FnOnce(Box<dyn Read + Send>) -> Result<(), SourceError> + Send + 'static,
+{
+    let reader = open(location, http).await?;
+    tokio::task::spawn_blocking(move || parse(reader))
+        .await
+        .map_err(|e| SourceError::Read {
+            location: location.to_string(),
+            reason: e.to_string(),
+        })?
+}

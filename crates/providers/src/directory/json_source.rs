@@ -30,14 +30,11 @@ impl DirectorySource for JsonSource {
     }
 
     async fn read(&self, sink: mpsc::Sender<SourceItem>) -> Result<(), SourceError> {
-        let reader = input::open(&self.location, &self.http).await?;
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.parse(reader, &sink))
-            .await
-            .map_err(|e| SourceError::Read {
-                location: self.location.to_string(),
-                reason: e.to_string(),
-            })?
+        input::parse_blocking(&self.location, &self.http, move |reader| {
+            this.parse(reader, &sink)
+        })
+        .await
     }
 }
 
@@ -180,15 +177,19 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn parse(text: &str) -> Result<Vec<SourceItem>, SourceError> {
+    fn source() -> JsonSource {
         crate::install_crypto_provider();
-        let src = JsonSource {
+        JsonSource {
             name: "j".into(),
             location: Location::File("c.json".into()),
             name_field: "name".into(),
             website_field: "website".into(),
             http: HttpClient::new(Default::default()).unwrap(),
-        };
+        }
+    }
+
+    fn parse(text: &str) -> Result<Vec<SourceItem>, SourceError> {
+        let src = source();
         let (tx, mut rx) = mpsc::channel(1000);
         src.parse(Box::new(std::io::Cursor::new(text.as_bytes().to_vec())), &tx)?;
         drop(tx);
@@ -247,14 +248,7 @@ mod tests {
     #[test]
     fn a_truncated_array_fails_the_source_after_the_rows_before_it() {
         let (tx, mut rx) = mpsc::channel(10);
-        crate::install_crypto_provider();
-        let src = JsonSource {
-            name: "j".into(),
-            location: Location::File("c.json".into()),
-            name_field: "name".into(),
-            website_field: "website".into(),
-            http: HttpClient::new(Default::default()).unwrap(),
-        };
+        let src = source();
         let err = src
             .parse(
                 Box::new(std::io::Cursor::new(br#"[{"name":"A"}, {"name":"#.to_vec())),
