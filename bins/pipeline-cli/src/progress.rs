@@ -35,7 +35,7 @@ impl Progress for TerminalProgress {
             Some(n) => ProgressBar::new(n),
             None => ProgressBar::new_spinner(),
         };
-        let template = "{spinner} {prefix:>10} {pos:>8} rows {per_sec:>12} {wide_msg}";
+        let template = "{spinner} {prefix:>10} {human_pos:>9} rows  {elapsed_precise}  {wide_msg}";
         if let Ok(style) = ProgressStyle::with_template(template) {
             bar.set_style(style);
         }
