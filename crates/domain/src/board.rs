@@ -4,7 +4,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A supported applicant tracking system.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Provider {
     Lever,
     Greenhouse,

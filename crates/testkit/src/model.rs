@@ -5,61 +5,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-/// An ATS the world plays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Provider {
-    Lever,
-    Greenhouse,
-    Ashby,
-    Workable,
-    SmartRecruiters,
-    Recruitee,
-    Personio,
-    Teamtailor,
-    Workday,
-}
-
-impl Provider {
-    pub const ALL: [Provider; 9] = [
-        Provider::Lever,
-        Provider::Greenhouse,
-        Provider::Ashby,
-        Provider::Workable,
-        Provider::SmartRecruiters,
-        Provider::Recruitee,
-        Provider::Personio,
-        Provider::Teamtailor,
-        Provider::Workday,
-    ];
-
-    /// The key used in board references, config tables and the request log.
-    pub fn key(self) -> &'static str {
-        match self {
-            Provider::Lever => "lever",
-            Provider::Greenhouse => "greenhouse",
-            Provider::Ashby => "ashby",
-            Provider::Workable => "workable",
-            Provider::SmartRecruiters => "smartrecruiters",
-            Provider::Recruitee => "recruitee",
-            Provider::Personio => "personio",
-            Provider::Teamtailor => "teamtailor",
-            Provider::Workday => "workday",
-        }
-    }
-
-    pub fn parse(key: &str) -> Option<Provider> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.key().eq_ignore_ascii_case(key.trim()))
-    }
-}
-
-impl fmt::Display for Provider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
+/// An ATS the world plays: the product's own provider list, so the two can never drift apart.
+pub use pipeline_domain::Provider;
 
 /// A board reference as CONTRACT §7 writes it: `PROVIDER:TENANT[@VARIANT]`, Workday `workday:TENANT/POD/SITE`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
