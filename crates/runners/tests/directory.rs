@@ -142,3 +142,39 @@ async fn no_sources_is_a_skipped_stage() {
     .await;
     assert_eq!(report.stages[0].status, RunStatus::Skipped);
 }
+
+#[tokio::test]
+async fn limit_zero_loads_nothing_and_company_loads_only_that_company() {
+    let (_d, db) = db();
+    let items: Vec<SourceItem> = (0..5)
+        .map(|i| company(&format!("C{i}"), &format!("c{i}.es"), i + 2))
+        .collect();
+    let stage = DirectoryStage::new(vec![source("list", items.clone(), false)], Vec::new());
+    run(
+        &db,
+        stage,
+        RunContext {
+            limit: Some(0),
+            ..RunContext::default()
+        },
+    )
+    .await;
+    assert_eq!(db.read(companies::count).unwrap(), 0);
+    let stage = DirectoryStage::new(vec![source("list", items, false)], Vec::new());
+    let ctx = RunContext {
+        company: Some("www.C3.es".into()),
+        ..RunContext::default()
+    };
+    let report = run(&db, stage, ctx).await;
+    let listed = db
+        .read(|c| companies::list_ranked(c, &Default::default()))
+        .unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|c| c.website_domain.clone().unwrap())
+            .collect::<Vec<_>>(),
+        ["c3.es"]
+    );
+    assert_eq!(report.stages[0].counters.skipped("company_filter"), 4);
+}

@@ -14,6 +14,13 @@ use tokio::sync::mpsc;
 /// little and the progress bar moves.
 const BATCH: usize = 1000;
 
+/// `--company DOMAIN`: only that company's rows are loaded.
+fn wanted(input: &CompanyInput, company: Option<&str>) -> bool {
+    let Some(wanted) = company else { return true };
+    let wanted = wanted.trim().trim_start_matches("www.").to_ascii_lowercase();
+    input.website_domain.as_deref() == Some(wanted.as_str())
+}
+
 /// The `directory` stage.
 pub struct DirectoryStage {
     sources: Vec<Arc<dyn DirectorySource>>,
@@ -48,7 +55,8 @@ impl DirectoryStage {
     ) -> Result<(), TaskError> {
         let limit = run.ctx.limit.map_or(usize::MAX, |l| l as usize);
         let (mut batch, mut taken, mut batches) = (Vec::with_capacity(BATCH), 0usize, 0u64);
-        while let Some(item) = rx.recv().await {
+        while taken < limit {
+            let Some(item) = rx.recv().await else { break };
             run.count(Counter::RowsRead, 1);
             match item {
                 SourceItem::Bad { location, reason } => {
@@ -57,6 +65,9 @@ impl DirectoryStage {
                 }
                 SourceItem::Company { input, .. } if input.is_excluded_by(&self.exclude_domains) => {
                     run.count(Counter::CompaniesExcluded, 1);
+                }
+                SourceItem::Company { input, .. } if !wanted(&input, run.ctx.company.as_deref()) => {
+                    run.count_skipped("company_filter", 1);
                 }
                 SourceItem::Company { input, location } => {
                     batch.push((input, location));
@@ -70,7 +81,7 @@ impl DirectoryStage {
                     run.checkpoint().await.map_err(|e| TaskError::from_error(&e))?;
                 }
             }
-            if run.is_cancelled() || taken >= limit {
+            if run.is_cancelled() {
                 break;
             }
         }
