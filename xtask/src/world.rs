@@ -81,10 +81,12 @@ pub fn serve(args: &[String]) -> Result<()> {
         .nth(3)
         .context("pipeline-world did not start")?;
     let config = std::fs::read_to_string(Path::new(dir).join("pipeline.toml"))?;
-    println!("{config}");
-    println!("# world: {}", line.split_whitespace().nth(2).unwrap_or_default());
-    println!("# files: {dir}/pipeline.toml, {dir}/companies.csv, {dir}/service-account.json");
-    println!("# run:   cd {dir} && cargo run -p pipeline-cli -- once      (Ctrl-C stops the world)");
+    let companies = std::fs::read_to_string(Path::new(dir).join("companies.csv"))?;
+    let url = line.split_whitespace().nth(2).unwrap_or_default();
+    println!("# ---- {dir}/pipeline.toml ----\n{config}");
+    println!("# ---- {dir}/companies.csv ----\n{companies}");
+    println!("# world: {url} (Ctrl-C stops it)");
+    println!("# run:   cargo run -p pipeline-cli -- --config {dir}/pipeline.toml once");
     child.wait()?;
     Ok(())
 }
