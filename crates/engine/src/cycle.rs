@@ -160,15 +160,16 @@ impl Engine {
             .as_ref()
             .and_then(|g| g.took_over.as_ref())
             .map(|l| l.owner.clone());
-        let result = self.run_stages(ctx, &cycle_cancel).await;
+        let cycle_id = new_cycle_id(self.clock.now());
+        let result = self.run_stages(ctx, &cycle_id, &cycle_cancel).await;
         if let Some(guard) = guard {
             guard.release().await?;
         }
-        let (stages, interrupted) = result?;
-        let cycle_id = stages.first().map(|s| s.0.clone()).unwrap_or_default();
+        let stages = result?;
+        let interrupted = cycle_cancel.is_cancelled();
         Ok(CycleReport {
             cycle_id,
-            stages: stages.into_iter().map(|s| s.1).collect(),
+            stages,
             interrupted,
             took_over,
         })
@@ -177,24 +178,24 @@ impl Engine {
     async fn run_stages(
         &self,
         ctx: &RunContext,
+        cycle_id: &str,
         cancel: &CancellationToken,
-    ) -> Result<(Vec<(String, StageReport)>, bool), EngineError> {
+    ) -> Result<Vec<StageReport>, EngineError> {
         self.prune().await?;
-        let cycle_id = new_cycle_id(self.clock.now());
         let ctx = Arc::new(ctx.clone());
         let mut reports = Vec::new();
         for task in self.tasks.iter().filter(|t| ctx.wants(t.key())) {
             if cancel.is_cancelled() {
                 break;
             }
-            let report = self.run_one(task.clone(), &ctx, &cycle_id, cancel).await?;
+            let report = self.run_one(task.clone(), &ctx, cycle_id, cancel).await?;
             let fatal = report.fatal && !task.best_effort();
-            reports.push((cycle_id.clone(), report));
+            reports.push(report);
             if fatal {
                 break;
             }
         }
-        Ok((reports, cancel.is_cancelled()))
+        Ok(reports)
     }
 
     async fn run_one(
