@@ -14,6 +14,9 @@ use crate::model::{DirectoryKind, Provider};
 use crate::reply::{Reply, http_date};
 
 /// What a faulty response does.
+/// Where [`Fault::RedirectPrivate`] points: 127.0.0.1 spelled as one decimal number, on a closed port.
+pub const PRIVATE_REDIRECT_TARGET: &str = "http://2130706433:9/";
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
     /// This status with a short body: 500, 502, 503, 408, 404, 410, 401, ...
@@ -34,7 +37,9 @@ pub enum Fault {
     RedirectLoop,
     /// 302 to this URL.
     RedirectTo(String),
-    /// 302 to `http://10.0.0.1/`: the client must refuse it. The world itself never connects anywhere.
+    /// 302 to [`PRIVATE_REDIRECT_TARGET`], loopback written as a decimal IP literal (one of the spellings the
+    /// SSRF guard must recognise): the client must refuse it. Loopback, not a private range, so that a
+    /// client that wrongly follows it still sends nothing off the machine (and port 9 is closed).
     /// Use only where the client's SSRF guard is on: a client that follows it would send traffic off the machine.
     RedirectPrivate,
     /// The normal body with invalid UTF-8 bytes spliced in, still labelled UTF-8.
@@ -257,7 +262,7 @@ impl Fault {
             }
             Fault::RedirectLoop => Reply::text(302, "").with_header("location", format!("{LOOP_PREFIX}1")),
             Fault::RedirectTo(url) => Reply::text(302, "").with_header("location", url.clone()),
-            Fault::RedirectPrivate => Reply::text(302, "").with_header("location", "http://10.0.0.1/"),
+            Fault::RedirectPrivate => Reply::text(302, "").with_header("location", PRIVATE_REDIRECT_TARGET),
             Fault::Oversized(_) | Fault::HtmlInsteadOfJson => Reply::html(
                 200,
                 "<!doctype html><html><body><h1>Scheduled maintenance</h1><p>We'll be back soon.</p></body></html>"

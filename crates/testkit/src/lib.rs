@@ -42,7 +42,9 @@ mod world;
 pub use config::{SERVICE_ACCOUNT_FILE, pipeline_toml, service_account_json};
 pub use corpus::{html_to_plain, render_description};
 pub use days::{DayReport, Move};
-pub use faults::{Fault, Faults, RetryAfter, RouteInfo, Target, parse_duration, parse_size};
+pub use faults::{
+    Fault, Faults, PRIVATE_REDIRECT_TARGET, RetryAfter, RouteInfo, Target, parse_duration, parse_size,
+};
 pub use generator::{ATS_MIX, CAREER_PATHS};
 pub use handle::{WorldFiles, WorldHandle};
 pub use log::{LoggedRequest, RequestLog};

@@ -814,7 +814,10 @@ mod faults {
         let no_follow = client_with(|b| b.redirect(reqwest::redirect::Policy::none()));
         let response = no_follow.get(&url).send().await.unwrap();
         assert_eq!(response.status(), 302);
-        assert_eq!(response.headers()["location"], "http://10.0.0.1/");
+        assert_eq!(
+            response.headers()["location"],
+            pipeline_testkit::PRIVATE_REDIRECT_TARGET
+        );
 
         // After the scripts the board answers normally on a fresh connection.
         assert_eq!(client().get(&url).send().await.unwrap().status(), 200);
