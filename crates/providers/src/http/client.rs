@@ -9,7 +9,7 @@ use pipeline_domain::{Backoff, Classify, ErrorClass};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use url::Url;
 
-use super::{HttpError, OverrideResolver, parse_retry_after};
+use super::{HttpError, NetworkPolicy, OverrideResolver, Refusal, parse_retry_after};
 
 /// Settings from `[http]` and `user_agent`.
 #[derive(Debug, Clone)]
@@ -22,6 +22,8 @@ pub struct HttpSettings {
     pub max_body: u64,
     pub backoff: Backoff,
     pub resolver: OverrideResolver,
+    /// `PublicOnly` for clients that fetch URLs from public lists (the SSRF guard).
+    pub policy: NetworkPolicy,
 }
 
 impl Default for HttpSettings {
@@ -34,6 +36,7 @@ impl Default for HttpSettings {
             max_body: 8_000_000,
             backoff: Backoff::HTTP,
             resolver: OverrideResolver::default(),
+            policy: NetworkPolicy::Any,
         }
     }
 }
@@ -104,8 +107,8 @@ impl HttpClient {
             .connect_timeout(settings.connect_timeout)
             .no_proxy()
             .tcp_nodelay(true)
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .dns_resolver(Arc::new(settings.resolver.clone()))
+            .redirect(redirect_policy(settings.policy))
+            .dns_resolver(Arc::new(settings.resolver.clone().with_policy(settings.policy)))
             .build()
             .map_err(|e| HttpError::Client(e.to_string()))?;
         Ok(Self {
@@ -139,6 +142,13 @@ impl HttpClient {
     }
 
     async fn send(&self, url: &Url) -> Result<reqwest::Response, HttpError> {
+        self.settings
+            .policy
+            .check_url(url)
+            .map_err(|r| HttpError::Refused {
+                url: url.to_string(),
+                reason: r.to_string(),
+            })?;
         self.stats.requests.fetch_add(1, Ordering::Relaxed);
         let response = self
             .inner
@@ -225,8 +235,37 @@ async fn read_capped(mut response: reqwest::Response, cap: u64) -> Result<Fetche
     })
 }
 
+/// At most this many redirects are followed (SPEC §3).
+const MAX_REDIRECTS: usize = 5;
+
+/// Follows at most [`MAX_REDIRECTS`] hops, each checked against the network policy.
+fn redirect_policy(policy: NetworkPolicy) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= MAX_REDIRECTS {
+            let hops = attempt.previous().len();
+            return attempt.error(format!("more than {MAX_REDIRECTS} redirects ({hops} followed)"));
+        }
+        match policy.check_url(attempt.url()) {
+            Ok(()) => attempt.follow(),
+            Err(refusal) => attempt.error(refusal),
+        }
+    })
+}
+
 fn transport_error(url: &Url, e: &reqwest::Error) -> HttpError {
     let url = url.to_string();
+    if let Some(refusal) = find_source::<Refusal>(e) {
+        return HttpError::Refused {
+            url,
+            reason: refusal.to_string(),
+        };
+    }
+    if e.is_redirect() {
+        return HttpError::Redirect {
+            url,
+            reason: error_chain(e),
+        };
+    }
     if e.is_timeout() {
         HttpError::Timeout { url }
     } else if e.is_body() || e.is_decode() {
@@ -240,6 +279,20 @@ fn transport_error(url: &Url, e: &reqwest::Error) -> HttpError {
             reason: error_chain(e),
         }
     }
+}
+
+/// The first error of type `T` in `e`'s source chain.
+fn find_source<'a, T: std::error::Error + 'static>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    let mut current = Some(e);
+    while let Some(err) = current {
+        if let Some(found) = err.downcast_ref::<T>() {
+            return Some(found);
+        }
+        current = err.source();
+    }
+    None
 }
 
 /// What actually failed: reqwest's own message ("error sending request") says little, its innermost

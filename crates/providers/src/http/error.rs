@@ -20,6 +20,11 @@ pub enum HttpError {
         retry_after: Option<Duration>,
         snippet: Option<String>,
     },
+    /// The SSRF guard refused the URL, a redirect hop or every address its host resolved to.
+    #[error("{url}: {reason}")]
+    Refused { url: String, reason: String },
+    #[error("{url}: {reason}")]
+    Redirect { url: String, reason: String },
     #[error("{url}: body larger than {limit} bytes")]
     TooLarge { url: String, limit: u64 },
     #[error("{url}: {reason}")]
@@ -56,9 +61,11 @@ impl Classify for HttpError {
                 status: 408 | 500..=599,
                 ..
             } => ErrorClass::Transient,
-            HttpError::Status { .. } | HttpError::TooLarge { .. } | HttpError::InvalidUrl(_) => {
-                ErrorClass::Permanent
-            }
+            HttpError::Status { .. }
+            | HttpError::TooLarge { .. }
+            | HttpError::InvalidUrl(_)
+            | HttpError::Refused { .. }
+            | HttpError::Redirect { .. } => ErrorClass::Permanent,
             HttpError::Client(_) => ErrorClass::Fatal,
         }
     }

@@ -5,10 +5,12 @@
 
 mod client;
 mod error;
+mod guard;
 mod resolve;
 mod retry_after;
 
 pub use client::{Fetched, HttpClient, HttpSettings, HttpStats, default_user_agent};
 pub use error::HttpError;
+pub use guard::{NetworkPolicy, Refusal, is_public};
 pub use resolve::{HostOverride, OverrideResolver};
 pub use retry_after::parse_retry_after;

@@ -6,6 +6,8 @@ use std::net::{IpAddr, SocketAddr};
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
+use super::{NetworkPolicy, Refusal};
+
 /// One override: an exact host, or `*.suffix` for any subdomain of `suffix`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostOverride {
@@ -43,11 +45,21 @@ impl HostOverride {
 #[derive(Debug, Clone, Default)]
 pub struct OverrideResolver {
     overrides: Vec<HostOverride>,
+    policy: NetworkPolicy,
 }
 
 impl OverrideResolver {
     pub fn new(overrides: Vec<HostOverride>) -> Self {
-        Self { overrides }
+        Self {
+            overrides,
+            policy: NetworkPolicy::Any,
+        }
+    }
+
+    /// The same overrides, with every resolved address checked against `policy` (overridden ones too).
+    pub fn with_policy(mut self, policy: NetworkPolicy) -> Self {
+        self.policy = policy;
+        self
     }
 
     /// The overridden address of `host`, if any.
@@ -59,13 +71,22 @@ impl OverrideResolver {
 impl Resolve for OverrideResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_owned();
-        let fixed = self.lookup_override(&host);
+        let (fixed, policy) = (self.lookup_override(&host), self.policy);
         Box::pin(async move {
             let addrs: Vec<SocketAddr> = match fixed {
                 Some(ip) => vec![SocketAddr::new(ip, 0)],
                 None => tokio::net::lookup_host((host.as_str(), 0)).await?.collect(),
             };
-            Ok(Box::new(addrs.into_iter()) as Addrs)
+            let allowed: Vec<SocketAddr> = addrs
+                .iter()
+                .copied()
+                .filter(|a| policy.check_ip(a.ip()).is_ok())
+                .collect();
+            if allowed.is_empty() && !addrs.is_empty() {
+                let ips: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
+                return Err(Box::new(Refusal(format!("{host} resolves to {}", ips.join(", ")))) as _);
+            }
+            Ok(Box::new(allowed.into_iter()) as Addrs)
         })
     }
 }

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use pipeline_domain::{Backoff, Classify, ErrorClass};
-use pipeline_providers::http::{HostOverride, HttpClient, HttpError, HttpSettings, OverrideResolver};
+use pipeline_providers::http::{
+    HostOverride, HttpClient, HttpError, HttpSettings, NetworkPolicy, OverrideResolver,
+};
 use pipeline_testkit::{Fault, RetryAfter, Target, World, WorldHandle};
 use url::Url;
 
@@ -146,4 +148,45 @@ async fn a_truncated_body_is_a_transient_error() {
         .await
         .unwrap_err();
     assert_eq!(err.class(), ErrorClass::Transient, "{err}");
+}
+
+fn guarded() -> HttpClient {
+    HttpClient::new(HttpSettings {
+        policy: NetworkPolicy::PublicOnly,
+        resolver: OverrideResolver::new(vec![HostOverride::new("*.test", "127.0.0.1").unwrap()]),
+        ..HttpSettings::default()
+    })
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_ssrf_guard_refuses_loopback_literals_and_names_that_resolve_to_it() {
+    let (world, domain) = world();
+    for url in [
+        format!("http://127.0.0.1:{}/", world.port()),
+        format!("http://2130706433:{}/", world.port()),
+        format!("http://[::ffff:127.0.0.1]:{}/", world.port()),
+        format!("http://{domain}:{}/", world.port()),
+    ] {
+        let err = guarded().get(&Url::parse(&url).unwrap()).await.unwrap_err();
+        assert!(matches!(err, HttpError::Refused { .. }), "{url}: {err}");
+        assert_eq!(err.class(), ErrorClass::Permanent);
+    }
+    assert_eq!(
+        world.log().count_tenant("site", &domain),
+        0,
+        "nothing reached the world"
+    );
+}
+
+#[tokio::test]
+async fn redirect_loops_stop_after_five_hops() {
+    let (world, domain) = world();
+    world.script_fault(Target::site(&domain), 1, Fault::RedirectLoop);
+    let err = client(Duration::from_secs(5))
+        .get(&home(&world, &domain))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, HttpError::Redirect { .. }), "{err}");
+    assert_eq!(err.class(), ErrorClass::Permanent);
 }
