@@ -47,15 +47,17 @@ pub fn claim(
         None => 1,
     };
     let expires_at = now + ttl;
-    diesel::replace_into(leases::table)
-        .values((
-            leases::kind.eq(kind),
-            leases::unit_key.eq(unit_key),
-            leases::owner.eq(owner),
-            leases::attempt.eq(attempt),
-            leases::acquired_at.eq(now),
-            leases::expires_at.eq(expires_at),
-        ))
+    let claim = (
+        leases::owner.eq(owner),
+        leases::attempt.eq(attempt),
+        leases::acquired_at.eq(now),
+        leases::expires_at.eq(expires_at),
+    );
+    diesel::insert_into(leases::table)
+        .values((leases::kind.eq(kind), leases::unit_key.eq(unit_key), claim))
+        .on_conflict((leases::kind, leases::unit_key))
+        .do_update()
+        .set(claim)
         .execute(conn)?;
     Ok(Some(Lease {
         kind: kind.into(),

@@ -73,14 +73,17 @@ pub fn try_acquire(
         }
         None => 0,
     };
-    diesel::replace_into(locks::table)
-        .values((
-            locks::name.eq(name),
-            locks::owner.eq(owner),
-            locks::acquired_at.eq(now),
-            locks::heartbeat_at.eq(now),
-            locks::expires_at.eq(now + ttl),
-        ))
+    let holder = (
+        locks::owner.eq(owner),
+        locks::acquired_at.eq(now),
+        locks::heartbeat_at.eq(now),
+        locks::expires_at.eq(now + ttl),
+    );
+    diesel::insert_into(locks::table)
+        .values((locks::name.eq(name), holder))
+        .on_conflict(locks::name)
+        .do_update()
+        .set(holder)
         .execute(conn)?;
     Ok(Acquire::Acquired { took_over, abandoned })
 }

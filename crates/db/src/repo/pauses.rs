@@ -24,13 +24,16 @@ pub fn set(
     reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    diesel::replace_into(pauses::table)
-        .values((
-            pauses::provider.eq(provider),
-            pauses::paused_until.eq(until),
-            pauses::reason.eq(reason),
-            pauses::set_at.eq(now),
-        ))
+    let pause = (
+        pauses::paused_until.eq(until),
+        pauses::reason.eq(reason),
+        pauses::set_at.eq(now),
+    );
+    diesel::insert_into(pauses::table)
+        .values((pauses::provider.eq(provider), pause))
+        .on_conflict(pauses::provider)
+        .do_update()
+        .set(pause)
         .execute(conn)?;
     let detail = format!(
         "until {}{}",
