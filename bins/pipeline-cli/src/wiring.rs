@@ -87,9 +87,7 @@ pub fn engine(config: &Config, db: &Db, progress: Arc<dyn Progress>) -> Result<E
     let http = http_client(config)?;
     let sources =
         pipeline_runners::directory::sources_from_config(&config.directory, &http).map_err(Failure::usage)?;
-    engine.register(Arc::new(DirectoryStage::new(
-        sources,
-        config.directory.exclude_domains.clone(),
-    )));
+    let directory = DirectoryStage::new(sources, config.directory.exclude_domains.clone());
+    engine.register(Arc::new(directory.with_http_stats(http.stats().clone())));
     Ok(engine)
 }

@@ -180,11 +180,32 @@ impl Counter {
     }
 }
 
-/// The counters of one run: named counters plus `skipped_<reason>` counts. Serialized as one flat JSON
-/// object `{name: int}`; only counters that were touched are present.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
+/// The counters of one run: every named counter (zero until touched, so each is always persisted and
+/// printed) plus `skipped_<reason>` counts. Serialized as one flat JSON object `{name: int}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "BTreeMap<String, u64>", into = "BTreeMap<String, u64>")]
 pub struct RunCounters(BTreeMap<String, u64>);
+
+impl Default for RunCounters {
+    fn default() -> Self {
+        Self(Counter::ALL.iter().map(|c| (c.name().to_owned(), 0)).collect())
+    }
+}
+
+impl From<BTreeMap<String, u64>> for RunCounters {
+    /// Stored counters over a zeroed set: rows written before a counter existed read back with it at 0.
+    fn from(stored: BTreeMap<String, u64>) -> Self {
+        let mut counters = RunCounters::default();
+        counters.0.extend(stored);
+        counters
+    }
+}
+
+impl From<RunCounters> for BTreeMap<String, u64> {
+    fn from(counters: RunCounters) -> Self {
+        counters.0
+    }
+}
 
 impl RunCounters {
     pub fn add(&mut self, counter: Counter, n: u64) {
@@ -215,8 +236,9 @@ impl RunCounters {
         self.0.iter().map(|(k, v)| (k.as_str(), *v))
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+    /// Whether no counter has been touched.
+    pub fn is_zero(&self) -> bool {
+        self.0.values().all(|v| *v == 0)
     }
 
     /// Failed units over all attempted units, for `runner.alert_failure_ratio`.
@@ -267,5 +289,24 @@ mod tests {
         b.merge(&a);
         assert_eq!(b.skipped("bad_row"), 2);
         assert!((b.failure_ratio() - 0.1).abs() < 1e-9);
+    }
+
+    #[test]
+    fn every_counter_is_present_and_old_rows_read_back_with_zeros() {
+        let fresh = RunCounters::default();
+        assert!(fresh.is_zero());
+        assert_eq!(fresh.iter().count(), Counter::ALL.len());
+        let stored: BTreeMap<String, u64> =
+            [("rows_read".to_owned(), 4), ("skipped_bad".to_owned(), 1)].into();
+        let read = RunCounters::from(stored);
+        assert_eq!(
+            (
+                read.get(Counter::RowsRead),
+                read.get(Counter::Http429),
+                read.skipped("bad")
+            ),
+            (4, 0, 1)
+        );
+        assert_eq!(read.iter().count(), Counter::ALL.len() + 1);
     }
 }

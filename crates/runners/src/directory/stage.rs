@@ -8,6 +8,7 @@ use pipeline_db::repo::events;
 use pipeline_domain::{CompanyInput, Counter, RunCounters, Stage};
 use pipeline_engine::{Outcome, StageRun, Task, TaskError};
 use pipeline_providers::directory::{DirectorySource, SourceError, SourceItem};
+use pipeline_providers::http::HttpStats;
 use tokio::sync::mpsc;
 
 /// Rows written per transaction: large enough to amortise the commit, small enough that a crash loses
@@ -25,6 +26,7 @@ fn wanted(input: &CompanyInput, company: Option<&str>) -> bool {
 pub struct DirectoryStage {
     sources: Vec<Arc<dyn DirectorySource>>,
     exclude_domains: Vec<String>,
+    http_stats: Option<Arc<HttpStats>>,
 }
 
 impl DirectoryStage {
@@ -32,7 +34,23 @@ impl DirectoryStage {
         Self {
             sources,
             exclude_domains,
+            http_stats: None,
         }
+    }
+
+    /// Counts the requests of the client the sources share into the run (`requests`, `http_429`,
+    /// `http_5xx`).
+    pub fn with_http_stats(mut self, stats: Arc<HttpStats>) -> Self {
+        self.http_stats = Some(stats);
+        self
+    }
+
+    fn count_requests(&self, run: &StageRun, before: (u64, u64, u64)) {
+        let Some(stats) = &self.http_stats else { return };
+        let (requests, too_many, server_errors) = stats.snapshot();
+        run.count(Counter::Requests, requests - before.0);
+        run.count(Counter::Http429, too_many - before.1);
+        run.count(Counter::Http5xx, server_errors - before.2);
     }
 
     async fn load(&self, source: &dyn DirectorySource, run: &StageRun) -> Result<(), TaskError> {
@@ -154,6 +172,7 @@ impl Task for DirectoryStage {
             return Ok(Outcome::Skipped("no directory sources configured".into()));
         }
         run.progress.begin(self.key(), None);
+        let before = self.http_stats.as_ref().map_or((0, 0, 0), |s| s.snapshot());
         let mut failures = Vec::new();
         for source in &self.sources {
             if run.is_cancelled() {
@@ -178,6 +197,7 @@ impl Task for DirectoryStage {
             }
         }
         run.progress.end();
+        self.count_requests(run, before);
         Ok(if failures.is_empty() {
             Outcome::Done
         } else {
