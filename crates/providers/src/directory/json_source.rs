@@ -94,6 +94,18 @@ impl JsonSource {
             if line.trim().is_empty() {
                 continue;
             }
+            if line.trim() == "{" {
+                // A pretty-printed document, not one object per line: every line would be a bad row.
+                let reason = format!(
+                    "line {}: expected one array of objects, or JSON Lines (one object per line); \
+                     this looks like a pretty-printed JSON object",
+                    i + 1
+                );
+                return Err(SourceError::Format {
+                    location: self.location.to_string(),
+                    reason,
+                });
+            }
             let location = format!("line {}", i + 1);
             let item = match serde_json::from_str::<Value>(&line) {
                 Ok(value) => self.item(value, location),
@@ -257,5 +269,11 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, SourceError::Format { .. }), "{err}");
         assert!(matches!(rx.try_recv(), Ok(SourceItem::Company { .. })));
+    }
+
+    #[test]
+    fn a_pretty_printed_object_fails_the_source_with_a_clear_reason() {
+        let err = parse("{\n  \"companies\": []\n}\n").unwrap_err();
+        assert!(err.to_string().contains("pretty-printed JSON object"), "{err}");
     }
 }
