@@ -33,6 +33,9 @@ pub fn context(
 fn exit_of(report: &CycleReport, config: &Config) -> Exit {
     if report.interrupted {
         Exit::Interrupted
+    } else if report.stages.iter().any(|s| s.fatal) {
+        // A fatal error (the DB failing under a stage) stopped the cycle.
+        Exit::Fatal
     } else if report.needs_attention(config.runner.alert_failure_ratio) {
         Exit::Attention
     } else {
