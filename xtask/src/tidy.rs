@@ -91,17 +91,14 @@ mod tests {
 
     #[test]
     fn every_crate_uses_the_workspace_lints() {
-        let root = crate::cmd::root();
-        for manifest in [
-            "crates/domain",
-            "crates/db",
-            "crates/engine",
-            "crates/providers",
-            "crates/runners",
-            "bins/pipeline-cli",
-            "xtask",
-        ] {
-            let text = std::fs::read_to_string(root.join(manifest).join("Cargo.toml")).unwrap();
+        let out = cargo()
+            .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+            .output()
+            .unwrap();
+        let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        for package in meta["packages"].as_array().unwrap() {
+            let manifest = package["manifest_path"].as_str().unwrap();
+            let text = std::fs::read_to_string(manifest).unwrap();
             assert!(
                 text.contains("[lints]\nworkspace = true"),
                 "{manifest} does not use [workspace.lints]"

@@ -1,0 +1,234 @@
+//! A catalog compiled for matching (reference §7 "Compilation"): every alias and phrase as a sequence of
+//! token ids, indexed by its first token, so matching is one pass over a posting's tokens (SPEC §5 "Speed").
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::catalog::{Catalog, CatalogError, Category, Phrase, ScoringRules};
+use crate::normalize::normalize_to_tokens;
+
+/// Token → id of every token an alias, phrase or cue uses.
+type Vocabulary = HashMap<Box<str>, u32, BuildHasherDefault<TokenHasher>>;
+
+/// An FxHash-style hasher: several times faster than SipHash on short tokens. Flooding is no concern: the
+/// table is built from the catalog only; posting tokens are merely looked up.
+#[derive(Debug, Default, Clone, Copy)]
+struct TokenHasher(u64);
+
+impl TokenHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for TokenHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Token id of a posting token that occurs in no alias, phrase or cue: it can start nothing.
+pub(crate) const UNKNOWN_TOKEN: u32 = u32::MAX;
+
+/// A validated catalog ready to match and score; cheap to share (`&CompiledCatalog`) across threads.
+#[derive(Debug, Clone)]
+pub struct CompiledCatalog {
+    catalog: Catalog,
+    version: String,
+    vocabulary: Vocabulary,
+    /// Entries (aliases first, then phrases, each in catalog order) by the id of their first token.
+    by_first_token: Vec<Vec<Entry>>,
+    pub(crate) aliases: Vec<CompiledAlias>,
+    pub(crate) phrases: Vec<CompiledPhrase>,
+    is_cue: Vec<bool>,
+    category_index: HashMap<String, usize>,
+    phrase_index: HashMap<String, usize>,
+    /// Bucket of each category, by category index.
+    category_buckets: Vec<Option<usize>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Entry {
+    Alias(usize),
+    Phrase(usize),
+}
+
+/// One distinct alias of a keyword.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledAlias {
+    pub keyword: usize,
+    pub category: usize,
+    pub tokens: Vec<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledPhrase {
+    pub phrase: usize,
+    pub tokens: Vec<u32>,
+}
+
+impl CompiledCatalog {
+    /// Validates and compiles a catalog.
+    pub fn new(catalog: &Catalog) -> Result<CompiledCatalog, CatalogError> {
+        catalog.validate()?;
+        Ok(CompiledCatalog::compile(catalog.clone()))
+    }
+
+    /// The built-in catalog, compiled (it is valid: a test checks it).
+    pub fn builtin() -> CompiledCatalog {
+        CompiledCatalog::compile(Catalog::builtin())
+    }
+
+    /// Compiles without validating: entries that cannot match (no tokens, unknown category) are left out.
+    fn compile(catalog: Catalog) -> CompiledCatalog {
+        let mut vocabulary = Vocabulary::default();
+        let category_index: HashMap<String, usize> = catalog
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        let aliases = compile_aliases(&catalog, &category_index, &mut vocabulary);
+        let phrases: Vec<CompiledPhrase> = (catalog.phrases.iter().enumerate())
+            .map(|(phrase, p)| CompiledPhrase {
+                phrase,
+                tokens: intern_text(&p.phrase, &mut vocabulary),
+            })
+            .filter(|p| !p.tokens.is_empty())
+            .collect();
+        let cues: Vec<Vec<u32>> = catalog
+            .scoring
+            .negation
+            .cues
+            .iter()
+            .map(|cue| intern_text(cue, &mut vocabulary))
+            .collect();
+        let mut is_cue = vec![false; vocabulary.len()];
+        for cue in cues.iter().filter(|c| c.len() == 1) {
+            is_cue[cue[0] as usize] = true;
+        }
+        let mut by_first_token = vec![Vec::new(); vocabulary.len()];
+        for (i, alias) in aliases.iter().enumerate() {
+            by_first_token[alias.tokens[0] as usize].push(Entry::Alias(i));
+        }
+        for (i, phrase) in phrases.iter().enumerate() {
+            by_first_token[phrase.tokens[0] as usize].push(Entry::Phrase(i));
+        }
+        let category_buckets = catalog
+            .categories
+            .iter()
+            .map(|c| catalog.scoring.bucket_of(&c.id))
+            .collect();
+        let phrase_index = catalog
+            .phrases
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        CompiledCatalog {
+            version: catalog.version(),
+            catalog,
+            vocabulary,
+            by_first_token,
+            aliases,
+            phrases,
+            is_cue,
+            category_index,
+            phrase_index,
+            category_buckets,
+        }
+    }
+
+    /// The catalog this was compiled from.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The scorer's constants.
+    pub fn rules(&self) -> &ScoringRules {
+        &self.catalog.scoring
+    }
+
+    /// The content hash stored with every match ([`Catalog::version`]).
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The display name of a category id, e.g. for `top_category_name`.
+    pub fn category_name(&self, id: &str) -> Option<&str> {
+        self.category(id).map(|(_, c)| c.name.as_str())
+    }
+
+    pub(crate) fn category(&self, id: &str) -> Option<(usize, &Category)> {
+        let index = *self.category_index.get(id)?;
+        Some((index, &self.catalog.categories[index]))
+    }
+
+    pub(crate) fn phrase(&self, id: &str) -> Option<&Phrase> {
+        self.phrase_index.get(id).map(|&i| &self.catalog.phrases[i])
+    }
+
+    pub(crate) fn bucket_of_category(&self, index: usize) -> Option<usize> {
+        self.category_buckets.get(index).copied().flatten()
+    }
+
+    /// The id of a posting token, [`UNKNOWN_TOKEN`] when no entry uses it.
+    pub(crate) fn token_id(&self, token: &str) -> u32 {
+        self.vocabulary.get(token).copied().unwrap_or(UNKNOWN_TOKEN)
+    }
+
+    pub(crate) fn is_cue(&self, id: u32) -> bool {
+        self.is_cue.get(id as usize).copied().unwrap_or(false)
+    }
+
+    pub(crate) fn entries_starting_with(&self, id: u32) -> &[Entry] {
+        self.by_first_token.get(id as usize).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Each (keyword, distinct alias token sequence) once, in catalog order.
+fn compile_aliases(
+    catalog: &Catalog,
+    category_index: &HashMap<String, usize>,
+    vocabulary: &mut Vocabulary,
+) -> Vec<CompiledAlias> {
+    let mut out = Vec::new();
+    for (keyword, k) in catalog.keywords.iter().enumerate() {
+        let Some(&category) = category_index.get(&k.category_id) else {
+            continue;
+        };
+        let first_of_keyword = out.len();
+        for alias in &k.aliases {
+            let tokens = intern_text(alias, vocabulary);
+            let seen = out[first_of_keyword..]
+                .iter()
+                .any(|a: &CompiledAlias| a.tokens == tokens);
+            if !tokens.is_empty() && !seen {
+                out.push(CompiledAlias {
+                    keyword,
+                    category,
+                    tokens,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn intern_text(text: &str, vocabulary: &mut Vocabulary) -> Vec<u32> {
+    normalize_to_tokens(text)
+        .into_iter()
+        .map(|token| {
+            let next = u32::try_from(vocabulary.len()).unwrap_or(UNKNOWN_TOKEN - 1);
+            *vocabulary.entry(token.into_boxed_str()).or_insert(next)
+        })
+        .collect()
+}
