@@ -119,6 +119,28 @@ pub enum Command {
     },
     /// Lifts a provider pause.
     Resume { provider: String },
+    /// The keyword catalog.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+    /// Scores one posting (title + description text or HTML from FILE or stdin) against the catalog.
+    Score {
+        /// The posting's title.
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        title: String,
+        /// A file with the description, or `-` for stdin (none: the title alone is scored).
+        #[arg(value_name = "FILE|-")]
+        file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Validates a catalog (default: the configured one, or the built-in one).
+    Check { file: Option<PathBuf> },
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,6 +8,7 @@ use pipeline_domain::config::Config;
 use pipeline_engine::{Engine, EngineSettings, Owner, Progress};
 use pipeline_providers::http::{HostOverride, HttpClient, HttpSettings, OverrideResolver};
 use pipeline_runners::DirectoryStage;
+use pipeline_scoring::{Catalog, CompiledCatalog};
 
 use crate::cli::Global;
 use crate::config_load::{self, LoadedConfig};
@@ -90,4 +91,20 @@ pub fn engine(config: &Config, db: &Db, progress: Arc<dyn Progress>) -> Result<E
     let directory = DirectoryStage::new(sources, config.directory.exclude_domains.clone());
     engine.register(Arc::new(directory.with_http_stats(http.stats().clone())));
     Ok(engine)
+}
+
+/// The configured catalog, compiled (the built-in one when `catalog` is empty), and how to name it.
+/// A catalog that cannot be read or validated is a usage error (exit 2) naming file, line and reason.
+pub fn catalog(config: &Config) -> Result<(CompiledCatalog, String), Failure> {
+    if config.catalog.trim().is_empty() {
+        return Ok((CompiledCatalog::builtin(), "built-in catalog".to_owned()));
+    }
+    let path = std::path::Path::new(&config.catalog);
+    let shown =
+        |e: pipeline_scoring::CatalogError| Failure::usage(format!("catalog {}: {e}", path.display()));
+    let catalog = Catalog::load(path).map_err(shown)?;
+    Ok((
+        CompiledCatalog::new(&catalog).map_err(shown)?,
+        path.display().to_string(),
+    ))
 }

@@ -46,6 +46,8 @@ fn exit_of(report: &CycleReport, config: &Config) -> Exit {
 /// Opens and migrates the DB, builds the engine, checks the stage filter and installs the signal
 /// handlers: everything `once` and `forever` do before their first cycle.
 async fn start(config: &Config, ctx: &RunContext) -> Result<(Engine, CancellationToken), Failure> {
+    // A bad catalog stops the run before any work (exit 2), like a bad configuration.
+    wiring::catalog(config)?;
     let db = super::blocking({
         let config = config.clone();
         move || wiring::open_db(&config, true)

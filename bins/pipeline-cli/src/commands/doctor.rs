@@ -22,6 +22,13 @@ pub async fn run(loaded: &LoadedConfig) -> CmdResult {
         result: Ok(format!("{source} is valid")),
     }];
     checks.extend(super::blocking(move || Ok(db_checks(&config))).await?);
+    let catalog = crate::wiring::catalog(&loaded.config)
+        .map(|(c, shown)| format!("{shown}: version {}", c.version()))
+        .map_err(|f| f.message);
+    checks.push(Check {
+        name: "catalog",
+        result: catalog,
+    });
     checks.extend(source_checks(&loaded.config));
     checks.push(sheets_check(&loaded.config));
     let mut failed = false;

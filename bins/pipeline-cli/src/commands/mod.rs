@@ -1,5 +1,6 @@
 //! One module per command; `dispatch` routes the parsed command line.
 
+mod catalog;
 mod companies;
 mod cycle;
 mod db;
@@ -8,7 +9,7 @@ mod pause;
 mod status;
 mod summary;
 
-use crate::cli::{Cli, Command, DbCommand};
+use crate::cli::{CatalogCommand, Cli, Command, DbCommand};
 use crate::exit::CmdResult;
 use crate::wiring;
 
@@ -49,6 +50,10 @@ pub async fn dispatch(cli: Cli) -> CmdResult {
             reason,
         } => pause::pause(config, &provider, duration.as_deref(), reason).await,
         Command::Resume { provider } => pause::resume(config, &provider).await,
+        Command::Catalog {
+            command: CatalogCommand::Check { file },
+        } => catalog::check(config, file.as_deref()),
+        Command::Score { title, file, json } => catalog::score(config, &title, file.as_deref(), json),
     }
 }
 
