@@ -15,9 +15,20 @@ const ROWS: usize = 100_000;
 
 pub fn run(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
-        None | Some("directory") => directory(),
-        Some(other) => bail!("unknown benchmark `{other}` (known: directory)"),
+        None => {
+            directory()?;
+            scoring()
+        }
+        Some("directory") => directory(),
+        Some("scoring") => scoring(),
+        Some(other) => bail!("unknown benchmark `{other}` (known: directory, scoring)"),
     }
+}
+
+/// Match + score of 10,000 generated postings (~400 words, Spanish and English) against the built-in
+/// catalog.
+fn scoring() -> Result<()> {
+    cmd::run(cargo().args(["bench", "-p", "pipeline-scoring", "--bench", "scoring"]))
 }
 
 fn directory() -> Result<()> {

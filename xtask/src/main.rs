@@ -15,7 +15,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   ci                          fmt --check, clippy -D warnings, all tests (nextest if present), tidy, e2e
   e2e                         end-to-end scenarios: the real binary against the simulated world
-  bench [directory]           benchmarks (criterion) and the directory load figures (rows/s, peak RSS)
+  bench [directory|scoring]   benchmarks (criterion); directory also measures the release binary (rows/s,
+                              peak RSS, DB size)
   world [--seed S] [--companies N] [--port P]
                               serve the simulated world and print a ready pipeline.toml
   demo                        run the whole pipeline offline against a world of ~200 companies";
