@@ -82,7 +82,12 @@ fn print_text(v: &Value) {
     for r in list("runs") {
         let counters: Vec<String> = r["counters"]
             .as_object()
-            .map(|m| m.iter().map(|(k, v)| format!("{k}={v}")).collect())
+            .map(|m| {
+                m.iter()
+                    .filter(|(_, v)| v.as_u64() != Some(0))
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect()
+            })
             .unwrap_or_default();
         println!(
             "  #{:<5} {:<10} {:<11} {}  {}",
