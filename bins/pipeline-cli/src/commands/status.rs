@@ -46,7 +46,11 @@ pub async fn run(config: &Config, as_json: bool) -> CmdResult {
 }
 
 fn print_text(v: &Value) {
-    let s = |v: &Value| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+    let s = |v: &Value| match v {
+        Value::Null => "never".to_owned(),
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
     let empty = Vec::new();
     let list = |key: &str| v[key].as_array().unwrap_or(&empty).clone();
     println!("locks:");
