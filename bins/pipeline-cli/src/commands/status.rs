@@ -68,7 +68,7 @@ fn print_text(v: &Value) {
             "  {:<16} until {}  {}",
             s(&p["provider"]),
             s(&p["paused_until"]),
-            s(&p["reason"])
+            p["reason"].as_str().unwrap_or("")
         );
     }
     println!("stages:");
