@@ -56,18 +56,7 @@ pub fn serve(shared: &Shared, rest: &[String], request: &Incoming) -> Reply {
                 return Reply::text(400, "body must be a JSON array of arrays of strings");
             };
             let id = read(&shared.world).spreadsheet_id.clone();
-            let mut google = lock(&shared.google);
-            let sheet = google
-                .spreadsheets
-                .entry(id.clone())
-                .or_insert_with(|| crate::google::Spreadsheet::new(&id));
-            if sheet.tab(tab).is_none() {
-                sheet.add_tab(tab);
-            }
-            if let Some(t) = sheet.tab_mut(tab) {
-                t.row_count = t.row_count.max(rows.len());
-                t.rows = rows;
-            }
+            lock(&shared.google).seed_tab(&id, tab, rows);
             Reply::text(200, "seeded")
         }
         (&Method::GET, ["sheet-requests"]) => {

@@ -254,19 +254,7 @@ impl WorldHandle {
     /// Replaces a tab's cells (creating the tab).
     pub fn seed_sheet(&self, tab: &str, rows: Vec<Vec<String>>) {
         let id = self.spreadsheet_id();
-        self.google(|g| {
-            let sheet = g
-                .spreadsheets
-                .entry(id.clone())
-                .or_insert_with(|| crate::google::Spreadsheet::new(&id));
-            if sheet.tab(tab).is_none() {
-                sheet.add_tab(tab);
-            }
-            if let Some(t) = sheet.tab_mut(tab) {
-                t.row_count = t.row_count.max(rows.len());
-                t.rows = rows;
-            }
-        });
+        self.google(|g| g.seed_tab(&id, tab, rows));
     }
 
     /// The `spreadsheets.batchUpdate` requests received (setDataValidation, copyPaste, ...).

@@ -39,6 +39,21 @@ impl Google {
     }
 
     /// Which label and tenant a request under `/google` gets in the log and for faults.
+    /// Replaces the cells of `tab` in spreadsheet `id`, creating the spreadsheet and the tab when missing.
+    pub fn seed_tab(&mut self, id: &str, tab: &str, rows: Vec<Vec<String>>) {
+        let sheet = self
+            .spreadsheets
+            .entry(id.to_owned())
+            .or_insert_with(|| Spreadsheet::new(id));
+        if sheet.tab(tab).is_none() {
+            sheet.add_tab(tab);
+        }
+        if let Some(t) = sheet.tab_mut(tab) {
+            t.row_count = t.row_count.max(rows.len());
+            t.rows = rows;
+        }
+    }
+
     pub fn route(rest: &[String]) -> (&'static str, Option<String>) {
         match rest {
             [token] if token == "token" => ("oauth", None),
