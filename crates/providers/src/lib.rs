@@ -3,6 +3,7 @@
 //! mock for unit tests.
 
 pub mod directory;
+pub mod discovery;
 pub mod http;
 
 /// Installs the ring crypto provider for rustls once per process (reqwest is built without a provider).

@@ -2,4 +2,5 @@
 #![allow(clippy::unwrap_used)]
 
 mod directory;
+mod discovery;
 mod http;

@@ -1,0 +1,71 @@
+//! ATS discovery, the pure part (SPEC §3): which pages of a company's site to read, which career-looking links
+//! to follow one hop, and which board references a page names. Architecture invariant: no I/O here; the
+//! engine fetches pages and validates boards through the providers' APIs.
+
+mod candidates;
+mod host_tenants;
+mod links;
+mod patterns;
+mod scan;
+mod text;
+
+#[cfg(test)]
+mod candidates_tests;
+#[cfg(test)]
+mod links_tests;
+#[cfg(test)]
+mod patterns_tests;
+#[cfg(test)]
+mod scan_tests;
+
+use std::fmt;
+
+use pipeline_domain::BoardRef;
+use url::Url;
+
+pub use candidates::{CAREER_PATHS, candidate_pages};
+pub use links::{LINK_KEYWORDS, MAX_LINK_LEN, career_links};
+pub use patterns::{ATS_DOMAINS, board_from_url, is_ats_host};
+pub use scan::{MAX_SCANNED_CHARS, scan_page};
+
+/// How a candidate was found (CONTRACT §3 `detect` JSON `how`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum How {
+    /// An `<a href>` (or `<area href>`).
+    Link,
+    /// An `<iframe src>`.
+    Iframe,
+    /// A `<script src>` or a URL inside an inline script.
+    Script,
+    /// A bare URL in the page's text.
+    Text,
+}
+
+impl How {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            How::Link => "link",
+            How::Iframe => "iframe",
+            How::Script => "script",
+            How::Text => "text",
+        }
+    }
+}
+
+impl fmt::Display for How {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A board reference a page names, with its evidence (SPEC §3 "Evidence"). Not validated yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub board: BoardRef,
+    /// The ATS URL as found (resolved against the page when relative).
+    pub evidence_url: String,
+    /// The page it was found on.
+    pub found_on: Url,
+    pub how: How,
+}
