@@ -7,6 +7,7 @@ pub mod clock;
 pub mod company;
 pub mod config;
 pub mod error_class;
+pub mod posting;
 pub mod run;
 
 pub use backoff::Backoff;
@@ -14,4 +15,5 @@ pub use board::{BoardRef, BoardRefError, Provider};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use company::{CompanyInput, Resolution, normalize_company_name, website_domain};
 pub use error_class::{Classify, ErrorClass};
+pub use posting::{NormalizedPosting, Salary, SalaryPeriod, Workplace};
 pub use run::{Counter, RunCounters, RunStatus, Stage};

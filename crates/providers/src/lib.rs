@@ -2,6 +2,7 @@
 //! JSON lists). Architecture invariant: no DB; each external service sits behind a trait with a mockall
 //! mock for unit tests.
 
+pub mod ats;
 pub mod directory;
 pub mod discovery;
 pub mod http;

@@ -91,6 +91,42 @@ impl Fetched {
     }
 }
 
+/// A request beyond a plain GET: a method, extra headers (validators, Accept), a JSON body.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: reqwest::Method,
+    pub url: Url,
+    pub headers: Vec<(&'static str, String)>,
+    pub json: Option<serde_json::Value>,
+}
+
+impl Request {
+    pub fn get(url: Url) -> Self {
+        Self {
+            method: reqwest::Method::GET,
+            url,
+            headers: Vec::new(),
+            json: None,
+        }
+    }
+
+    /// A POST with a JSON body (`Content-Type` and `Accept: application/json`).
+    pub fn post_json(url: Url, body: serde_json::Value) -> Self {
+        let headers = vec![("accept", "application/json".to_owned())];
+        Self {
+            method: reqwest::Method::POST,
+            url,
+            headers,
+            json: Some(body),
+        }
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
 /// The shared client. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct HttpClient {
@@ -128,8 +164,14 @@ impl HttpClient {
 
     /// GET `url` and read the body (at most `max_body`), retrying transient failures.
     pub async fn get(&self, url: &Url) -> Result<Fetched, HttpError> {
-        self.with_retries(url, || async {
-            let response = self.send(url).await?;
+        self.fetch(&Request::get(url.clone())).await
+    }
+
+    /// Sends `request` and reads the body (at most `max_body`), retrying transient failures. A 2xx or a
+    /// 304 (answer to validators) is a success; anything else is an [`HttpError::Status`].
+    pub async fn fetch(&self, request: &Request) -> Result<Fetched, HttpError> {
+        self.with_retries(&request.url, || async {
+            let response = self.send(request).await?;
             read_capped(response, self.settings.max_body).await
         })
         .await
@@ -138,10 +180,12 @@ impl HttpClient {
     /// GET `url` and hand back the response unread (for streaming large bodies); only the request and
     /// its status are retried.
     pub async fn open(&self, url: &Url) -> Result<reqwest::Response, HttpError> {
-        self.with_retries(url, || self.send(url)).await
+        let request = Request::get(url.clone());
+        self.with_retries(url, || self.send(&request)).await
     }
 
-    async fn send(&self, url: &Url) -> Result<reqwest::Response, HttpError> {
+    async fn send(&self, request: &Request) -> Result<reqwest::Response, HttpError> {
+        let url = &request.url;
         self.settings
             .policy
             .check_url(url)
@@ -150,19 +194,21 @@ impl HttpClient {
                 reason: r.to_string(),
             })?;
         self.stats.requests.fetch_add(1, Ordering::Relaxed);
-        let response = self
-            .inner
-            .get(url.clone())
-            .send()
-            .await
-            .map_err(|e| transport_error(url, &e))?;
+        let mut builder = self.inner.request(request.method.clone(), url.clone());
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
+        }
+        if let Some(body) = &request.json {
+            builder = builder.json(body);
+        }
+        let response = builder.send().await.map_err(|e| transport_error(url, &e))?;
         let status = response.status().as_u16();
         if status == 429 {
             self.stats.http_429.fetch_add(1, Ordering::Relaxed);
         } else if status >= 500 {
             self.stats.http_5xx.fetch_add(1, Ordering::Relaxed);
         }
-        if response.status().is_success() {
+        if response.status().is_success() || status == 304 {
             return Ok(response);
         }
         let retry_after = response

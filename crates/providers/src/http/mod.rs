@@ -9,7 +9,7 @@ mod guard;
 mod resolve;
 mod retry_after;
 
-pub use client::{Fetched, HttpClient, HttpSettings, HttpStats, default_user_agent};
+pub use client::{Fetched, HttpClient, HttpSettings, HttpStats, Request, default_user_agent};
 pub use error::HttpError;
 pub use guard::{NetworkPolicy, Refusal, is_public};
 pub use resolve::{HostOverride, OverrideResolver};
