@@ -45,7 +45,13 @@ pub fn open_db(config: &Config, migrate: bool) -> Result<Db, Failure> {
     Ok(db)
 }
 
+/// The client for configured URLs (directory lists, provider APIs): `[http]` as configured.
 pub fn http_client(config: &Config) -> Result<HttpClient, Failure> {
+    HttpClient::new(http_settings(config)?).map_err(Failure::fatal)
+}
+
+/// `[http]` and `user_agent` as client settings.
+pub fn http_settings(config: &Config) -> Result<HttpSettings, Failure> {
     let overrides = config
         .http
         .resolve
@@ -59,7 +65,7 @@ pub fn http_client(config: &Config) -> Result<HttpClient, Failure> {
     } else {
         config.user_agent.clone()
     };
-    let settings = HttpSettings {
+    Ok(HttpSettings {
         user_agent,
         timeout: config.http.timeout,
         connect_timeout: config.http.connect_timeout,
@@ -67,8 +73,7 @@ pub fn http_client(config: &Config) -> Result<HttpClient, Failure> {
         max_body: config.http.max_body.as_u64(),
         resolver: OverrideResolver::new(overrides),
         ..HttpSettings::default()
-    };
-    HttpClient::new(settings).map_err(Failure::fatal)
+    })
 }
 
 /// The engine with every stage this build has, in canonical order.

@@ -1,8 +1,9 @@
-//! ATS discovery, the pure part (SPEC §3): which pages of a company's site to read, which career-looking links
-//! to follow one hop, and which board references a page names. Architecture invariant: no I/O here; the
-//! engine fetches pages and validates boards through the providers' APIs.
+//! ATS discovery (SPEC §3): which pages of a company's site to read, which career-looking links to follow one
+//! hop, which board references a page names (pure functions), and [`detect`], which fetches the pages and
+//! validates the candidates through the providers' APIs.
 
 mod candidates;
+mod detect;
 mod host_tenants;
 mod links;
 mod patterns;
@@ -24,6 +25,7 @@ use pipeline_domain::BoardRef;
 use url::Url;
 
 pub use candidates::{CAREER_PATHS, candidate_pages};
+pub use detect::{ClientLookup, DetectedBoard, Detection, detect};
 pub use links::{LINK_KEYWORDS, MAX_LINK_LEN, career_links};
 pub use patterns::{ATS_DOMAINS, board_from_url, is_ats_host};
 pub use scan::{MAX_SCANNED_CHARS, scan_page};

@@ -1,0 +1,127 @@
+//! Discovery of one website (SPEC §3): read its candidate career pages, follow career-looking links one
+//! hop, scan every page for board references, and validate each candidate through its provider's API.
+//! A board found on the company's own site is valid when its API answers with a parseable board, even an
+//! empty one.
+
+use std::sync::Arc;
+
+use pipeline_domain::Provider;
+use url::Url;
+
+use super::{Candidate, candidate_pages, career_links, scan_page};
+use crate::ats::AtsClient;
+use crate::http::HttpClient;
+
+/// A candidate whose provider API answered.
+#[derive(Debug, Clone)]
+pub struct DetectedBoard {
+    pub candidate: Candidate,
+    pub job_count: usize,
+    /// The company name the provider's API gives, if any.
+    pub company_name: Option<String>,
+}
+
+/// What discovery found on one website.
+#[derive(Debug, Clone)]
+pub struct Detection {
+    pub url: Url,
+    /// Validated boards, in the order they were found.
+    pub boards: Vec<DetectedBoard>,
+    /// Candidates whose API did not confirm them, with the reason.
+    pub rejected: Vec<(Candidate, String)>,
+    pub pages_fetched: usize,
+    /// Set when no page of the site could be read (the site is down, or the SSRF guard refused it).
+    pub error: Option<String>,
+}
+
+/// Finds the clients of providers (None: the provider is disabled).
+pub type ClientLookup<'a> = &'a (dyn Fn(Provider) -> Option<Arc<dyn AtsClient>> + Sync);
+
+/// Runs discovery on `website`: `pages` fetches the site (it should carry the SSRF guard and the 2 MB /
+/// 10 s page caps); `clients` validates candidates.
+pub async fn detect(
+    website: &Url,
+    pages: &HttpClient,
+    max_links: usize,
+    clients: ClientLookup<'_>,
+) -> Detection {
+    let mut read: Vec<(Url, String)> = Vec::new();
+    let mut first_error = None;
+    for url in candidate_pages(website) {
+        match pages.get(&url).await {
+            Ok(page) if page.status == 200 => read.push((page.url.clone(), page.text())),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::debug!(%url, error = %e, "discovery page not read");
+                first_error.get_or_insert_with(|| e.to_string());
+            }
+        }
+    }
+    follow_career_links(&mut read, pages, max_links).await;
+    let candidates = scan_all(&read);
+    let (boards, rejected) = validate(candidates, clients).await;
+    let error = if read.is_empty() {
+        first_error.or_else(|| Some("no page could be read".into()))
+    } else {
+        None
+    };
+    Detection {
+        url: website.clone(),
+        boards,
+        rejected,
+        pages_fetched: read.len(),
+        error,
+    }
+}
+
+async fn follow_career_links(read: &mut Vec<(Url, String)>, pages: &HttpClient, max_links: usize) {
+    let mut seen: Vec<Url> = read.iter().map(|(u, _)| u.clone()).collect();
+    let mut links = Vec::new();
+    for (url, html) in read.iter() {
+        for link in career_links(url, html, &seen, max_links.saturating_sub(links.len())) {
+            seen.push(link.clone());
+            links.push(link);
+        }
+    }
+    for link in links {
+        if let Ok(page) = pages.get(&link).await
+            && page.status == 200
+        {
+            read.push((page.url.clone(), page.text()));
+        }
+    }
+}
+
+fn scan_all(read: &[(Url, String)]) -> Vec<Candidate> {
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for (url, html) in read {
+        for candidate in scan_page(url, html) {
+            if !candidates.iter().any(|c| c.board == candidate.board) {
+                candidates.push(candidate);
+            }
+        }
+    }
+    candidates
+}
+
+async fn validate(
+    candidates: Vec<Candidate>,
+    clients: ClientLookup<'_>,
+) -> (Vec<DetectedBoard>, Vec<(Candidate, String)>) {
+    let (mut boards, mut rejected) = (Vec::new(), Vec::new());
+    for candidate in candidates {
+        let Some(client) = clients(candidate.board.provider) else {
+            rejected.push((candidate, "provider disabled".to_owned()));
+            continue;
+        };
+        match client.fetch_board(&candidate.board, None).await {
+            Ok(fetch) => boards.push(DetectedBoard {
+                job_count: fetch.postings.len(),
+                company_name: fetch.company_name,
+                candidate,
+            }),
+            Err(e) => rejected.push((candidate, e.to_string())),
+        }
+    }
+    (boards, rejected)
+}
