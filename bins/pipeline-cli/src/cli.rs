@@ -124,6 +124,18 @@ pub enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// Runs discovery on one website and prints the validated boards with their evidence; writes nothing.
+    Detect {
+        url: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetches one board (PROVIDER:TENANT[@VARIANT]) and prints its normalised postings; writes nothing.
+    Board {
+        board: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Scores one posting (title + description text or HTML from FILE or stdin) against the catalog.
     Score {
         /// The posting's title.

@@ -1,12 +1,14 @@
 //! Wiring: configuration → database, HTTP client and the engine with its stages.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use pipeline_db::Db;
-use pipeline_domain::SystemClock;
 use pipeline_domain::config::Config;
+use pipeline_domain::{Provider, SystemClock};
 use pipeline_engine::{Engine, EngineSettings, Owner, Progress};
-use pipeline_providers::http::{HostOverride, HttpClient, HttpSettings, OverrideResolver};
+use pipeline_providers::ats::{AtsClient, DetailBudget, Endpoints, client_for};
+use pipeline_providers::http::{HostOverride, HttpClient, HttpSettings, NetworkPolicy, OverrideResolver};
 use pipeline_runners::DirectoryStage;
 use pipeline_scoring::{Catalog, CompiledCatalog};
 
@@ -112,4 +114,54 @@ pub fn catalog(config: &Config) -> Result<(CompiledCatalog, String), Failure> {
         CompiledCatalog::new(&catalog).map_err(shown)?,
         path.display().to_string(),
     ))
+}
+
+/// The endpoints of `provider` from `[providers.X]`.
+pub fn endpoints(config: &Config, provider: Provider) -> Endpoints {
+    let p = config.providers.get(provider);
+    Endpoints {
+        base_url: p.base_url.clone(),
+        eu_base_url: p.eu_base_url.clone(),
+        com_base_url: p.com_base_url.clone(),
+    }
+}
+
+/// A client per enabled provider, sharing the API HTTP client and one detail-call budget (validation uses
+/// a budget of 0: whether a board answers does not need its postings' details).
+pub fn ats_clients(
+    config: &Config,
+    budget: DetailBudget,
+) -> Result<HashMap<Provider, Arc<dyn AtsClient>>, Failure> {
+    let http = http_client(config)?;
+    Ok(config
+        .providers
+        .iter()
+        .filter(|(_, p)| p.enabled)
+        .map(|(provider, _)| {
+            (
+                provider,
+                client_for(
+                    provider,
+                    endpoints(config, provider),
+                    http.clone(),
+                    budget.clone(),
+                ),
+            )
+        })
+        .collect())
+}
+
+/// The client discovery reads company websites with: 10 s per page, 2 MB per body, and the SSRF guard
+/// unless `discovery.allow_private_networks` (SPEC §3).
+pub fn page_client(config: &Config) -> Result<HttpClient, Failure> {
+    let mut settings = http_settings(config)?;
+    settings.timeout = settings.timeout.min(std::time::Duration::from_secs(10));
+    settings.max_body = settings.max_body.min(2_000_000);
+    settings.retries = settings.retries.min(1);
+    settings.policy = if config.discovery.allow_private_networks {
+        NetworkPolicy::Any
+    } else {
+        NetworkPolicy::PublicOnly
+    };
+    HttpClient::new(settings).map_err(Failure::fatal)
 }

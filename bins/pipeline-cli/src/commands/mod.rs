@@ -1,9 +1,11 @@
 //! One module per command; `dispatch` routes the parsed command line.
 
+mod board;
 mod catalog;
 mod companies;
 mod cycle;
 mod db;
+mod detect;
 mod doctor;
 mod pause;
 mod status;
@@ -53,6 +55,8 @@ pub async fn dispatch(cli: Cli) -> CmdResult {
         Command::Catalog {
             command: CatalogCommand::Check { file },
         } => catalog::check(config, file.as_deref()),
+        Command::Detect { url, json } => detect::run(config, &url, json).await,
+        Command::Board { board, json } => board::run(config, &board, json).await,
         Command::Score { title, file, json } => catalog::score(config, &title, file.as_deref(), json),
     }
 }

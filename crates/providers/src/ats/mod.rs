@@ -2,9 +2,20 @@
 //! board (paging where the API pages, at most the budgeted detail calls, conditional requests where the
 //! provider supports them) and returns them normalised.
 
+mod ashby;
 mod endpoint;
 mod error;
+mod fetch;
+mod greenhouse;
+mod lever;
+mod personio;
+mod recruitee;
+mod registry;
+mod smartrecruiters;
+mod teamtailor;
 mod text;
+mod workable;
+mod workday;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,9 +23,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use async_trait::async_trait;
 use pipeline_domain::{BoardRef, NormalizedPosting, Provider};
 
+pub use ashby::AshbyClient;
 pub use endpoint::Endpoints;
 pub use error::AtsError;
+pub use greenhouse::GreenhouseClient;
+pub use lever::LeverClient;
+pub use personio::PersonioClient;
+pub use recruitee::RecruiteeClient;
+pub use registry::client_for;
+pub use smartrecruiters::SmartRecruitersClient;
+pub use teamtailor::TeamtailorClient;
 pub use text::{decode_entities, html_to_text};
+pub use workable::WorkableClient;
+pub use workday::WorkdayClient;
 
 /// ETag / Last-Modified of a board's last complete fetch, sent back as If-None-Match / If-Modified-Since.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use url::Url;
 
 use super::{Candidate, candidate_pages, career_links, scan_page};
 use crate::ats::AtsClient;
-use crate::http::HttpClient;
+use crate::http::{HttpClient, HttpError};
 
 /// A candidate whose provider API answered.
 #[derive(Debug, Clone)]
@@ -47,10 +47,21 @@ pub async fn detect(
 ) -> Detection {
     let mut read: Vec<(Url, String)> = Vec::new();
     let mut first_error = None;
-    for url in candidate_pages(website) {
+    for (i, url) in candidate_pages(website).into_iter().enumerate() {
         match pages.get(&url).await {
             Ok(page) if page.status == 200 => read.push((page.url.clone(), page.text())),
             Ok(_) => {}
+            // The site itself cannot be reached (refused, unresolvable, guarded, timed out): its other
+            // pages cannot be either.
+            Err(e) if i == 0 && unreachable(&e) => {
+                return Detection {
+                    url: website.clone(),
+                    boards: Vec::new(),
+                    rejected: Vec::new(),
+                    pages_fetched: 0,
+                    error: Some(e.to_string()),
+                };
+            }
             Err(e) => {
                 tracing::debug!(%url, error = %e, "discovery page not read");
                 first_error.get_or_insert_with(|| e.to_string());
@@ -72,6 +83,13 @@ pub async fn detect(
         pages_fetched: read.len(),
         error,
     }
+}
+
+fn unreachable(error: &HttpError) -> bool {
+    matches!(
+        error,
+        HttpError::Connect { .. } | HttpError::Timeout { .. } | HttpError::Refused { .. }
+    )
 }
 
 async fn follow_career_links(read: &mut Vec<(Url, String)>, pages: &HttpClient, max_links: usize) {

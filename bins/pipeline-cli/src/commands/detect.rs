@@ -1,0 +1,97 @@
+//! `detect URL [--json]`: runs discovery on one website — the same page fetcher, SSRF guard, scanners and
+//! validation as the stage — and prints the boards found with their evidence; writes nothing.
+
+use pipeline_domain::config::Config;
+use pipeline_providers::ats::DetailBudget;
+use pipeline_providers::discovery::{Detection, detect};
+use serde_json::{Value, json};
+use url::Url;
+
+use crate::exit::{CmdResult, Exit, Failure};
+use crate::output::print_json;
+use crate::wiring;
+
+pub async fn run(config: &Config, url: &str, as_json: bool) -> CmdResult {
+    let website = parse(url)?;
+    let pages = wiring::page_client(config)?;
+    let clients = wiring::ats_clients(config, DetailBudget::new(0))?;
+    let lookup = |provider| clients.get(&provider).cloned();
+    let detection = detect(
+        &website,
+        &pages,
+        config.discovery.max_links_to_follow as usize,
+        &lookup,
+    )
+    .await;
+    if as_json {
+        print_json(&to_json(&detection));
+    } else {
+        print_text(&detection);
+    }
+    Ok(if detection.error.is_some() {
+        Exit::Attention
+    } else {
+        Exit::Ok
+    })
+}
+
+/// `acme.com` is read as `https://acme.com`.
+fn parse(url: &str) -> Result<Url, Failure> {
+    let url = url.trim();
+    let parsed = if url.contains("://") {
+        Url::parse(url)
+    } else {
+        Url::parse(&format!("https://{url}"))
+    };
+    parsed.map_err(|e| Failure::usage(format!("`{url}` is not a URL: {e}")))
+}
+
+fn to_json(d: &Detection) -> Value {
+    let boards: Vec<Value> = d
+        .boards
+        .iter()
+        .map(|b| {
+            let c = &b.candidate;
+            json!({
+                "board": c.board.to_string(),
+                "provider": c.board.provider.key(),
+                "tenant": c.board.tenant,
+                "variant": c.board.variant,
+                "evidence_url": c.evidence_url,
+                "found_on": c.found_on.as_str(),
+                "how": c.how.as_str(),
+                "job_count": b.job_count,
+                "company_name": b.company_name,
+            })
+        })
+        .collect();
+    json!({ "url": d.url.as_str(), "boards": boards, "pages_fetched": d.pages_fetched, "error": d.error })
+}
+
+fn print_text(d: &Detection) {
+    if let Some(error) = &d.error {
+        println!("{}: could not be read: {error}", d.url);
+        return;
+    }
+    println!(
+        "{}: {} page(s) read, {} board(s) found",
+        d.url,
+        d.pages_fetched,
+        d.boards.len()
+    );
+    for b in &d.boards {
+        let c = &b.candidate;
+        let name = b.company_name.as_deref().unwrap_or("-");
+        println!(
+            "  {:<36} {:>4} jobs  {:<6} {}  (on {}; API name: {name})",
+            c.board.to_string(),
+            b.job_count,
+            c.how.as_str(),
+            c.evidence_url,
+            c.found_on
+        );
+    }
+    for (c, reason) in &d.rejected {
+        println!("  not confirmed: {} ({}): {reason}", c.board, c.evidence_url);
+    }
+}
