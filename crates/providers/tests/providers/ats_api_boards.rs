@@ -1,35 +1,21 @@
 //! The API-board clients (Greenhouse, Lever, Ashby) against the simulated world: every generated board read
 //! in one fetch (Lever: paged), EU hosts, conditional requests, gone boards, malformed bodies, retries.
 
-use std::time::Duration;
-
-use pipeline_domain::{Backoff, BoardRef, NormalizedPosting, SalaryPeriod, Workplace};
+use pipeline_domain::{BoardRef, NormalizedPosting, SalaryPeriod, Workplace};
 use pipeline_providers::ats::{
     AshbyClient, AtsClient, AtsError, Endpoints, GreenhouseClient, LeverClient, Validators,
 };
-use pipeline_providers::http::{HttpClient, HttpSettings};
-use pipeline_testkit::{Board, Employment, Fault, Posting, Provider, Target, World, WorldHandle};
+use pipeline_testkit::{Board, Employment, Fault, Posting, Provider, Target, WorldHandle};
 
 /// Seed and size of a world with Greenhouse, Lever and Ashby boards, EU variants and unlisted postings.
 const SEED: u64 = 11;
 const COMPANIES: usize = 80;
 
 fn start() -> WorldHandle {
-    pipeline_providers::install_crypto_provider();
-    World::generate(SEED, COMPANIES).start().unwrap()
+    crate::support::world(SEED, COMPANIES)
 }
 
-fn http() -> HttpClient {
-    HttpClient::new(HttpSettings {
-        backoff: Backoff {
-            base: Duration::from_millis(1),
-            max: Duration::from_millis(5),
-            jitter: 0.5,
-        },
-        ..HttpSettings::default()
-    })
-    .unwrap()
-}
+use crate::support::fast_http as http;
 
 fn endpoints(world: &WorldHandle, prefix: &str, eu: bool) -> Endpoints {
     let base = world.base_url();

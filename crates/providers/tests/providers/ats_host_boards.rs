@@ -1,36 +1,22 @@
 //! The Workable, SmartRecruiters and Recruitee clients against the simulated world: every generated board
 //! read back as the world serves it, paging, the detail budget, demo offers, validators and failures.
 
-use std::time::Duration;
-
-use pipeline_domain::{Backoff, BoardRef, Classify, ErrorClass, Provider, Salary, SalaryPeriod, Workplace};
+use pipeline_domain::{BoardRef, Classify, ErrorClass, Provider, Salary, SalaryPeriod, Workplace};
 use pipeline_providers::ats::{
     AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, RecruiteeClient, SmartRecruitersClient,
     WorkableClient,
 };
-use pipeline_providers::http::{HttpClient, HttpSettings};
-use pipeline_testkit::{Board, Fault, Target, World, WorldHandle, html_to_plain, render_description};
+use pipeline_testkit::{Board, Fault, Target, WorldHandle, html_to_plain, render_description};
 
 const SEED: u64 = 11;
 const COMPANIES: usize = 80;
 const AMPLE: u64 = 1_000_000;
 
 fn start() -> WorldHandle {
-    pipeline_providers::install_crypto_provider();
-    World::generate(SEED, COMPANIES).start().unwrap()
+    crate::support::world(SEED, COMPANIES)
 }
 
-fn http() -> HttpClient {
-    HttpClient::new(HttpSettings {
-        backoff: Backoff {
-            base: Duration::from_millis(1),
-            max: Duration::from_millis(5),
-            jitter: 0.5,
-        },
-        ..HttpSettings::default()
-    })
-    .unwrap()
-}
+use crate::support::fast_http as http;
 
 fn client(world: &WorldHandle, provider: Provider, budget: &DetailBudget) -> Box<dyn AtsClient> {
     let base = world.base_url();

@@ -7,3 +7,4 @@ mod ats_paged_boards;
 mod directory;
 mod discovery;
 mod http;
+mod support;

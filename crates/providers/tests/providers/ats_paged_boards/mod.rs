@@ -7,34 +7,22 @@ mod teamtailor;
 mod workday;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use pipeline_domain::{Backoff, BoardRef, Classify, ErrorClass, ManualClock, NormalizedPosting, Workplace};
+use pipeline_domain::{BoardRef, Classify, ErrorClass, ManualClock, NormalizedPosting, Workplace};
 use pipeline_providers::ats::{
     AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, PersonioClient, TeamtailorClient, WorkdayClient,
 };
-use pipeline_providers::http::{HttpClient, HttpError, HttpSettings};
+use pipeline_providers::http::HttpError;
 use pipeline_testkit::{
     Board, Fault, Provider, Target, World, WorldHandle, html_to_plain, render_description,
 };
 
 fn start(seed: u64, companies: usize) -> WorldHandle {
-    pipeline_providers::install_crypto_provider();
-    World::generate(seed, companies).start().unwrap()
+    crate::support::world(seed, companies)
 }
 
-fn http() -> HttpClient {
-    HttpClient::new(HttpSettings {
-        backoff: Backoff {
-            base: Duration::from_millis(1),
-            max: Duration::from_millis(5),
-            jitter: 0.5,
-        },
-        ..HttpSettings::default()
-    })
-    .unwrap()
-}
+use crate::support::fast_http as http;
 
 fn personio(world: &WorldHandle) -> PersonioClient {
     let endpoints = Endpoints {

@@ -1,0 +1,27 @@
+//! What the integration tests share: a world on loopback and an HTTP client whose retries do not wait.
+
+use std::time::Duration;
+
+use pipeline_domain::Backoff;
+use pipeline_providers::http::{HttpClient, HttpSettings};
+use pipeline_testkit::{World, WorldHandle};
+
+/// A generated world, served on 127.0.0.1.
+pub fn world(seed: u64, companies: usize) -> WorldHandle {
+    pipeline_providers::install_crypto_provider();
+    World::generate(seed, companies).start().unwrap()
+}
+
+/// The default client, with millisecond backoff so that retried faults keep tests fast.
+pub fn fast_http() -> HttpClient {
+    let backoff = Backoff {
+        base: Duration::from_millis(1),
+        max: Duration::from_millis(5),
+        jitter: 0.5,
+    };
+    HttpClient::new(HttpSettings {
+        backoff,
+        ..HttpSettings::default()
+    })
+    .unwrap()
+}
