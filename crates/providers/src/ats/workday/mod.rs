@@ -128,7 +128,7 @@ impl WorkdayClient {
                 .http
                 .fetch(&request)
                 .await
-                .map_err(|e| AtsError::from_http(board, e))?;
+                .map_err(|e| listing_error(board, e))?;
             *requests += 1;
             let page: ListPage = serde_json::from_slice(&fetched.body)
                 .map_err(|e| AtsError::parse(board, &url, format!("not a Workday job listing: {e}")))?;
@@ -168,6 +168,18 @@ impl WorkdayClient {
             Err(e) => Err(AtsError::from_http(board, e)),
         }
     }
+}
+
+/// A listing 422 means the tenant is not in that pod (ats-apis.md): the board is gone, like a 404 (a wrong
+/// site of an existing tenant). Everything else as any HTTP error.
+fn listing_error(board: &BoardRef, error: crate::http::HttpError) -> AtsError {
+    if error.status() == Some(422) {
+        return AtsError::Gone {
+            board: board.to_string(),
+            source: error,
+        };
+    }
+    AtsError::from_http(board, error)
 }
 
 #[cfg(test)]

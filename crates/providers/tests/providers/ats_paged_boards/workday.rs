@@ -147,11 +147,17 @@ async fn workday_gone_malformed_and_retried() {
         .await
         .unwrap_err();
     assert!(matches!(err, AtsError::Gone { .. }), "{err}");
-    // A removed board leaves no tenant in the pod: Workday answers 422, a permanent HTTP error (not Gone).
+    // A removed board leaves no tenant in the pod: Workday answers 422, which says the board is gone.
     world.remove_board(&board.reference);
     let err = workday(&world, 1000).fetch_board(&r, None).await.unwrap_err();
     assert!(
-        matches!(&err, AtsError::Http(HttpError::Status { status: 422, .. })),
+        matches!(
+            &err,
+            AtsError::Gone {
+                source: HttpError::Status { status: 422, .. },
+                ..
+            }
+        ),
         "{err}"
     );
     assert_eq!(err.class(), ErrorClass::Permanent);
