@@ -38,20 +38,9 @@ fn client(world: &WorldHandle, provider: Provider) -> Box<dyn AtsClient> {
     }
 }
 
-/// The world's boards of `provider`, oldest key first.
-fn boards(world: &WorldHandle, provider: Provider) -> Vec<Board> {
-    world.read(|w| {
-        w.boards
-            .values()
-            .filter(|b| b.reference.provider == provider)
-            .cloned()
-            .collect()
-    })
-}
+use crate::support::boards;
 
-fn reference(board: &Board) -> BoardRef {
-    board.reference.to_string().parse().unwrap()
-}
+use crate::support::reference;
 
 /// Plain text: not empty, no tags, no entities left.
 fn assert_plain(board: &Board, p: &NormalizedPosting) {

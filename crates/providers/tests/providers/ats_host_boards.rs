@@ -1,7 +1,7 @@
 //! The Workable, SmartRecruiters and Recruitee clients against the simulated world: every generated board
 //! read back as the world serves it, paging, the detail budget, demo offers, validators and failures.
 
-use pipeline_domain::{BoardRef, Classify, ErrorClass, Provider, Salary, SalaryPeriod, Workplace};
+use pipeline_domain::{Classify, ErrorClass, Provider, Salary, SalaryPeriod, Workplace};
 use pipeline_providers::ats::{
     AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, RecruiteeClient, SmartRecruitersClient,
     WorkableClient,
@@ -49,9 +49,7 @@ fn boards(world: &WorldHandle, provider: Provider, min_postings: usize) -> Vec<B
     })
 }
 
-fn reference(board: &Board) -> BoardRef {
-    board.reference.to_string().parse().unwrap()
-}
+use crate::support::reference;
 
 async fn fetch(world: &WorldHandle, board: &Board, budget: u64) -> Result<BoardFetch, AtsError> {
     let budget = DetailBudget::new(budget);

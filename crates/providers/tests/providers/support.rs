@@ -3,8 +3,9 @@
 use std::time::Duration;
 
 use pipeline_domain::Backoff;
+use pipeline_domain::BoardRef;
 use pipeline_providers::http::{HttpClient, HttpSettings};
-use pipeline_testkit::{World, WorldHandle};
+use pipeline_testkit::{Board, Provider, World, WorldHandle};
 
 /// A generated world, served on 127.0.0.1.
 pub fn world(seed: u64, companies: usize) -> WorldHandle {
@@ -24,4 +25,20 @@ pub fn fast_http() -> HttpClient {
         ..HttpSettings::default()
     })
     .unwrap()
+}
+
+/// The world's boards of `provider`, in the world's key order.
+pub fn boards(world: &WorldHandle, provider: Provider) -> Vec<Board> {
+    world.read(|w| {
+        w.boards
+            .values()
+            .filter(|b| b.reference.provider == provider)
+            .cloned()
+            .collect()
+    })
+}
+
+/// The product's reference for a world board (the world prints CONTRACT §7 syntax).
+pub fn reference(board: &Board) -> BoardRef {
+    board.reference.to_string().parse().unwrap()
 }

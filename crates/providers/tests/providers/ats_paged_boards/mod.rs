@@ -9,7 +9,7 @@ mod workday;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use pipeline_domain::{BoardRef, Classify, ErrorClass, ManualClock, NormalizedPosting, Workplace};
+use pipeline_domain::{Classify, ErrorClass, ManualClock, NormalizedPosting, Workplace};
 use pipeline_providers::ats::{
     AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, PersonioClient, TeamtailorClient, WorkdayClient,
 };
@@ -48,20 +48,9 @@ fn workday(world: &WorldHandle, budget: u64) -> WorkdayClient {
         .with_clock(Arc::new(ManualClock::new(now)))
 }
 
-fn boards(world: &WorldHandle, provider: Provider) -> Vec<Board> {
-    world.read(|w| {
-        w.boards
-            .values()
-            .filter(|b| b.reference.provider == provider)
-            .cloned()
-            .collect()
-    })
-}
+use crate::support::boards;
 
-/// The product's reference for a world board (the world prints CONTRACT §7 syntax).
-fn reference(board: &Board) -> BoardRef {
-    board.reference.to_string().parse().unwrap()
-}
+use crate::support::reference;
 
 fn board(world: &WorldHandle, provider: Provider, min_postings: usize) -> Board {
     boards(world, provider)
