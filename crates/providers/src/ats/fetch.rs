@@ -1,5 +1,5 @@
-//! One JSON GET of a board's API and the field readers the API-board clients (Greenhouse, Lever, Ashby)
-//! share: validators sent as If-None-Match / If-Modified-Since, a 304 recognised, the answer's validators
+//! One JSON GET of a board's API and the field readers the clients share (the conditional-request parts
+//! serve Recruitee and Personio too): validators sent as If-None-Match / If-Modified-Since, a 304 recognised, the answer's validators
 //! kept, the body parsed strictly as JSON whatever its Content-Type.
 
 use std::collections::HashSet;
@@ -33,15 +33,10 @@ pub(in crate::ats) async fn get(
     url: &Url,
     validators: Option<&Validators>,
 ) -> Result<Answer, AtsError> {
-    let mut request = Request::get(url.clone()).header("accept", "application/json");
-    if let Some(v) = validators {
-        if let Some(etag) = &v.etag {
-            request = request.header("if-none-match", etag.clone());
-        }
-        if let Some(since) = &v.last_modified {
-            request = request.header("if-modified-since", since.clone());
-        }
-    }
+    let request = conditional(
+        Request::get(url.clone()).header("accept", "application/json"),
+        validators,
+    );
     let fetched = http
         .fetch(&request)
         .await
@@ -53,6 +48,19 @@ pub(in crate::ats) async fn get(
         validators: validators_of(&fetched.headers),
         body: fetched.body,
     })
+}
+
+/// Adds `If-None-Match` / `If-Modified-Since` from the validators of the last complete fetch.
+pub(in crate::ats) fn conditional(mut request: Request, validators: Option<&Validators>) -> Request {
+    if let Some(v) = validators {
+        if let Some(etag) = &v.etag {
+            request = request.header("if-none-match", etag.clone());
+        }
+        if let Some(since) = &v.last_modified {
+            request = request.header("if-modified-since", since.clone());
+        }
+    }
+    request
 }
 
 /// The answer to a fetch whose first request was a 304.

@@ -5,11 +5,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use pipeline_domain::{BoardRef, NormalizedPosting, Provider};
 use quick_xml::events::Event;
-use reqwest::header::{ETAG, LAST_MODIFIED};
 use serde::Deserialize;
 
+use super::fetch;
 use super::{AtsClient, AtsError, BoardFetch, Endpoints, Validators, html_to_text};
-use crate::http::{Fetched, HttpClient, Request};
+use crate::http::{HttpClient, Request};
 
 /// The feed's root element: anything else (an HTML page, another feed) is not a Personio answer.
 const ROOT: &[u8] = b"workzag-jobs";
@@ -41,7 +41,7 @@ impl AtsClient for PersonioClient {
         let url = self
             .endpoints
             .url(board, &board.tenant, None, "/xml?language=en")?;
-        let request = conditional(Request::get(url.clone()), validators.as_ref());
+        let request = fetch::conditional(Request::get(url.clone()), validators.as_ref());
         let fetched = self
             .http
             .fetch(&request)
@@ -50,7 +50,7 @@ impl AtsClient for PersonioClient {
         if fetched.status == 304 {
             return Ok(BoardFetch {
                 not_modified: true,
-                validators: response_validators(&fetched).or(validators),
+                validators: fetch::validators_of(&fetched.headers).or(validators),
                 requests: 1,
                 ..BoardFetch::default()
             });
@@ -64,39 +64,11 @@ impl AtsClient for PersonioClient {
         Ok(BoardFetch {
             postings,
             company_name,
-            validators: response_validators(&fetched),
+            validators: fetch::validators_of(&fetched.headers),
             requests: 1,
             ..BoardFetch::default()
         })
     }
-}
-
-/// Adds `If-None-Match` / `If-Modified-Since` from the last complete fetch.
-fn conditional(mut request: Request, validators: Option<&Validators>) -> Request {
-    if let Some(v) = validators {
-        if let Some(etag) = &v.etag {
-            request = request.header("if-none-match", etag.clone());
-        }
-        if let Some(modified) = &v.last_modified {
-            request = request.header("if-modified-since", modified.clone());
-        }
-    }
-    request
-}
-
-fn response_validators(fetched: &Fetched) -> Option<Validators> {
-    let header = |name| {
-        fetched
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let validators = Validators {
-        etag: header(ETAG),
-        last_modified: header(LAST_MODIFIED),
-    };
-    (validators != Validators::default()).then_some(validators)
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,9 +6,9 @@ use std::collections::HashSet;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use pipeline_domain::{BoardRef, NormalizedPosting, Provider, Salary, SalaryPeriod, Workplace};
-use reqwest::header::{ETAG, HeaderMap, LAST_MODIFIED};
 use serde::Deserialize;
 
+use super::fetch;
 use super::{AtsClient, AtsError, BoardFetch, Endpoints, Validators, html_to_text};
 use crate::http::{HttpClient, Request};
 
@@ -41,21 +41,13 @@ impl AtsClient for RecruiteeClient {
     ) -> Result<BoardFetch, AtsError> {
         let tenant = board.tenant.as_str();
         let url = self.endpoints.url(board, tenant, None, "/api/offers/")?;
-        let mut request = Request::get(url.clone());
-        if let Some(v) = &validators {
-            if let Some(etag) = &v.etag {
-                request = request.header("if-none-match", etag.clone());
-            }
-            if let Some(modified) = &v.last_modified {
-                request = request.header("if-modified-since", modified.clone());
-            }
-        }
+        let request = fetch::conditional(Request::get(url.clone()), validators.as_ref());
         let fetched = self
             .http
             .fetch(&request)
             .await
             .map_err(|e| AtsError::from_http(board, e))?;
-        let received = response_validators(&fetched.headers);
+        let received = fetch::validators_of(&fetched.headers);
         if fetched.status == 304 {
             return Ok(BoardFetch {
                 not_modified: true,
@@ -78,15 +70,6 @@ impl AtsClient for RecruiteeClient {
             ..BoardFetch::default()
         })
     }
-}
-
-fn response_validators(headers: &HeaderMap) -> Option<Validators> {
-    let header = |name| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let validators = Validators {
-        etag: header(ETAG),
-        last_modified: header(LAST_MODIFIED),
-    };
-    (validators != Validators::default()).then_some(validators)
 }
 
 #[derive(Debug, Deserialize)]
@@ -295,6 +278,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use chrono::TimeZone;
+    use reqwest::header::{ETAG, HeaderMap};
 
     const SAMPLE: &str = r#"{"offers": [
         {
@@ -365,9 +349,9 @@ mod tests {
     #[test]
     fn validators_come_from_the_response_headers() {
         let mut headers = HeaderMap::new();
-        assert_eq!(response_validators(&headers), None);
+        assert_eq!(fetch::validators_of(&headers), None);
         headers.insert(ETAG, "\"abc\"".parse().unwrap());
-        let v = response_validators(&headers).unwrap();
+        let v = fetch::validators_of(&headers).unwrap();
         assert_eq!(v.etag.as_deref(), Some("\"abc\""));
         assert_eq!(v.last_modified, None);
     }
