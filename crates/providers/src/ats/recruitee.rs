@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::fetch;
 use super::{AtsClient, AtsError, BoardFetch, Endpoints, Validators, html_to_text};
+use crate::ats::fetch::text as non_empty;
 use crate::http::{HttpClient, Request};
 
 /// The marker Recruitee puts in the titles of the demo offers of a new account.
@@ -255,10 +256,6 @@ fn salary(s: &OfferSalary) -> Option<Salary> {
         currency: non_empty(s.currency.as_deref()),
         period: s.period.as_deref().and_then(SalaryPeriod::parse),
     })
-}
-
-fn non_empty(text: Option<&str>) -> Option<String> {
-    text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
 }
 
 /// Recruitee writes times as `2026-11-02 10:00:00 UTC`; RFC 3339 is read too.

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use pipeline_domain::{NormalizedPosting, Workplace};
 use serde::Deserialize;
 
+use crate::ats::fetch::text as non_empty;
 use crate::ats::html_to_text;
 
 /// One page of `GET /v1/companies/{company}/postings`.
@@ -221,10 +222,6 @@ fn slug(title: &str) -> String {
         }
     }
     out.trim_end_matches('-').to_owned()
-}
-
-fn non_empty(text: Option<&str>) -> Option<String> {
-    text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
 }
 
 fn parse_time(text: &str) -> Option<DateTime<Utc>> {
