@@ -11,7 +11,8 @@ mod tests {
     const ALLOWED: &[(&str, &[&str])] = &[
         ("pipeline-domain", &[]),
         ("pipeline-scoring", &["pipeline-domain"]),
-        ("pipeline-providers", &["pipeline-domain"]),
+        ("pipeline-http", &["pipeline-domain"]),
+        ("pipeline-providers", &["pipeline-http", "pipeline-domain"]),
         ("pipeline-db", &["pipeline-domain"]),
         ("pipeline-engine", &["pipeline-db", "pipeline-domain"]),
         (

@@ -5,9 +5,6 @@
 pub mod ats;
 pub mod directory;
 pub mod discovery;
-pub mod http;
 
-/// Installs the ring crypto provider for rustls once per process (reqwest is built without a provider).
-pub fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-}
+pub use pipeline_http as http;
+pub use pipeline_http::install_crypto_provider;

@@ -4,10 +4,10 @@
 
 use std::collections::HashSet;
 
+use crate::http::header::{ETAG, HeaderMap, LAST_MODIFIED};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use pipeline_domain::BoardRef;
-use reqwest::header::{ETAG, HeaderMap, LAST_MODIFIED};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
@@ -152,7 +152,7 @@ pub(in crate::ats) fn distinct<'a>(names: impl IntoIterator<Item = Option<&'a st
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
+    use crate::http::header::HeaderValue;
 
     #[test]
     fn readers_tolerate_the_shapes_providers_use() {

@@ -274,8 +274,8 @@ fn parse_time(text: &str) -> Option<DateTime<Utc>> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::http::header::{ETAG, HeaderMap};
     use chrono::TimeZone;
-    use reqwest::header::{ETAG, HeaderMap};
 
     const SAMPLE: &str = r#"{"offers": [
         {

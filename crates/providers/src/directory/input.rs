@@ -4,7 +4,6 @@
 use std::io::{BufReader, Read};
 use std::path::PathBuf;
 
-use futures::TryStreamExt;
 use tokio_util::io::{StreamReader, SyncIoBridge};
 use url::Url;
 
@@ -42,8 +41,7 @@ pub(crate) async fn open(
             Ok(Box::new(BufReader::with_capacity(256 * 1024, file)))
         }
         Location::Url(url) => {
-            let response = http.open(url).await?;
-            let stream = response.bytes_stream().map_err(std::io::Error::other);
+            let stream = http.open(url).await?;
             let reader = SyncIoBridge::new(StreamReader::new(stream));
             Ok(Box::new(BufReader::with_capacity(256 * 1024, reader)))
         }

@@ -6,5 +6,4 @@ mod ats_host_boards;
 mod ats_paged_boards;
 mod directory;
 mod discovery;
-mod http;
 mod support;

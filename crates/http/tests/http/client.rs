@@ -3,14 +3,12 @@
 use std::time::Duration;
 
 use pipeline_domain::{Backoff, Classify, ErrorClass};
-use pipeline_providers::http::{
-    HostOverride, HttpClient, HttpError, HttpSettings, NetworkPolicy, OverrideResolver,
-};
+use pipeline_http::{HostOverride, HttpClient, HttpError, HttpSettings, NetworkPolicy, OverrideResolver};
 use pipeline_testkit::{Fault, RetryAfter, Target, World, WorldHandle};
 use url::Url;
 
 fn world() -> (WorldHandle, String) {
-    pipeline_providers::install_crypto_provider();
+    pipeline_http::install_crypto_provider();
     let world = World::generate(3, 4).start().unwrap();
     let domain = world.truth().companies[0].domain.clone();
     (world, domain)

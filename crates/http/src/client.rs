@@ -1,10 +1,12 @@
 //! The client: requests with timeouts, a body cap and retries; counters of what it did.
 
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use futures::{Stream, TryStreamExt};
 use pipeline_domain::{Backoff, Classify, ErrorClass};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use url::Url;
@@ -65,6 +67,9 @@ impl HttpStats {
         (load(&self.requests), load(&self.http_429), load(&self.http_5xx))
     }
 }
+
+/// A body being streamed: its chunks as they arrive.
+pub type BodyStream = Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send>>;
 
 /// A response read whole (within the cap).
 #[derive(Debug, Clone)]
@@ -177,11 +182,12 @@ impl HttpClient {
         .await
     }
 
-    /// GET `url` and hand back the response unread (for streaming large bodies); only the request and
-    /// its status are retried.
-    pub async fn open(&self, url: &Url) -> Result<reqwest::Response, HttpError> {
+    /// GET `url` and hand back the body unread, as a stream of chunks (for streaming large bodies); only
+    /// the request and its status are retried.
+    pub async fn open(&self, url: &Url) -> Result<BodyStream, HttpError> {
         let request = Request::get(url.clone());
-        self.with_retries(url, || self.send(&request)).await
+        let response = self.with_retries(url, || self.send(&request)).await?;
+        Ok(Box::pin(response.bytes_stream().map_err(std::io::Error::other)))
     }
 
     async fn send(&self, request: &Request) -> Result<reqwest::Response, HttpError> {

@@ -1,0 +1,32 @@
+//! `pipeline-http`: the polite HTTP core every provider uses: one reqwest client (rustls/ring, no proxy),
+//! user agent, timeouts, a body cap, retries of transient failures with capped exponential backoff + jitter
+//! honouring Retry-After, typed errors that carry their class, a resolver that applies `[http] resolve`
+//! overrides, and the SSRF guard. Architecture invariant: the only crate that uses reqwest (and rustls);
+//! no DB.
+
+mod client;
+mod error;
+mod guard;
+mod resolve;
+mod retry_after;
+
+pub use client::{BodyStream, Fetched, HttpClient, HttpSettings, HttpStats, Request, default_user_agent};
+pub use error::HttpError;
+pub use guard::{NetworkPolicy, Refusal, is_public};
+pub use resolve::{HostOverride, OverrideResolver};
+pub use retry_after::parse_retry_after;
+
+/// The header names and maps of [`Fetched::headers`] and [`Request`], so that users need not name reqwest.
+pub mod header {
+    pub use reqwest::header::{
+        CONTENT_TYPE, ETAG, HeaderMap, HeaderName, HeaderValue, LAST_MODIFIED, RETRY_AFTER,
+    };
+}
+
+/// The method of a [`Request`].
+pub use reqwest::Method;
+
+/// Installs the ring crypto provider for rustls once per process (reqwest is built without a provider).
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
