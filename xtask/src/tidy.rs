@@ -12,7 +12,8 @@ mod tests {
         ("pipeline-domain", &[]),
         ("pipeline-scoring", &["pipeline-domain"]),
         ("pipeline-http", &["pipeline-domain"]),
-        ("pipeline-providers", &["pipeline-http", "pipeline-domain"]),
+        ("pipeline-ats", &["pipeline-http", "pipeline-domain"]),
+        ("pipeline-providers", &["pipeline-ats", "pipeline-http", "pipeline-domain"]),
         ("pipeline-db", &["pipeline-domain"]),
         ("pipeline-engine", &["pipeline-db", "pipeline-domain"]),
         (

@@ -1,0 +1,58 @@
+//! ATS client errors and their class.
+
+use pipeline_domain::{Classify, ErrorClass};
+
+use pipeline_http::HttpError;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AtsError {
+    /// The board does not exist (any more): 404 / 410.
+    #[error("board {board} is gone: {source}")]
+    Gone { board: String, source: HttpError },
+    /// The answer could not be read as the provider's documented shape.
+    #[error("board {board}: unexpected response from {url}: {reason}")]
+    Parse {
+        board: String,
+        url: String,
+        reason: String,
+    },
+    /// The board reference cannot be turned into an API URL (bad template, bad tenant).
+    #[error("board {board}: {reason}")]
+    Endpoint { board: String, reason: String },
+    #[error(transparent)]
+    Http(HttpError),
+}
+
+impl AtsError {
+    /// Wraps an HTTP error, turning 404/410 into [`AtsError::Gone`].
+    pub fn from_http(board: &pipeline_domain::BoardRef, error: HttpError) -> Self {
+        if error.is_gone() {
+            AtsError::Gone {
+                board: board.to_string(),
+                source: error,
+            }
+        } else {
+            AtsError::Http(error)
+        }
+    }
+
+    pub fn parse(board: &pipeline_domain::BoardRef, url: &url::Url, reason: impl std::fmt::Display) -> Self {
+        AtsError::Parse {
+            board: board.to_string(),
+            url: url.to_string(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+impl Classify for AtsError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            AtsError::Gone { .. } | AtsError::Parse { .. } | AtsError::Endpoint { .. } => {
+                ErrorClass::Permanent
+            }
+            AtsError::Http(e) => e.class(),
+        }
+    }
+}

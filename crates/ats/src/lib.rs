@@ -1,0 +1,110 @@
+//! `pipeline-ats`: the ATS clients, one per provider (a folder each) behind the [`AtsClient`] trait. A client
+//! fetches every open posting of one board (paging where the API pages, at most the budgeted detail calls,
+//! conditional requests where the provider supports them) and returns them normalised. Architecture
+//! invariant: no DB; HTTP only through pipeline-http; the trait has a mockall mock (feature `mocks`).
+
+mod ashby;
+mod conditional;
+mod endpoint;
+mod error;
+mod fields;
+mod greenhouse;
+mod json;
+mod lever;
+mod personio;
+mod recruitee;
+mod registry;
+mod smartrecruiters;
+mod teamtailor;
+mod text;
+mod validators;
+mod workable;
+mod workday;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use async_trait::async_trait;
+use pipeline_domain::{BoardRef, NormalizedPosting, Provider};
+
+pub use ashby::AshbyClient;
+pub use endpoint::Endpoints;
+pub use error::AtsError;
+pub use greenhouse::GreenhouseClient;
+pub use lever::LeverClient;
+pub use personio::PersonioClient;
+pub use recruitee::RecruiteeClient;
+pub use registry::client_for;
+pub use smartrecruiters::SmartRecruitersClient;
+pub use teamtailor::TeamtailorClient;
+pub use text::{decode_entities, html_to_text};
+pub use validators::Validators;
+pub use workable::WorkableClient;
+pub use workday::WorkdayClient;
+
+/// What one fetch of a board returned.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BoardFetch {
+    /// Every open, listed posting (unlisted and demo postings are dropped).
+    pub postings: Vec<NormalizedPosting>,
+    /// The company name the API gives, if it gives one (for validation).
+    pub company_name: Option<String>,
+    /// The server said nothing changed since `validators` (304): `postings` is empty and means nothing.
+    pub not_modified: bool,
+    /// Validators of this response, to send next time.
+    pub validators: Option<Validators>,
+    /// Requests made (list pages + detail calls).
+    pub requests: u32,
+    /// Postings whose detail call was skipped because the budget ran out (their description is empty).
+    pub details_skipped: u32,
+}
+
+/// A shared cap on per-posting detail calls (SmartRecruiters, Workday): `ingestion.detail_calls_per_cycle`.
+#[derive(Debug, Clone)]
+pub struct DetailBudget(Arc<AtomicU64>);
+
+impl DetailBudget {
+    pub fn new(calls: u64) -> Self {
+        Self(Arc::new(AtomicU64::new(calls)))
+    }
+
+    /// Takes one call from the budget; `false` when it is spent.
+    pub fn take(&self) -> bool {
+        self.0
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+    }
+
+    pub fn remaining(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// One provider's API.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait AtsClient: Send + Sync {
+    fn provider(&self) -> Provider;
+
+    /// Fetches every open posting of `board`. A 404/410 is [`AtsError::Gone`]; an unparseable answer is
+    /// [`AtsError::Parse`]; both are permanent for the board.
+    async fn fetch_board(
+        &self,
+        board: &BoardRef,
+        validators: Option<Validators>,
+    ) -> Result<BoardFetch, AtsError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_detail_budget_never_goes_below_zero() {
+        let budget = DetailBudget::new(2);
+        let shared = budget.clone();
+        assert!(budget.take() && shared.take());
+        assert!(!budget.take() && !shared.take());
+        assert_eq!(budget.remaining(), 0);
+    }
+}

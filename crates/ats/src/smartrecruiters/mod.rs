@@ -1,0 +1,154 @@
+//! SmartRecruiters: the public posting list, paged by offset, then one detail call per posting for its
+//! description, as long as the shared [`DetailBudget`] lasts.
+
+mod shape;
+
+use std::collections::HashSet;
+
+use async_trait::async_trait;
+use pipeline_domain::{BoardRef, Provider};
+use url::Url;
+
+use super::{AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, Validators};
+use pipeline_http::{HttpClient, Request};
+use shape::{Detail, Listed, Page};
+
+/// Postings per list page (the API's maximum).
+const PAGE_SIZE: u64 = 100;
+/// List pages read at most per board (10 000 postings).
+const MAX_PAGES: usize = 100;
+
+/// Reads SmartRecruiters companies through the public posting API.
+#[derive(Debug, Clone)]
+pub struct SmartRecruitersClient {
+    endpoints: Endpoints,
+    http: HttpClient,
+    budget: DetailBudget,
+}
+
+impl SmartRecruitersClient {
+    pub fn new(endpoints: Endpoints, http: HttpClient, budget: DetailBudget) -> Self {
+        Self {
+            endpoints,
+            http,
+            budget,
+        }
+    }
+
+    /// Every listed posting of the company, over all pages. An unknown company is an empty list.
+    async fn list(&self, board: &BoardRef, fetch: &mut BoardFetch) -> Result<Vec<Listed>, AtsError> {
+        let company = board.tenant.as_str();
+        let mut listed = Vec::new();
+        let mut seen = HashSet::new();
+        let mut offset: u64 = 0;
+        let mut url = self.page_url(board, offset)?;
+        for _ in 0..MAX_PAGES {
+            url = self.page_url(board, offset)?;
+            let page: Page = self.get_json(board, &url, fetch).await?;
+            let count = u64::try_from(page.content.len()).unwrap_or(u64::MAX);
+            for summary in page.content {
+                if fetch.company_name.is_none() {
+                    fetch.company_name = summary.company_name();
+                }
+                if let Some(posting) = summary.listed()
+                    && seen.insert(posting.id.clone())
+                {
+                    listed.push(posting);
+                }
+            }
+            offset = offset.saturating_add(count);
+            let more = match page.total_found {
+                Some(total) => offset < total,
+                None => count == PAGE_SIZE,
+            };
+            if count == 0 || !more {
+                return Ok(listed);
+            }
+        }
+        tracing::warn!(%board, company, "smartrecruiters list longer than {MAX_PAGES} pages");
+        Err(AtsError::parse(
+            board,
+            &url,
+            format!("more than {MAX_PAGES} pages of {PAGE_SIZE} postings"),
+        ))
+    }
+
+    fn page_url(&self, board: &BoardRef, offset: u64) -> Result<Url, AtsError> {
+        let company = board.tenant.as_str();
+        let path =
+            format!("/v1/companies/{company}/postings?limit={PAGE_SIZE}&offset={offset}&status=PUBLIC");
+        self.endpoints.url(board, company, None, &path)
+    }
+
+    /// The posting's detail; `None` when it is gone (closed since the list was read).
+    async fn detail(
+        &self,
+        board: &BoardRef,
+        id: &str,
+        fetch: &mut BoardFetch,
+    ) -> Result<Option<Detail>, AtsError> {
+        let company = board.tenant.as_str();
+        let mut url =
+            self.endpoints
+                .url(board, company, None, &format!("/v1/companies/{company}/postings"))?;
+        url.path_segments_mut()
+            .map_err(|()| AtsError::Endpoint {
+                board: board.to_string(),
+                reason: "the base URL cannot carry a path".to_owned(),
+            })?
+            .push(id);
+        match self.get_json(board, &url, fetch).await {
+            Err(AtsError::Gone { .. }) => {
+                tracing::debug!(%board, id, "smartrecruiters posting gone before its detail was read: skipped");
+                Ok(None)
+            }
+            other => other.map(Some),
+        }
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        board: &BoardRef,
+        url: &Url,
+        fetch: &mut BoardFetch,
+    ) -> Result<T, AtsError> {
+        fetch.requests += 1;
+        let fetched = self
+            .http
+            .fetch(&Request::get(url.clone()))
+            .await
+            .map_err(|e| AtsError::from_http(board, e))?;
+        serde_json::from_slice(&fetched.body).map_err(|e| AtsError::parse(board, url, e))
+    }
+}
+
+#[async_trait]
+impl AtsClient for SmartRecruitersClient {
+    fn provider(&self) -> Provider {
+        Provider::SmartRecruiters
+    }
+
+    /// A detail call failing (other than 404/410) fails the board: a partial fetch must not close postings.
+    async fn fetch_board(
+        &self,
+        board: &BoardRef,
+        _validators: Option<Validators>,
+    ) -> Result<BoardFetch, AtsError> {
+        let mut fetch = BoardFetch::default();
+        let listed = self.list(board, &mut fetch).await?;
+        for posting in listed {
+            let detail = if self.budget.take() {
+                match self.detail(board, &posting.id, &mut fetch).await? {
+                    Some(detail) => Some(detail),
+                    None => continue,
+                }
+            } else {
+                fetch.details_skipped += 1;
+                None
+            };
+            let normalized = posting.into_posting(&board.tenant, detail.as_ref());
+            fetch.postings.push(normalized);
+        }
+        Ok(fetch)
+    }
+}
