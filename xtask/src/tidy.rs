@@ -13,7 +13,11 @@ mod tests {
         ("pipeline-scoring", &["pipeline-domain"]),
         ("pipeline-http", &["pipeline-domain"]),
         ("pipeline-ats", &["pipeline-http", "pipeline-domain"]),
-        ("pipeline-providers", &["pipeline-ats", "pipeline-http", "pipeline-domain"]),
+        ("pipeline-directory", &["pipeline-http", "pipeline-domain"]),
+        (
+            "pipeline-providers",
+            &["pipeline-ats", "pipeline-directory", "pipeline-http", "pipeline-domain"],
+        ),
         ("pipeline-db", &["pipeline-domain"]),
         ("pipeline-engine", &["pipeline-db", "pipeline-domain"]),
         (

@@ -1,5 +1,4 @@
 //! Integration tests of the providers crate, against the simulated world.
 #![allow(clippy::unwrap_used)]
 
-mod directory;
 mod discovery;

@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 
 use super::input::{self, Location};
 use super::{DirectorySource, SourceError, SourceItem};
-use crate::http::HttpClient;
+use pipeline_http::HttpClient;
 
 /// A JSON list of companies.
 #[derive(Debug, Clone)]
@@ -190,7 +190,7 @@ mod tests {
     use super::*;
 
     fn source() -> JsonSource {
-        crate::install_crypto_provider();
+        pipeline_http::install_crypto_provider();
         JsonSource {
             name: "j".into(),
             location: Location::File("c.json".into()),

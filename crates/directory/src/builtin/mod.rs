@@ -7,6 +7,8 @@ mod listing;
 mod website;
 
 #[cfg(test)]
+mod detail_url_tests;
+#[cfg(test)]
 mod directory_tests;
 #[cfg(test)]
 mod listing_tests;

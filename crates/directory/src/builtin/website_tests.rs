@@ -9,18 +9,13 @@ use url::Url;
 use super::BuiltinDirectory::{self, Catalonia, Lanzadera, Madrimasd};
 use super::detail_website;
 
-const CATALONIA_AQUALIA: &str =
-    include_str!("../../../tests/fixtures/directory/catalonia/detail_aqualia.html");
-const CATALONIA_BITBLOOM: &str =
-    include_str!("../../../tests/fixtures/directory/catalonia/detail_bitbloom.html");
-const CATALONIA_NO_WEBSITE: &str =
-    include_str!("../../../tests/fixtures/directory/catalonia/detail_no_website.html");
-const MADRIMASD_BIOMEDAL: &str =
-    include_str!("../../../tests/fixtures/directory/madrimasd/detail_biomedal.html");
-const MADRIMASD_CIERZO: &str = include_str!("../../../tests/fixtures/directory/madrimasd/detail_cierzo.html");
-const LANZADERA_NUBENTOS: &str =
-    include_str!("../../../tests/fixtures/directory/lanzadera/detail_nubentos.html");
-const LANZADERA_FLYEAT: &str = include_str!("../../../tests/fixtures/directory/lanzadera/detail_flyeat.html");
+const CATALONIA_AQUALIA: &str = include_str!("../../tests/fixtures/catalonia/detail_aqualia.html");
+const CATALONIA_BITBLOOM: &str = include_str!("../../tests/fixtures/catalonia/detail_bitbloom.html");
+const CATALONIA_NO_WEBSITE: &str = include_str!("../../tests/fixtures/catalonia/detail_no_website.html");
+const MADRIMASD_BIOMEDAL: &str = include_str!("../../tests/fixtures/madrimasd/detail_biomedal.html");
+const MADRIMASD_CIERZO: &str = include_str!("../../tests/fixtures/madrimasd/detail_cierzo.html");
+const LANZADERA_NUBENTOS: &str = include_str!("../../tests/fixtures/lanzadera/detail_nubentos.html");
+const LANZADERA_FLYEAT: &str = include_str!("../../tests/fixtures/lanzadera/detail_flyeat.html");
 
 /// The link every "skip X, then take this" test expects.
 const GOOD: &str = "https://acme-robotics.com/";

@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 
 use super::input::{self, Location};
 use super::{DirectorySource, SourceError, SourceItem};
-use crate::http::HttpClient;
+use pipeline_http::HttpClient;
 
 /// A CSV list of companies.
 #[derive(Debug, Clone)]
@@ -172,7 +172,7 @@ mod tests {
 
     #[test]
     fn bad_rows_are_reported_with_their_line_and_the_rest_proceeds() {
-        crate::install_crypto_provider();
+        pipeline_http::install_crypto_provider();
         let csv = "\u{feff}Name,Website,city\nAcme,acme.com,Madrid\n,,Sevilla\nNameOnly,,\nBadUrl,http://exa mple.com,x\nToo,many,fields,here\nLast,last.es,Bilbao\n";
         let items = parse(&source(b',', None), csv.as_bytes()).unwrap();
         let companies: Vec<_> = items
@@ -200,7 +200,7 @@ mod tests {
 
     #[test]
     fn windows_1252_and_semicolons_are_read() {
-        crate::install_crypto_provider();
+        pipeline_http::install_crypto_provider();
         let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("nombre;web\nCafé Ñandú SL;cafe.es\n");
         let mut src = source(b';', Some(encoding_rs::WINDOWS_1252));
         src.name_field = "nombre".into();
@@ -215,7 +215,7 @@ mod tests {
 
     #[test]
     fn invalid_utf8_in_a_utf8_source_is_a_bad_row() {
-        crate::install_crypto_provider();
+        pipeline_http::install_crypto_provider();
         let mut bytes = b"name,website\nGood,good.es\n".to_vec();
         bytes.extend_from_slice(b"Caf\xe9,cafe.es\nAfter,after.es\n");
         let items = parse(&source(b',', None), &bytes).unwrap();
@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn a_header_without_the_configured_columns_fails_the_source() {
-        crate::install_crypto_provider();
+        pipeline_http::install_crypto_provider();
         let err = parse(&source(b',', None), b"company,url\nA,a.com\n").unwrap_err();
         assert!(
             err.to_string()

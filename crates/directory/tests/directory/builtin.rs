@@ -2,9 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use pipeline_providers::directory::builtin::BuiltinDirectory;
-use pipeline_providers::directory::{BuiltinSource, DirectorySource, ScraperCaps, SourceItem};
-use pipeline_providers::http::{HostOverride, HttpClient, HttpSettings, OverrideResolver};
+use pipeline_directory::builtin::BuiltinDirectory;
+use pipeline_directory::{BuiltinSource, DirectorySource, ScraperCaps, SourceItem};
+use pipeline_http::{HostOverride, HttpClient, HttpSettings, OverrideResolver};
 use pipeline_testkit::{DirectoryKind, World};
 use tokio::sync::mpsc;
 use url::Url;
@@ -29,7 +29,7 @@ async fn scrape(source: &BuiltinSource) -> Vec<SourceItem> {
 
 #[tokio::test]
 async fn each_directory_yields_the_companies_the_world_lists_there() {
-    pipeline_providers::install_crypto_provider();
+    pipeline_http::install_crypto_provider();
     let world = World::generate(21, 60).start().unwrap();
     let truth = world.truth();
     for (directory, kind) in [
@@ -69,7 +69,7 @@ async fn each_directory_yields_the_companies_the_world_lists_there() {
 
 #[tokio::test]
 async fn caps_bound_the_detail_pages_fetched() {
-    pipeline_providers::install_crypto_provider();
+    pipeline_http::install_crypto_provider();
     let world = World::generate(22, 80).start().unwrap();
     let listing_url = Url::parse(&world.directory_url(DirectoryKind::Catalonia)).unwrap();
     let caps = ScraperCaps {

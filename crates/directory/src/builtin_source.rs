@@ -10,7 +10,7 @@ use url::Url;
 
 use super::builtin::{BuiltinDirectory, detail_website, listing_cards};
 use super::{DirectorySource, SourceError, SourceItem};
-use crate::http::HttpClient;
+use pipeline_http::HttpClient;
 
 /// Caps of one scrape (reference §3: 50 detail pages, 50 companies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use tokio_util::io::{StreamReader, SyncIoBridge};
 use url::Url;
 
 use super::SourceError;
-use crate::http::HttpClient;
+use pipeline_http::HttpClient;
 
 /// A file path or a URL.
 #[derive(Debug, Clone, PartialEq, Eq)]

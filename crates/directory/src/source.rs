@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use pipeline_domain::{Classify, CompanyInput, ErrorClass};
 use tokio::sync::mpsc;
 
-use crate::http::HttpError;
+use pipeline_http::HttpError;
 
 /// One row of a source: a company, or a bad row reported with where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,4 +1,5 @@
-//! Tests of listing-page parsing: card elements, names and detail URLs of the three directories.
+//! Tests of listing-page parsing: card elements, names, and which card link is taken, in the three
+//! directories (the detail URLs themselves: `detail_url_tests.rs`).
 
 #![allow(clippy::unwrap_used)]
 
@@ -7,16 +8,16 @@ use url::Url;
 use super::BuiltinDirectory::{self, Catalonia, Lanzadera, Madrimasd};
 use super::listing_cards;
 
-const CATALONIA_LISTING: &str = include_str!("../../../tests/fixtures/directory/catalonia/listing.html");
-const MADRIMASD_LISTING: &str = include_str!("../../../tests/fixtures/directory/madrimasd/listing.html");
-const LANZADERA_LISTING: &str = include_str!("../../../tests/fixtures/directory/lanzadera/listing.html");
+const CATALONIA_LISTING: &str = include_str!("../../tests/fixtures/catalonia/listing.html");
+const MADRIMASD_LISTING: &str = include_str!("../../tests/fixtures/madrimasd/listing.html");
+const LANZADERA_LISTING: &str = include_str!("../../tests/fixtures/lanzadera/listing.html");
 
 fn url(raw: &str) -> Url {
     Url::parse(raw).unwrap()
 }
 
 /// (name, detail URL) of every card, parsed against `listing`.
-fn cards_at(dir: BuiltinDirectory, listing: &str, html: &str) -> Vec<(String, String)> {
+pub(super) fn cards_at(dir: BuiltinDirectory, listing: &str, html: &str) -> Vec<(String, String)> {
     listing_cards(dir, &url(listing), html)
         .into_iter()
         .map(|card| (card.name, card.detail_url.to_string()))
@@ -35,7 +36,7 @@ fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// A listing with one well-formed card of `dir` (title "Acme") around `inner`.
-fn one_card(dir: BuiltinDirectory, inner: &str) -> String {
+pub(super) fn one_card(dir: BuiltinDirectory, inner: &str) -> String {
     let card = match dir {
         Catalonia => {
             format!(r#"<ul><li class="col-md-4 item"><h3 class="small_title">Acme</h3>{inner}</li></ul>"#)
@@ -46,21 +47,6 @@ fn one_card(dir: BuiltinDirectory, inner: &str) -> String {
         ),
     };
     format!("<!DOCTYPE html><html><body>{card}</body></html>")
-}
-
-/// The detail URL a one-link card yields against `listing`, if any.
-fn detail_at(dir: BuiltinDirectory, listing: &str, href: &str) -> Option<String> {
-    let found = cards_at(
-        dir,
-        listing,
-        &one_card(dir, &format!(r#"<a href="{href}">Ver</a>"#)),
-    );
-    assert!(found.len() <= 1, "{found:?}");
-    found.into_iter().next().map(|(_, detail)| detail)
-}
-
-fn detail(dir: BuiltinDirectory, href: &str) -> Option<String> {
-    detail_at(dir, dir.default_listing_url(), href)
 }
 
 #[test]
@@ -217,145 +203,6 @@ fn cards_with_empty_names_are_skipped() {
 }
 
 #[test]
-fn detail_urls_need_the_listing_host_and_port() {
-    let foreign = [
-        "https://www.lanzadera.es/proyecto/acme",
-        "https://blog.lanzadera.es/proyecto/acme",
-        "https://lanzadera.es.example.com/proyecto/acme",
-        "https://example.com/proyecto/acme",
-        "https://lanzadera.es:8443/proyecto/acme",
-        "ftp://lanzadera.es/proyecto/acme",
-    ];
-    for href in foreign {
-        assert_eq!(detail(Lanzadera, href), None, "{href}");
-    }
-    let same = [
-        "https://LANZADERA.es/proyecto/acme",
-        "https://lanzadera.es:443/proyecto/acme",
-    ];
-    for href in same {
-        assert_eq!(
-            detail(Lanzadera, href).as_deref(),
-            Some("https://lanzadera.es/proyecto/acme"),
-            "{href}"
-        );
-    }
-    // Ports count even on a local test server.
-    let local = "http://127.0.0.1:8080/list-of-startups";
-    assert_eq!(
-        detail_at(Catalonia, local, "/startup/bcn/acme/7").as_deref(),
-        Some("http://127.0.0.1:8080/startup/bcn/acme/7")
-    );
-    assert_eq!(
-        detail_at(Catalonia, local, "http://127.0.0.1/startup/bcn/acme/7"),
-        None
-    );
-    assert_eq!(
-        detail_at(Catalonia, local, "http://127.0.0.1:9090/startup/bcn/acme/7"),
-        None
-    );
-}
-
-#[test]
-fn catalonia_detail_path_is_startup_location_slug_numeric_id() {
-    let accepted = "https://startupshub.catalonia.com/startup/barcelona/acme-robotics/10234";
-    assert_eq!(
-        detail(Catalonia, "/startup/barcelona/acme-robotics/10234").as_deref(),
-        Some(accepted)
-    );
-    let rejected = [
-        "/startup/barcelona/acme-robotics/10234a",
-        "/startup/barcelona/acme-robotics/1e3",
-        "/startup/barcelona/acme-robotics/-5",
-        "/startup/barcelona/acme-robotics",
-        "/startup/acme-robotics/10234",
-        "/startup/barcelona/acme-robotics/10234/team",
-        "/startup//acme-robotics/10234",
-        "/startups/barcelona/acme-robotics/10234",
-        "/ca/startup/barcelona/acme-robotics/10234",
-        "/Startup/barcelona/acme-robotics/10234",
-    ];
-    for href in rejected {
-        assert_eq!(detail(Catalonia, href), None, "{href}");
-    }
-}
-
-#[test]
-fn madrimasd_detail_path_is_one_slug_under_casos_exito() {
-    let accepted = "https://startups.madrimasd.org/emprendedores/emprendedores-casos-exito/acme-bio";
-    assert_eq!(
-        detail(Madrimasd, "/emprendedores/emprendedores-casos-exito/acme-bio").as_deref(),
-        Some(accepted)
-    );
-    let rejected = [
-        "/emprendedores/emprendedores-casos-exito/",
-        "/emprendedores/emprendedores-casos-exito/acme-bio/equipo",
-        "/emprendedores/otros-casos/acme-bio",
-        "/emprendedores/acme-bio",
-        "/es/emprendedores/emprendedores-casos-exito/acme-bio",
-    ];
-    for href in rejected {
-        assert_eq!(detail(Madrimasd, href), None, "{href}");
-    }
-}
-
-#[test]
-fn lanzadera_detail_path_is_one_slug_under_proyecto() {
-    assert_eq!(
-        detail(Lanzadera, "/proyecto/acme-games").as_deref(),
-        Some("https://lanzadera.es/proyecto/acme-games")
-    );
-    let rejected = [
-        "/proyecto/",
-        "/proyecto",
-        "/proyecto/acme/equipo",
-        "/proyectos/acme",
-        "/es/proyecto/acme",
-        "/",
-    ];
-    for href in rejected {
-        assert_eq!(detail(Lanzadera, href), None, "{href}");
-    }
-}
-
-#[test]
-fn detail_urls_are_canonicalized() {
-    let canonical = "https://lanzadera.es/proyecto/acme";
-    for href in [
-        "/proyecto/acme/",
-        "/proyecto/acme//",
-        "/proyecto/acme?utm_source=home",
-        "/proyecto/acme/?lang=es#equipo",
-        "/proyecto/acme#equipo",
-        "https://lanzadera.es/proyecto/acme/?",
-    ] {
-        assert_eq!(detail(Lanzadera, href).as_deref(), Some(canonical), "{href}");
-    }
-}
-
-#[test]
-fn relative_hrefs_resolve_against_the_listing_url() {
-    assert_eq!(
-        detail(Catalonia, "startup/girona/acme/42").as_deref(),
-        Some("https://startupshub.catalonia.com/startup/girona/acme/42")
-    );
-    assert_eq!(
-        detail(Lanzadera, "../proyecto/acme").as_deref(),
-        Some("https://lanzadera.es/proyecto/acme")
-    );
-    assert_eq!(
-        detail(Lanzadera, "//lanzadera.es/proyecto/acme").as_deref(),
-        Some("https://lanzadera.es/proyecto/acme")
-    );
-    // Relative to /proyectos/ this is /proyectos/proyecto/acme: not a detail page.
-    assert_eq!(detail(Lanzadera, "proyecto/acme"), None);
-    assert_eq!(
-        detail(Madrimasd, "acme-bio").as_deref(),
-        Some("https://startups.madrimasd.org/emprendedores/emprendedores-casos-exito/acme-bio")
-    );
-}
-
-#[test]
 fn the_first_valid_link_of_a_card_wins() {
     let links = r#"
         <a href="https://www.linkedin.com/company/acme">in</a>
@@ -395,16 +242,4 @@ fn duplicate_detail_urls_are_skipped() {
         ("Beta", "https://startupshub.catalonia.com/startup/bcn/beta/2"),
     ]);
     assert_eq!(cards(Catalonia, html), expected);
-}
-
-#[test]
-fn the_listing_page_itself_is_not_a_detail_page() {
-    // Madri+d's listing path has the detail shape; a pagination link must not become a company.
-    for href in [
-        "?page=2",
-        "nuevas-empresas-madrid",
-        "/emprendedores/emprendedores-casos-exito/nuevas-empresas-madrid/",
-    ] {
-        assert_eq!(detail(Madrimasd, href), None, "{href}");
-    }
 }
