@@ -1,0 +1,116 @@
+//! The directory stage from the command line: built-in directories unreachable, CSV lists loaded twice or
+//! with bad rows, the companies CSV export, JSON logs.
+
+use crate::{cli, closed_port, csv_config, db, run};
+use pipeline_db::repo::companies;
+
+#[test]
+fn once_from_an_empty_directory_uses_defaults_and_reports_unreachable_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = closed_port();
+    let (code, out, err) = run(cli(dir.path())
+        .args(["once"])
+        .env(
+            "PIPELINE_DIRECTORY__BUILTIN_URLS__CATALONIA",
+            format!("http://127.0.0.1:{port}/list-of-startups"),
+        )
+        .env(
+            "PIPELINE_DIRECTORY__BUILTIN_URLS__MADRIMASD",
+            format!("http://127.0.0.1:{port}/m"),
+        )
+        .env(
+            "PIPELINE_DIRECTORY__BUILTIN_URLS__LANZADERA",
+            format!("http://127.0.0.1:{port}/proyectos/"),
+        )
+        .env("PIPELINE_HTTP__RETRIES", "0"));
+    assert_eq!(code, 3, "stdout: {out}\nstderr: {err}");
+    assert!(dir.path().join("data/pipeline.db").exists());
+    assert!(
+        out.contains("directory") && out.contains("partial") && out.contains("sources_failed=3"),
+        "{out}"
+    );
+    for source in ["catalonia", "madrimasd", "lanzadera"] {
+        assert!(
+            out.contains(&format!("{source}: http://127.0.0.1:{port}")),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn the_same_csv_loaded_twice_makes_no_duplicates_and_updates_last_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    csv_config(
+        dir.path(),
+        "name,website\nAcme,https://acme.com\nAcme SL,http://www.ACME.com/\nBeta,beta.io\nSolo Name,\n",
+    );
+    let (code, out, err) = run(cli(dir.path()).arg("once"));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("companies_new=3"), "{out}");
+    let first = db(dir.path()).read(|c| companies::entries_of(c, 1)).unwrap()[0].last_seen_at;
+    let (code, out, _) = run(cli(dir.path()).arg("once"));
+    assert_eq!(code, 0);
+    assert!(!out.contains("companies_new"), "{out}");
+    let entries = db(dir.path()).read(|c| companies::entries_of(c, 1)).unwrap();
+    assert!(entries[0].last_seen_at > first && entries[0].first_seen_at < entries[0].last_seen_at);
+    let (_, json, _) = run(cli(dir.path()).args(["companies", "--json"]));
+    let list: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 3);
+    assert_eq!(list[0]["sources"], serde_json::json!(["list"]));
+    assert_eq!(list[0]["domain"], "acme.com");
+}
+
+#[test]
+fn bad_rows_are_reported_with_source_and_line_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    csv_config(
+        dir.path(),
+        "name,website\nGood,good.es\n,\nBad Url,http://bad url\nToo,many,fields\nAlso Good,also.es\n",
+    );
+    let (code, out, err) = run(cli(dir.path()).arg("once"));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("rows_bad=3") && out.contains("companies_new=2"),
+        "{out}"
+    );
+    for line in ["line 3", "line 4", "line 5"] {
+        assert!(
+            err.contains(line) && err.contains("list"),
+            "missing {line} in {err}"
+        );
+    }
+}
+
+#[test]
+fn companies_csv_has_the_contract_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    csv_config(dir.path(), "name,website\nAcme,acme.com\n");
+    assert_eq!(run(cli(dir.path()).arg("once")).0, 0);
+    let (_, out, _) = run(cli(dir.path()).args(["companies", "--csv"]));
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,name,domain,website,resolution,boards,max_score,offer_count,unique_offer_count,strong_offer_count,open_offer_count,avg_strong_score,top_category,top_category_name,top_offer_url,last_strong_at,sources"
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("1,Acme,acme.com,https://acme.com/,PENDING,,0.0,0,0,0,0,"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_logs_are_one_object_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    csv_config(dir.path(), "name,website\n,\nAcme,acme.com\n");
+    let (code, _, err) = run(cli(dir.path()).args(["once", "--log-format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = err.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let bad = lines.iter().find(|l| l["message"] == "bad row skipped").unwrap();
+    assert_eq!(
+        (bad["source"].as_str(), bad["location"].as_str()),
+        (Some("list"), Some("line 2"))
+    );
+}
