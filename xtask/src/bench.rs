@@ -109,7 +109,6 @@ fn vm_hwm_kb(status: &str) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
 
     #[test]
     fn vm_hwm_is_read_from_proc_status() {

@@ -154,7 +154,6 @@ impl std::hash::Hash for BoardRef {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -118,7 +118,6 @@ impl de::Visitor<'_> for ByteSizeVisitor {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -230,7 +230,6 @@ fn known_builtins() -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn csv_source(name: &str) -> DirectorySourceConfig {

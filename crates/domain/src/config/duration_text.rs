@@ -153,7 +153,6 @@ fn bare_number(number: impl fmt::Display) -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

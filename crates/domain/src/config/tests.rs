@@ -1,7 +1,5 @@
 //! Tests of the configuration as a whole: the contract's defaults and deserialization of partial tables.
 
-#![allow(clippy::unwrap_used)]
-
 use std::collections::BTreeMap;
 use std::time::Duration;
 

@@ -179,7 +179,6 @@ pub(super) fn http_url(text: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::super::{BoardDecl, DirectorySourceConfig, SourceKind};
     use super::*;
 

@@ -1,5 +1,4 @@
 //! Aggregation tests: the original's 14 aggregateCompany cases (reference §12) and the activity metrics.
-#![allow(clippy::unwrap_used)]
 
 use chrono::{DateTime, TimeZone, Utc};
 

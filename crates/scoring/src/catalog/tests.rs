@@ -1,5 +1,4 @@
 //! Catalog tests: the built-in data, both file formats, defaults, the version hash and located errors.
-#![allow(clippy::unwrap_used)]
 
 use pipeline_domain::{Classify, ErrorClass};
 

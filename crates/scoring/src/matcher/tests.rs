@@ -1,5 +1,4 @@
 //! Matcher tests: the original's keyword, phrase and negation checklist (reference §12) and compilation.
-#![allow(clippy::unwrap_used)]
 
 use super::*;
 use crate::catalog::{Catalog, NegationRules};

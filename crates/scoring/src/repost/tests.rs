@@ -1,6 +1,5 @@
 //! Repost tests: the original's repostDetection and offerFingerprint cases (reference §12), the boilerplate
 //! refinement and the processing order of SPEC §4.
-#![allow(clippy::unwrap_used)]
 
 use std::collections::HashSet;
 

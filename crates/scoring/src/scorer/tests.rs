@@ -1,6 +1,5 @@
 //! Scorer tests: the original's scorer cases (reference §12: caps, core gate, guard, synergies, non-stacking,
 //! top category) on match results built by hand, plus rounding and catalog-driven constants.
-#![allow(clippy::unwrap_used)]
 
 use super::*;
 use crate::catalog::{Bucket, Catalog, Category, Keyword, Phrase};

@@ -37,8 +37,12 @@ const FIXTURES: [(&str, &str, &str); 5] = [
     ),
 ];
 
+/// The score of the fixture `name`.
 fn scored(name: &str) -> ScoreResult {
-    let (_, title, description) = FIXTURES.iter().find(|f| f.0 == name).unwrap();
+    let (_, title, description) = FIXTURES
+        .iter()
+        .find(|f| f.0 == name)
+        .unwrap_or_else(|| panic!("no fixture {name}"));
     CompiledCatalog::builtin().score_posting(title, description)
 }
 

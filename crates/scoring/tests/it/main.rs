@@ -1,6 +1,5 @@
 //! Integration tests of pipeline-scoring: the golden scores of the original fixtures (reference §16) through
 //! the public API, and the end-to-end flow from catalog file to company aggregate.
-#![allow(clippy::unwrap_used)]
 
 mod flow;
 mod golden;
