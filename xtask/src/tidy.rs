@@ -1,8 +1,11 @@
-//! The tidy test: the crate dependency edges of ARCHITECTURE.md, checked against `cargo metadata`.
+//! The tidy tests: the crate dependency edges of ARCHITECTURE.md, checked against `cargo metadata`; the
+//! house style of every source file (doc line, length, no ignored tests) in `style.rs`.
+
+#[cfg(test)]
+mod style;
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use std::collections::{BTreeMap, BTreeSet};
 
     use crate::cmd::cargo;
