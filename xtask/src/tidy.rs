@@ -18,8 +18,8 @@ mod tests {
         ("pipeline-ats", &["pipeline-http", "pipeline-domain"]),
         ("pipeline-directory", &["pipeline-http", "pipeline-domain"]),
         (
-            "pipeline-providers",
-            &["pipeline-ats", "pipeline-directory", "pipeline-http", "pipeline-domain"],
+            "pipeline-discovery",
+            &["pipeline-ats", "pipeline-http", "pipeline-domain"],
         ),
         ("pipeline-db", &["pipeline-domain"]),
         ("pipeline-engine", &["pipeline-db", "pipeline-domain"]),
@@ -28,7 +28,10 @@ mod tests {
             &[
                 "pipeline-engine",
                 "pipeline-db",
-                "pipeline-providers",
+                "pipeline-discovery",
+                "pipeline-ats",
+                "pipeline-directory",
+                "pipeline-http",
                 "pipeline-scoring",
                 "pipeline-domain",
             ],
@@ -39,7 +42,10 @@ mod tests {
                 "pipeline-runners",
                 "pipeline-engine",
                 "pipeline-db",
-                "pipeline-providers",
+                "pipeline-discovery",
+                "pipeline-ats",
+                "pipeline-directory",
+                "pipeline-http",
                 "pipeline-scoring",
                 "pipeline-domain",
             ],
@@ -96,6 +102,40 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn reqwest_and_diesel_each_have_one_owning_crate() {
+        // The third-party crates behind a seam, and the one workspace crate that may use them (as a normal
+        // dependency; dev-dependencies of tests are free).
+        let owners = [
+            ("reqwest", "pipeline-http"),
+            ("rustls", "pipeline-http"),
+            ("diesel", "pipeline-db"),
+        ];
+        let out = cargo()
+            .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut used = BTreeSet::new();
+        for package in meta["packages"].as_array().unwrap() {
+            let name = package["name"].as_str().unwrap();
+            for dep in package["dependencies"].as_array().unwrap() {
+                let (dep_name, kind) = (dep["name"].as_str().unwrap(), dep["kind"].as_str());
+                let owner = owners.iter().find(|(crate_name, _)| *crate_name == dep_name);
+                if let Some((_, owner)) = owner.filter(|_| kind.is_none()) {
+                    assert_eq!(name, *owner, "{name} depends on {dep_name}: only {owner} may");
+                    used.insert(dep_name.to_owned());
+                }
+            }
+        }
+        assert_eq!(
+            used.len(),
+            owners.len(),
+            "an owner no longer uses its crate: {used:?}"
+        );
     }
 
     #[test]

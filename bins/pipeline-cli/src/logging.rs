@@ -18,7 +18,10 @@ pub fn init(global: &Global) {
         "pipeline_cli",
         "pipeline_engine",
         "pipeline_runners",
-        "pipeline_providers",
+        "pipeline_http",
+        "pipeline_ats",
+        "pipeline_directory",
+        "pipeline_discovery",
         "pipeline_db",
     ];
     let directives: Vec<String> = crates.iter().map(|c| format!("{c}={level}")).collect();

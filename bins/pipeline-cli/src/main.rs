@@ -14,7 +14,7 @@ mod wiring;
 use clap::Parser;
 
 fn main() {
-    pipeline_providers::install_crypto_provider();
+    pipeline_http::install_crypto_provider();
     let cli = cli::Cli::parse();
     logging::init(&cli.global);
     let code = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

@@ -7,8 +7,8 @@ use pipeline_db::Db;
 use pipeline_domain::config::Config;
 use pipeline_domain::{Provider, SystemClock};
 use pipeline_engine::{Engine, EngineSettings, Owner, Progress};
-use pipeline_providers::ats::{AtsClient, DetailBudget, Endpoints, client_for};
-use pipeline_providers::http::{HostOverride, HttpClient, HttpSettings, NetworkPolicy, OverrideResolver};
+use pipeline_ats::{AtsClient, DetailBudget, Endpoints, client_for};
+use pipeline_http::{HostOverride, HttpClient, HttpSettings, NetworkPolicy, OverrideResolver};
 use pipeline_runners::DirectoryStage;
 use pipeline_scoring::{Catalog, CompiledCatalog};
 
@@ -63,7 +63,7 @@ pub fn http_settings(config: &Config) -> Result<HttpSettings, Failure> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let user_agent = if config.user_agent.trim().is_empty() {
-        pipeline_providers::http::default_user_agent()
+        pipeline_http::default_user_agent()
     } else {
         config.user_agent.clone()
     };

@@ -9,8 +9,8 @@ use pipeline_domain::Provider;
 use url::Url;
 
 use super::{Candidate, candidate_pages, career_links, scan_page};
-use crate::ats::AtsClient;
-use crate::http::{HttpClient, HttpError};
+use pipeline_ats::AtsClient;
+use pipeline_http::{HttpClient, HttpError};
 
 /// A candidate whose provider API answered.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
-//! ATS discovery (SPEC §3): which pages of a company's site to read, which career-looking links to follow one
-//! hop, which board references a page names (pure functions), and [`detect`], which fetches the pages and
-//! validates the candidates through the providers' APIs.
+//! `pipeline-discovery`: ATS discovery (SPEC §3): which pages of a company's site to read, which
+//! career-looking links to follow one hop, which board references a page names (pure functions), and
+//! [`detect`], which fetches the pages and validates the candidates through the providers' APIs.
+//! Architecture invariant: no DB; pure scanning functions plus one async [`detect`].
 
 mod candidates;
 mod detect;

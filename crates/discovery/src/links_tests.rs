@@ -6,8 +6,8 @@ use url::Url;
 
 use super::{MAX_LINK_LEN, career_links};
 
-const HOME_LINKS: &str = include_str!("../../tests/fixtures/discovery/home_links.html");
-const GH_JID_LISTING: &str = include_str!("../../tests/fixtures/discovery/gh_jid_listing.html");
+const HOME_LINKS: &str = include_str!("../tests/fixtures/home_links.html");
+const GH_JID_LISTING: &str = include_str!("../tests/fixtures/gh_jid_listing.html");
 
 fn url(text: &str) -> Url {
     Url::parse(text).unwrap()

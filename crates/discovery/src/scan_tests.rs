@@ -6,9 +6,9 @@ use url::Url;
 
 use super::{Candidate, How, MAX_SCANNED_CHARS, scan_page};
 
-const CAREERS_MIXED: &str = include_str!("../../tests/fixtures/discovery/careers_mixed.html");
-const DECOYS: &str = include_str!("../../tests/fixtures/discovery/decoys.html");
-const GH_JID_LISTING: &str = include_str!("../../tests/fixtures/discovery/gh_jid_listing.html");
+const CAREERS_MIXED: &str = include_str!("../tests/fixtures/careers_mixed.html");
+const DECOYS: &str = include_str!("../tests/fixtures/decoys.html");
+const GH_JID_LISTING: &str = include_str!("../tests/fixtures/gh_jid_listing.html");
 
 fn url(text: &str) -> Url {
     Url::parse(text).unwrap()

@@ -10,8 +10,8 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use pipeline_db::Db;
 use pipeline_domain::SystemClock;
 use pipeline_engine::{Engine, EngineSettings, RunContext};
-use pipeline_providers::directory::{CsvSource, Location};
-use pipeline_providers::http::HttpClient;
+use pipeline_directory::{CsvSource, Location};
+use pipeline_http::HttpClient;
 use pipeline_runners::DirectoryStage;
 use tokio_util::sync::CancellationToken;
 
@@ -65,7 +65,7 @@ fn load(rt: &tokio::runtime::Runtime, db: Db, csv: &std::path::Path) {
 }
 
 fn directory(c: &mut Criterion) {
-    pipeline_providers::install_crypto_provider();
+    pipeline_http::install_crypto_provider();
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("companies.csv");
     write_csv(&csv);

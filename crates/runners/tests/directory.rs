@@ -8,7 +8,7 @@ use pipeline_db::Db;
 use pipeline_db::repo::{companies, events};
 use pipeline_domain::{CompanyInput, Counter, ManualClock, RunStatus};
 use pipeline_engine::{Engine, EngineSettings, RunContext};
-use pipeline_providers::directory::{DirectorySource, MockDirectorySource, SourceError, SourceItem};
+use pipeline_directory::{DirectorySource, MockDirectorySource, SourceError, SourceItem};
 use pipeline_runners::DirectoryStage;
 use tokio_util::sync::CancellationToken;
 

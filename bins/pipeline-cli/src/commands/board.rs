@@ -3,7 +3,7 @@
 
 use pipeline_domain::config::Config;
 use pipeline_domain::{BoardRef, NormalizedPosting};
-use pipeline_providers::ats::{DetailBudget, client_for};
+use pipeline_ats::{DetailBudget, client_for};
 use serde_json::{Value, json};
 
 use crate::exit::{CmdResult, Exit, Failure};

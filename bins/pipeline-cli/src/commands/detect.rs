@@ -2,8 +2,8 @@
 //! validation as the stage — and prints the boards found with their evidence; writes nothing.
 
 use pipeline_domain::config::Config;
-use pipeline_providers::ats::DetailBudget;
-use pipeline_providers::discovery::{Detection, detect};
+use pipeline_ats::DetailBudget;
+use pipeline_discovery::{Detection, detect};
 use serde_json::{Value, json};
 use url::Url;
 

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use pipeline_providers::discovery::{Candidate, How, candidate_pages, career_links, scan_page};
-use pipeline_providers::http::{HostOverride, HttpClient, HttpSettings, OverrideResolver};
+use pipeline_discovery::{Candidate, How, candidate_pages, career_links, scan_page};
+use pipeline_http::{HostOverride, HttpClient, HttpSettings, OverrideResolver};
 use pipeline_testkit::{BoardLink, BoardRef, Company, Decoy, LinkForm, Provider, World};
 use url::Url;
 
@@ -140,7 +140,7 @@ fn tally(coverage: &mut BTreeMap<&'static str, usize>, company: &Company) {
 
 #[tokio::test]
 async fn every_linked_board_is_found_in_its_form_and_nothing_else_is() {
-    pipeline_providers::install_crypto_provider();
+    pipeline_http::install_crypto_provider();
     let world = World::generate(SEED, COMPANIES).start().unwrap();
     let truth = world.truth();
     let model = world.world();

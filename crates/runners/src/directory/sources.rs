@@ -3,11 +3,11 @@
 use std::sync::Arc;
 
 use pipeline_domain::config::{DirectoryConfig, DirectorySourceConfig, SourceEncoding, SourceKind};
-use pipeline_providers::directory::builtin::BuiltinDirectory;
-use pipeline_providers::directory::{
+use pipeline_directory::builtin::BuiltinDirectory;
+use pipeline_directory::{
     BuiltinSource, CsvSource, DirectorySource, JsonSource, Location, ScraperCaps,
 };
-use pipeline_providers::http::HttpClient;
+use pipeline_http::HttpClient;
 use url::Url;
 
 /// The built-in scrapers (in `directory.builtin` order) followed by the user's sources (in file order).

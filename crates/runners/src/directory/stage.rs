@@ -7,8 +7,8 @@ use pipeline_db::repo::companies::{self, UpsertKind};
 use pipeline_db::repo::events;
 use pipeline_domain::{CompanyInput, Counter, RunCounters, Stage};
 use pipeline_engine::{Outcome, StageRun, Task, TaskError};
-use pipeline_providers::directory::{DirectorySource, SourceError, SourceItem};
-use pipeline_providers::http::HttpStats;
+use pipeline_directory::{DirectorySource, SourceError, SourceItem};
+use pipeline_http::HttpStats;
 use tokio::sync::mpsc;
 
 /// Rows written per transaction: large enough to amortise the commit, small enough that a crash loses

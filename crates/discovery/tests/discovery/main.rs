@@ -1,0 +1,4 @@
+//! Integration tests of ATS discovery, against the simulated world.
+#![allow(clippy::unwrap_used)]
+
+mod sites;
