@@ -6,6 +6,8 @@ mod error;
 mod pool;
 pub mod repo;
 pub mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use error::DbError;
 pub use pool::{Conn, Db, DbKind, redact};
