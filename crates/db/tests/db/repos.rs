@@ -1,5 +1,4 @@
-//! Behaviour suite of the repositories, each test on a freshly migrated temporary database.
-#![allow(clippy::unwrap_used)]
+//! The repositories: companies, locks, leases, runs, stage state, pauses, events, backups.
 
 use chrono::{DateTime, Duration, Utc};
 use pipeline_db::Db;
