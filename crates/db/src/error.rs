@@ -10,6 +10,16 @@ pub enum DbError {
     Open { url: String, reason: String },
     #[error("database URL `{0}` selects a backend this build does not support yet")]
     UnsupportedBackend(String),
+    /// A `scheme://` URL that names no backend (a usage error: nothing was created).
+    #[error(
+        "database URL `{url}`: unknown scheme `{scheme}` (use a file path, sqlite://PATH or postgres://...)"
+    )]
+    UnknownScheme { url: String, scheme: String },
+    /// The database has migrations this binary does not know: an older binary must not write into it.
+    #[error(
+        "the database schema (version {database}) is newer than this binary ({binary}); use a newer pipeline-cli"
+    )]
+    SchemaTooNew { database: String, binary: String },
     #[error("migration failed: {0}")]
     Migration(String),
     #[error("database connection pool: {0}")]

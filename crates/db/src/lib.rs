@@ -3,9 +3,12 @@
 //! `DateTime<Utc>` passed in by the caller (the engine's clock), never SQL-side `now()`.
 
 mod error;
+mod migrations;
 mod pool;
 pub mod repo;
 pub mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use error::DbError;
-pub use pool::{Conn, Db, DbKind, redact};
+pub use pool::{Access, Conn, Db, DbKind, redact};

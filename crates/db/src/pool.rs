@@ -1,21 +1,20 @@
 //! Opening the database: one r2d2 pool for the whole process (migrate → lock → stages share it),
-//! pragmas on every connection, serialized migrations, IMMEDIATE write transactions, backups.
+//! pragmas on every connection, IMMEDIATE write transactions, backups. A file that cannot be a database
+//! (a directory, random bytes, an unwritable place) is refused at once with its path and cause, before
+//! the pool exists: the pool would otherwise retry for its whole connection timeout.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
-use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use diesel::{Connection, RunQueryDsl};
 
 use crate::DbError;
 
 /// The connection type repositories work on.
 pub type Conn = SqliteConnection;
-
-const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 
 /// How long a writer waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -28,17 +27,42 @@ pub enum DbKind {
 }
 
 impl DbKind {
-    /// `postgres://` / `postgresql://` select PostgreSQL; `sqlite://PATH` or a plain path select SQLite.
-    pub fn parse(url: &str) -> DbKind {
+    /// `postgres://` / `postgresql://` select PostgreSQL; `sqlite://PATH` or a plain path select SQLite;
+    /// any other `scheme://` is refused (it would otherwise become a directory named `scheme:`).
+    pub fn parse(url: &str) -> Result<DbKind, DbError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return DbKind::Postgres(url.to_owned());
+            return Ok(DbKind::Postgres(url.to_owned()));
         }
-        let path = url
+        if let Some(path) = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
-            .unwrap_or(url);
-        DbKind::Sqlite(PathBuf::from(path))
+        {
+            return Ok(DbKind::Sqlite(PathBuf::from(path)));
+        }
+        match url.split_once("://") {
+            Some((scheme, _))
+                if !scheme.is_empty()
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+            {
+                Err(DbError::UnknownScheme {
+                    url: redact(url),
+                    scheme: scheme.to_owned(),
+                })
+            }
+            _ => Ok(DbKind::Sqlite(PathBuf::from(url))),
+        }
     }
+}
+
+/// Whether the process may create and change the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Create the file (and its directory) when missing; switch it to WAL.
+    ReadWrite,
+    /// Open an existing file read-only (`status`, `companies`, `doctor`): nothing is created or written.
+    ReadOnly,
 }
 
 #[derive(Debug)]
@@ -46,13 +70,17 @@ struct Pragmas;
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        let sql = format!(
-            "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-             PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
-            BUSY_TIMEOUT.as_millis()
-        );
-        conn.batch_execute(&sql).map_err(diesel::r2d2::Error::QueryError)
+        conn.batch_execute(&pragmas())
+            .map_err(diesel::r2d2::Error::QueryError)
     }
+}
+
+fn pragmas() -> String {
+    format!(
+        "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+         PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
+        BUSY_TIMEOUT.as_millis()
+    )
 }
 
 /// The process's database handle: cheap to clone, all clones share one pool.
@@ -69,12 +97,23 @@ impl std::fmt::Debug for Db {
 }
 
 impl Db {
-    /// Opens (creating the file and its parent directory when missing) and switches the file to WAL.
+    /// Opens for reading and writing, creating the file and its parent directory when missing, and
+    /// switches the file to WAL.
     pub fn open(url: &str) -> Result<Db, DbError> {
-        let path = match DbKind::parse(url) {
-            DbKind::Sqlite(path) => path,
-            DbKind::Postgres(_) => return Err(DbError::UnsupportedBackend(redact(url))),
-        };
+        Db::open_with(url, Access::ReadWrite)
+    }
+
+    /// Opens an existing database read-only; `None` when there is no database file yet.
+    pub fn open_existing(url: &str) -> Result<Option<Db>, DbError> {
+        let path = sqlite_path(url)?;
+        if !path.exists() {
+            return Ok(None);
+        }
+        Db::open_with(url, Access::ReadOnly).map(Some)
+    }
+
+    fn open_with(url: &str, access: Access) -> Result<Db, DbError> {
+        let path = sqlite_path(url)?;
         let open_err = |reason: String| DbError::Open {
             url: path.display().to_string(),
             reason,
@@ -84,19 +123,34 @@ impl Db {
                 "a file path is required (the pool shares one database)".into(),
             ));
         }
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if path.is_dir() {
+            return Err(open_err("is a directory".into()));
+        }
+        if access == Access::ReadWrite
+            && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(parent).map_err(|e| open_err(e.to_string()))?;
         }
-        let manager = ConnectionManager::<SqliteConnection>::new(path.to_string_lossy());
+        let target = match access {
+            Access::ReadWrite => path.to_string_lossy().into_owned(),
+            Access::ReadOnly => read_only_uri(&path),
+        };
+        // One direct connection first: a bad file fails here, once, with SQLite's own reason.
+        let mut probe = SqliteConnection::establish(&target).map_err(|e| open_err(e.to_string()))?;
+        let setup = match access {
+            Access::ReadWrite => format!("{} PRAGMA journal_mode = WAL;", pragmas()),
+            Access::ReadOnly => format!("{} PRAGMA schema_version;", pragmas()),
+        };
+        probe.batch_execute(&setup).map_err(|e| open_err(e.to_string()))?;
+        drop(probe);
         let pool = Pool::builder()
             .max_size(8)
+            .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(60))
             .connection_customizer(Box::new(Pragmas))
-            .build(manager)
+            .build(ConnectionManager::<SqliteConnection>::new(target))
             .map_err(|e| open_err(e.to_string()))?;
-        let db = Db { pool, path };
-        db.conn()?.batch_execute("PRAGMA journal_mode = WAL;")?;
-        Ok(db)
+        Ok(Db { pool, path })
     }
 
     /// The database file.
@@ -133,27 +187,6 @@ impl Db {
             .map_err(|e| DbError::Worker(e.to_string()))?
     }
 
-    /// Applies pending migrations inside one exclusive transaction, so two processes starting on a fresh
-    /// database serialize instead of failing. Returns the versions applied.
-    pub fn migrate(&self) -> Result<Vec<String>, DbError> {
-        let mut conn = self.conn()?;
-        conn.exclusive_transaction(|c| {
-            let applied = c
-                .run_pending_migrations(SQLITE_MIGRATIONS)
-                .map_err(migration_err)?;
-            Ok(applied.into_iter().map(|v| v.to_string()).collect())
-        })
-    }
-
-    /// Versions embedded in this binary that the database has not applied yet.
-    pub fn pending_migrations(&self) -> Result<Vec<String>, DbError> {
-        let mut conn = self.conn()?;
-        let pending = conn
-            .pending_migrations(SQLITE_MIGRATIONS)
-            .map_err(migration_err)?;
-        Ok(pending.iter().map(|m| m.name().version().to_string()).collect())
-    }
-
     /// `PRAGMA integrity_check`: `ok` on a healthy file.
     pub fn integrity_check(&self) -> Result<String, DbError> {
         #[derive(diesel::QueryableByName)]
@@ -184,8 +217,24 @@ impl Db {
     }
 }
 
-fn migration_err(e: Box<dyn std::error::Error + Send + Sync>) -> DbError {
-    DbError::Migration(e.to_string())
+fn sqlite_path(url: &str) -> Result<PathBuf, DbError> {
+    match DbKind::parse(url)? {
+        DbKind::Sqlite(path) => Ok(path),
+        DbKind::Postgres(_) => Err(DbError::UnsupportedBackend(redact(url))),
+    }
+}
+
+/// `file:PATH?mode=ro`, with the characters a URI filename gives meaning to escaped.
+fn read_only_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", c as u32)),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?mode=ro");
+    uri
 }
 
 /// A database URL with any password replaced by `***` (CONTRACT §5).

@@ -20,4 +20,6 @@ pub use lock::LockGuard;
 pub use owner::{Owner, process_is_dead};
 pub use run::{NoProgress, Progress, RunContext, StageRun};
 pub use task::{Outcome, SharedMode, Task, TaskError};
-pub use units::next_due_after_failure;
+pub use units::{
+    DueQuery, UnitFailure, UnitReport, UnitSettings, UnitWork, next_due_after_failure, run_units,
+};

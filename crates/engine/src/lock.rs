@@ -3,17 +3,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use pipeline_db::Db;
-use pipeline_db::repo::{leases, locks};
+use pipeline_db::repo::locks;
 use pipeline_domain::Clock;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::EngineError;
 
-/// A lock we hold. Its heartbeat renews the lock (and this owner's unit leases) every `ttl / 3`; if
-/// the lock is lost (taken over after expiring) the heartbeat fires `lost`, which cancels the cycle.
+/// A lock we hold. Its heartbeat renews the lock every `ttl / 3`; if the lock is lost (taken over after
+/// expiring) the heartbeat fires `lost`, which cancels the cycle. Unit leases are not the lock's business:
+/// the unit runner renews and releases its own, so a worker running several stages keeps each stage's.
 #[derive(Debug)]
 pub struct LockGuard {
     pub name: String,
@@ -72,17 +72,12 @@ impl LockGuard {
         })
     }
 
-    /// Stops the heartbeat and deletes the lock and this owner's leases.
+    /// Stops the heartbeat and deletes the lock.
     pub async fn release(mut self) -> Result<(), EngineError> {
         self.stop_heartbeat();
         let (name, owner) = (self.name.clone(), self.owner.clone());
         self.db
-            .call(move |db| {
-                db.write(|c| {
-                    leases::release_owner(c, &owner)?;
-                    locks::release(c, &name, &owner)
-                })
-            })
+            .call(move |db| db.write(|c| locks::release(c, &name, &owner)))
             .await?;
         Ok(())
     }
@@ -118,7 +113,7 @@ async fn heartbeat(
         tick.tick().await;
         let (n, o, now) = (name.clone(), owner.clone(), clock.now());
         let renewed = db
-            .call(move |db| db.write(|c| renew(c, &n, &o, now, chrono_ttl(ttl))))
+            .call(move |db| db.write(|c| locks::renew(c, &n, &o, now, chrono_ttl(ttl))))
             .await;
         match renewed {
             Ok(true) => tracing::trace!(lock = %name, "heartbeat"),
@@ -130,18 +125,4 @@ async fn heartbeat(
             Err(e) => tracing::warn!(lock = %name, error = %e, "heartbeat failed; will retry"),
         }
     }
-}
-
-fn renew(
-    c: &mut pipeline_db::Conn,
-    name: &str,
-    owner: &str,
-    now: DateTime<Utc>,
-    ttl: chrono::Duration,
-) -> Result<bool, pipeline_db::DbError> {
-    let ok = locks::renew(c, name, owner, now, ttl)?;
-    if ok {
-        leases::renew_owner(c, owner, now, ttl)?;
-    }
-    Ok(ok)
 }

@@ -1,6 +1,12 @@
 //! Unit leases: a worker claims a unit (a company to discover, a board to ingest) for a TTL; every write
-//! of the unit's outcome is fenced by (owner, attempt) so a worker that lost its lease cannot overwrite
-//! the new owner's work.
+//! of the unit's outcome goes through a [`Fenced`] handle, which exists only inside a transaction that has
+//! checked the lease is still this worker's (owner + attempt), so a worker that lost its lease cannot
+//! overwrite the new owner's work.
+//!
+//! A released lease is deleted; the next claim starts again at attempt 1. The attempt is a fencing token
+//! (it tells two claims of one unit apart), not a failure count: stages keep failures in their unit state.
+
+use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -26,8 +32,9 @@ struct LeaseRow {
     expires_at: DateTime<Utc>,
 }
 
-/// Claims a unit: free units and units whose lease expired are taken (attempt counted at claim);
-/// `None` when another owner holds a live lease. Call inside a write transaction.
+/// Claims a unit in one statement: a free unit is inserted at attempt 1; a unit whose lease expired (or
+/// that `owner` already holds) is taken over with its attempt incremented; a unit another owner holds
+/// live is left alone (`None`). One statement, so two processes racing for a unit cannot both win.
 pub fn claim(
     conn: &mut Conn,
     kind: &str,
@@ -36,30 +43,34 @@ pub fn claim(
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> Result<Option<Lease>, DbError> {
-    let current: Option<LeaseRow> = leases::table
-        .find((kind, unit_key))
-        .select(LeaseRow::as_select())
-        .first(conn)
-        .optional()?;
-    let attempt = match current {
-        Some(row) if row.expires_at > now && row.owner != owner => return Ok(None),
-        Some(row) => row.attempt + 1,
-        None => 1,
-    };
     let expires_at = now + ttl;
-    let claim = (
-        leases::owner.eq(owner),
-        leases::attempt.eq(attempt),
-        leases::acquired_at.eq(now),
-        leases::expires_at.eq(expires_at),
-    );
-    diesel::insert_into(leases::table)
-        .values((leases::kind.eq(kind), leases::unit_key.eq(unit_key), claim))
+    let upsert = diesel::insert_into(leases::table)
+        .values((
+            leases::kind.eq(kind),
+            leases::unit_key.eq(unit_key),
+            leases::owner.eq(owner),
+            leases::attempt.eq(1),
+            leases::acquired_at.eq(now),
+            leases::expires_at.eq(expires_at),
+        ))
         .on_conflict((leases::kind, leases::unit_key))
         .do_update()
-        .set(claim)
-        .execute(conn)?;
-    Ok(Some(Lease {
+        .set((
+            leases::owner.eq(owner),
+            leases::attempt.eq(leases::attempt + 1),
+            leases::acquired_at.eq(now),
+            leases::expires_at.eq(expires_at),
+        ));
+    // `ON CONFLICT ... DO UPDATE ... WHERE`: the live lease of another owner is not updated, so no row
+    // is returned. (`QueryDsl::filter` does not apply to inserts, hence the qualified call.)
+    let attempt: Option<i32> = diesel::query_dsl::methods::FilterDsl::filter(
+        upsert,
+        leases::expires_at.le(now).or(leases::owner.eq(owner)),
+    )
+    .returning(leases::attempt)
+    .get_result(conn)
+    .optional()?;
+    Ok(attempt.map(|attempt| Lease {
         kind: kind.into(),
         unit_key: unit_key.into(),
         owner: owner.into(),
@@ -68,7 +79,7 @@ pub fn claim(
     }))
 }
 
-/// Whether `lease` is still the current claim (the fence every outcome write checks first).
+/// Whether `lease` is still the current claim.
 pub fn holds(conn: &mut Conn, lease: &Lease, now: DateTime<Utc>) -> Result<bool, DbError> {
     let current: Option<LeaseRow> = leases::table
         .find((&lease.kind, &lease.unit_key))
@@ -78,18 +89,73 @@ pub fn holds(conn: &mut Conn, lease: &Lease, now: DateTime<Utc>) -> Result<bool,
     Ok(current.is_some_and(|r| r.owner == lease.owner && r.attempt == lease.attempt && r.expires_at > now))
 }
 
-/// Extends every lease of `owner` (the heartbeat). Returns how many were extended.
-pub fn renew_owner(
+/// A write transaction in which `lease` was checked to be current. Repositories that record a unit's
+/// outcome take one of these instead of a bare connection.
+pub struct Fenced<'a> {
+    conn: &'a mut Conn,
+    lease: &'a Lease,
+}
+
+impl std::fmt::Debug for Fenced<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fenced").field("lease", self.lease).finish()
+    }
+}
+
+impl Fenced<'_> {
+    /// The connection of the fenced transaction: what is written through it commits only with the fence.
+    pub fn conn(&mut self) -> &mut Conn {
+        self.conn
+    }
+
+    pub fn lease(&self) -> &Lease {
+        self.lease
+    }
+
+    /// Ends the claim in the same transaction as the outcome written through this handle.
+    pub fn release(self) -> Result<bool, DbError> {
+        release(self.conn, self.lease)
+    }
+}
+
+/// Checks the fence inside the caller's write transaction; `None` when the lease was lost (expired and
+/// taken, or released), in which case nothing may be written for the unit.
+pub fn fence<'a>(
+    conn: &'a mut Conn,
+    lease: &'a Lease,
+    now: DateTime<Utc>,
+) -> Result<Option<Fenced<'a>>, DbError> {
+    Ok(holds(conn, lease, now)?.then_some(Fenced { conn, lease }))
+}
+
+/// Extends the live leases of one kind held by `owner` (the unit runner's heartbeat). Returns how many.
+pub fn renew(
     conn: &mut Conn,
+    kind: &str,
     owner: &str,
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> Result<usize, DbError> {
-    Ok(
-        diesel::update(leases::table.filter(leases::owner.eq(owner).and(leases::expires_at.gt(now))))
-            .set(leases::expires_at.eq(now + ttl))
-            .execute(conn)?,
+    Ok(diesel::update(
+        leases::table.filter(
+            leases::kind
+                .eq(kind)
+                .and(leases::owner.eq(owner))
+                .and(leases::expires_at.gt(now)),
+        ),
     )
+    .set(leases::expires_at.eq(now + ttl))
+    .execute(conn)?)
+}
+
+/// The keys of `kind` under a live lease of anyone (due queries leave them out).
+pub fn live_keys(conn: &mut Conn, kind: &str, now: DateTime<Utc>) -> Result<HashSet<String>, DbError> {
+    Ok(leases::table
+        .filter(leases::kind.eq(kind).and(leases::expires_at.gt(now)))
+        .select(leases::unit_key)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
 }
 
 /// Ends a claim; fenced, so a stale lease releases nothing. Returns whether it was ours.
@@ -107,7 +173,7 @@ pub fn release(conn: &mut Conn, lease: &Lease) -> Result<bool, DbError> {
     Ok(n == 1)
 }
 
-/// Drops every lease of `owner` (on shutdown, or when its lock is taken over).
+/// Drops every lease of `owner` (when its lock is taken over: the owner is gone).
 pub fn release_owner(conn: &mut Conn, owner: &str) -> Result<usize, DbError> {
     Ok(diesel::delete(leases::table.filter(leases::owner.eq(owner))).execute(conn)?)
 }

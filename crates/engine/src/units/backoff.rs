@@ -1,14 +1,9 @@
-//! Work units (a company to discover, a board to ingest): claimed by lease, rescheduled after a failure
-//! with capped exponential backoff and jitter chosen by the failure's class. Stages own their unit
-//! tables; the engine owns the claim, the fence and the arithmetic.
+//! When a failed unit is due again: capped exponential backoff with jitter, chosen by the failure's class.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use pipeline_db::repo::leases::{self, Lease};
 use pipeline_domain::{Backoff, ErrorClass};
-
-use crate::{EngineError, StageRun};
 
 /// When a failed unit is due again. Transient failures back off from minutes to a day, permanent ones
 /// from a day to a month, a rate limit waits as told; fatal errors never reschedule by themselves.
@@ -21,36 +16,6 @@ pub fn next_due_after_failure(
 ) -> Option<DateTime<Utc>> {
     let delay: Duration = Backoff::for_unit(class, attempt, unit)?;
     Some(now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX))
-}
-
-impl StageRun {
-    /// Claims a unit for this run's owner; `None` when another worker holds a live lease on it.
-    pub async fn claim(
-        &self,
-        kind: &str,
-        unit_key: &str,
-        ttl: Duration,
-    ) -> Result<Option<Lease>, EngineError> {
-        let (kind, key, owner, now) = (
-            kind.to_owned(),
-            unit_key.to_owned(),
-            self.owner.clone(),
-            self.now(),
-        );
-        let ttl = crate::lock::chrono_ttl(ttl);
-        Ok(self
-            .db
-            .call(move |db| db.write(|c| leases::claim(c, &kind, &key, &owner, now, ttl)))
-            .await?)
-    }
-
-    /// Ends a claim (fenced: a lease that was taken over releases nothing).
-    pub async fn release(&self, lease: Lease) -> Result<bool, EngineError> {
-        Ok(self
-            .db
-            .call(move |db| db.write(|c| leases::release(c, &lease)))
-            .await?)
-    }
 }
 
 #[cfg(test)]

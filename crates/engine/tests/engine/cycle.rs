@@ -1,68 +1,14 @@
-//! The engine with a fake clock: locks, takeovers, heartbeats, pauses, counters, interruption.
-#![allow(clippy::unwrap_used)]
+//! The engine's cycle with a fake clock: locks, takeovers, heartbeats, pauses, counters, interruption.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use pipeline_db::Db;
 use pipeline_db::repo::{events, locks, runs};
-use pipeline_domain::{Clock, Counter, ManualClock, RunStatus};
-use pipeline_engine::{Engine, EngineError, EngineSettings, Outcome, RunContext, StageRun, Task, TaskError};
+use pipeline_domain::{Clock, Counter, RunStatus};
+use pipeline_engine::{EngineError, Outcome, RunContext, TaskError};
 use tokio_util::sync::CancellationToken;
 
-fn start() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-25T03:00:00Z")
-        .unwrap()
-        .to_utc()
-}
-
-fn setup() -> (tempfile::TempDir, Db, ManualClock) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("e.db").to_str().unwrap()).unwrap();
-    db.migrate().unwrap();
-    (dir, db, ManualClock::new(start()))
-}
-
-fn engine(db: &Db, clock: &ManualClock, owner: &str, task: Arc<dyn Task>) -> Engine {
-    let settings = EngineSettings {
-        lock_ttl: Duration::from_secs(60),
-        retention: Duration::from_secs(180 * 86_400),
-        alert_failure_ratio: 0.1,
-    };
-    let mut e = Engine::new(db.clone(), Arc::new(clock.clone()), owner, settings);
-    e.register(task);
-    e
-}
-
-/// A stage whose body is a closure over its run.
-struct FnTask<F>(F);
-
-#[async_trait]
-impl<F> Task for FnTask<F>
-where
-    F: Fn(StageRun) -> futures_lite::BoxFuture<Result<Outcome, TaskError>> + Send + Sync,
-{
-    fn key(&self) -> &'static str {
-        "directory"
-    }
-    async fn run(&self, run: &StageRun) -> Result<Outcome, TaskError> {
-        (self.0)(run.clone()).await
-    }
-}
-
-mod futures_lite {
-    pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
-}
-
-fn task<F, Fut>(f: F) -> Arc<dyn Task>
-where
-    F: Fn(StageRun) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<Outcome, TaskError>> + Send + 'static,
-{
-    Arc::new(FnTask(move |run| Box::pin(f(run)) as futures_lite::BoxFuture<_>))
-}
+use crate::support::{engine, setup, start, task};
 
 #[tokio::test]
 async fn a_second_holder_is_refused_and_told_who_holds_the_lock_until_when() {

@@ -1,17 +1,16 @@
-//! Behaviour suite of the repositories, each test on a freshly migrated temporary database.
-#![allow(clippy::unwrap_used)]
+//! The repositories: companies, locks, leases, runs, stage state, pauses, events, backups.
 
 use chrono::{DateTime, Duration, Utc};
 use pipeline_db::Db;
 use pipeline_db::repo::companies::{self, CompanyFilter, UpsertKind};
 use pipeline_db::repo::{events, leases, locks, pauses, runs, stage_state};
+use pipeline_db::testing::TestDb;
 use pipeline_domain::{CompanyInput, Counter, ErrorClass, RunCounters, RunStatus};
 
-fn fresh() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("sub/pipeline.db").to_str().unwrap()).unwrap();
-    db.migrate().unwrap();
-    (dir, db)
+fn fresh() -> (TestDb, Db) {
+    let test = TestDb::new();
+    let db = test.db().clone();
+    (test, db)
 }
 
 fn t(s: &str) -> DateTime<Utc> {
@@ -357,8 +356,52 @@ fn leases_fence_a_worker_that_lost_its_claim() {
         !db.write(|c| leases::release(c, &a)).unwrap(),
         "a stale lease releases nothing"
     );
-    assert_eq!(db.write(|c| leases::renew_owner(c, "b", later, ttl)).unwrap(), 1);
+    assert_eq!(
+        db.write(|c| leases::renew(c, "board", "b", later, ttl)).unwrap(),
+        1
+    );
+    assert_eq!(
+        db.write(|c| leases::renew(c, "company", "b", later, ttl))
+            .unwrap(),
+        0,
+        "one kind only"
+    );
+    assert!(
+        db.write(|c| leases::fence(c, &a, later).map(|f| f.is_none()))
+            .unwrap()
+    );
     assert!(db.write(|c| leases::release(c, &b)).unwrap());
+    let again = db
+        .write(|c| leases::claim(c, "board", "7", "a", later, ttl))
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.attempt, 1, "a released unit starts again");
+}
+
+#[test]
+fn two_processes_claiming_one_unit_at_once_get_one_lease() {
+    let test = TestDb::new();
+    let now = t("2026-11-25T03:00:00Z");
+    let winners: usize = (0..8)
+        .map(|i| {
+            let db = test.second_process();
+            std::thread::spawn(move || {
+                let owner = format!("w{i}");
+                (0..50)
+                    .filter(|unit| {
+                        let key = unit.to_string();
+                        db.write(|c| leases::claim(c, "board", &key, &owner, now, Duration::seconds(60)))
+                            .unwrap()
+                            .is_some()
+                    })
+                    .count()
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .sum();
+    assert_eq!(winners, 50, "each of the 50 units has exactly one owner");
 }
 
 #[test]
@@ -367,7 +410,7 @@ fn backup_is_a_consistent_copy() {
     let now = t("2026-11-25T03:00:00Z");
     db.write(|c| companies::upsert_listed(c, &listing(Some("Acme"), None), "s", None, now))
         .unwrap();
-    let target = dir.path().join("backup.db");
+    let target = dir.dir().join("backup.db");
     db.backup_to(&target).unwrap();
     let copy = Db::open(target.to_str().unwrap()).unwrap();
     assert_eq!(copy.read(companies::count).unwrap(), 1);

@@ -1,0 +1,4 @@
+//! The database's behaviour suite, each test on a freshly migrated temporary database (`TestDb`).
+
+mod opening;
+mod repos;

@@ -1,0 +1,414 @@
+//! The unit runner: claims due units in batches (one write transaction per batch, each unit claimed by
+//! one atomic statement), works up to `concurrency` at once, and writes each outcome in a transaction
+//! that first checks the unit's lease (the fence), saves the run's counters with it, and releases the
+//! lease. A stage only says what its units are and how to work one ([`UnitWork`]).
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use pipeline_db::repo::leases::{self, Fenced, Lease};
+use pipeline_db::repo::{pauses, runs};
+use pipeline_domain::{Classify, Counter, ErrorClass, RunCounters};
+use tokio::task::JoinSet;
+use tracing::Instrument;
+
+use super::heartbeat::LeaseHeartbeat;
+use super::{DueQuery, UnitFailure, UnitWork, next_due_after_failure};
+use crate::lock::chrono_ttl;
+use crate::{StageRun, TaskError};
+
+/// How the runner works a stage's units.
+#[derive(Debug, Clone)]
+pub struct UnitSettings {
+    /// Units worked at once.
+    pub concurrency: usize,
+    /// Leases expire this long after the last heartbeat (every ttl/3).
+    pub lease_ttl: Duration,
+    /// Consecutive rate-limited units of one provider before the provider is paused.
+    pub pause_after_rate_limits: u32,
+    /// How long such a pause lasts (at least as long as the provider asked to wait).
+    pub pause_for: Duration,
+    /// A provider asking to wait longer than this is paused at once.
+    pub max_wait: Duration,
+}
+
+/// What the runner did with the units it claimed (also in the run's counters).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitReport {
+    pub ok: u64,
+    pub failed: u64,
+    /// Rate-limited units rescheduled without consuming an attempt.
+    pub snoozed: u64,
+    /// Units whose lease was lost before their outcome could be written (nothing was written).
+    pub lost: u64,
+    /// Units released unworked (cancellation, a provider paused meanwhile, already worked this run).
+    pub released: u64,
+}
+
+/// Runs `work`'s due units to exhaustion (or `--limit`, or cancellation). A fatal unit error stops the
+/// claiming, lets the units in flight finish, and is returned.
+pub async fn run_units<W: UnitWork>(
+    work: Arc<W>,
+    run: &StageRun,
+    settings: &UnitSettings,
+) -> Result<UnitReport, TaskError> {
+    let _heartbeat = LeaseHeartbeat::start(
+        run.db.clone(),
+        run.clock.clone(),
+        work.kind(),
+        run.owner.clone(),
+        settings.lease_ttl,
+    );
+    let mut runner = Runner {
+        limit: run.ctx.limit.map_or(usize::MAX, |l| l as usize),
+        work,
+        run: run.clone(),
+        settings: settings.clone(),
+        queue: VecDeque::new(),
+        exhausted: false,
+        taken: 0,
+        seen: HashSet::new(),
+        paused: HashSet::new(),
+        rate_limited: HashMap::new(),
+        report: UnitReport::default(),
+        fatal: None,
+    };
+    let mut in_flight = JoinSet::new();
+    let driven = runner.drive(&mut in_flight).await;
+    in_flight.abort_all();
+    let released = runner.release_queued().await;
+    driven?;
+    released?;
+    match runner.fatal {
+        Some(fatal) => Err(fatal),
+        None => Ok(runner.report),
+    }
+}
+
+struct Claimed<U> {
+    unit: U,
+    lease: Lease,
+    pause_key: Option<String>,
+}
+
+enum Worked<O, E> {
+    Done(Result<O, E>),
+    Interrupted,
+}
+
+type Joined<W> = (
+    Claimed<<W as UnitWork>::Unit>,
+    Worked<<W as UnitWork>::Output, <W as UnitWork>::Error>,
+);
+
+struct Runner<W: UnitWork> {
+    work: Arc<W>,
+    run: StageRun,
+    settings: UnitSettings,
+    queue: VecDeque<Claimed<W::Unit>>,
+    exhausted: bool,
+    taken: usize,
+    limit: usize,
+    /// Keys worked in this run: a unit rescheduled soon after its failure waits for the next run.
+    seen: HashSet<String>,
+    paused: HashSet<String>,
+    rate_limited: HashMap<String, u32>,
+    report: UnitReport,
+    fatal: Option<TaskError>,
+}
+
+fn db_error(e: pipeline_db::DbError) -> TaskError {
+    TaskError::from_error(&e)
+}
+
+impl<W: UnitWork> Runner<W> {
+    async fn drive(&mut self, in_flight: &mut JoinSet<Joined<W>>) -> Result<(), TaskError> {
+        loop {
+            while in_flight.len() < self.settings.concurrency.max(1)
+                && !self.run.is_cancelled()
+                && self.fatal.is_none()
+            {
+                let Some(claimed) = self.next_unit().await? else {
+                    break;
+                };
+                let held_back = claimed
+                    .pause_key
+                    .as_ref()
+                    .is_some_and(|k| self.paused.contains(k));
+                if held_back || !self.seen.insert(claimed.lease.unit_key.clone()) {
+                    self.release(claimed.lease).await?;
+                    continue;
+                }
+                self.spawn(in_flight, claimed);
+            }
+            let Some(joined) = in_flight.join_next().await else {
+                return Ok(());
+            };
+            let (claimed, worked) = joined
+                .map_err(|e| TaskError::new(ErrorClass::Fatal, format!("a unit's task failed: {e}")))?;
+            self.finish(claimed, worked).await?;
+            self.run.progress.advance(1);
+        }
+    }
+
+    async fn next_unit(&mut self) -> Result<Option<Claimed<W::Unit>>, TaskError> {
+        if self.queue.is_empty() && !self.exhausted && self.taken < self.limit {
+            self.claim_batch().await?;
+        }
+        Ok(self.queue.pop_front())
+    }
+
+    /// Claims the next due units in one write transaction. The batch ends the run's claiming when nothing
+    /// is due, or when everything due was already worked in this run.
+    async fn claim_batch(&mut self) -> Result<(), TaskError> {
+        let batch = (self.settings.concurrency * 4).clamp(8, 200);
+        let want = (self.limit - self.taken).min(batch);
+        let (work, owner, now) = (self.work.clone(), self.run.owner.clone(), self.run.now());
+        let (ttl, company) = (chrono_ttl(self.settings.lease_ttl), self.run.ctx.company.clone());
+        let (claimed, paused) = self
+            .run
+            .db
+            .call(move |db| {
+                db.write(|c| {
+                    let paused: Vec<String> =
+                        pauses::active(c, now)?.into_iter().map(|p| p.provider).collect();
+                    let kind = work.kind();
+                    let query = DueQuery {
+                        now,
+                        limit: want,
+                        company: company.as_deref(),
+                        paused: &paused,
+                        kind,
+                    };
+                    let mut claimed = Vec::new();
+                    for unit in work.due(c, &query)? {
+                        if let Some(lease) = leases::claim(c, kind, &work.key(&unit), &owner, now, ttl)? {
+                            let pause_key = work.pause_key(&unit);
+                            claimed.push(Claimed {
+                                unit,
+                                lease,
+                                pause_key,
+                            });
+                        }
+                    }
+                    Ok((claimed, paused))
+                })
+            })
+            .await
+            .map_err(db_error)?;
+        self.paused.extend(paused);
+        let fresh = claimed
+            .iter()
+            .filter(|c| !self.seen.contains(&c.lease.unit_key))
+            .count();
+        self.exhausted = fresh == 0;
+        self.taken += fresh;
+        self.queue.extend(claimed);
+        Ok(())
+    }
+
+    fn spawn(&self, in_flight: &mut JoinSet<Joined<W>>, claimed: Claimed<W::Unit>) {
+        let (work, run) = (self.work.clone(), self.run.clone());
+        let span = tracing::info_span!(
+            "unit",
+            stage = run.stage,
+            key = %claimed.lease.unit_key,
+            attempt = claimed.lease.attempt
+        );
+        in_flight.spawn(
+            async move {
+                let worked = tokio::select! {
+                    biased;
+                    () = run.cancel.cancelled() => Worked::Interrupted,
+                    result = work.work(&claimed.unit, &run) => Worked::Done(result),
+                };
+                (claimed, worked)
+            }
+            .instrument(span),
+        );
+    }
+
+    async fn finish(
+        &mut self,
+        claimed: Claimed<W::Unit>,
+        worked: Worked<W::Output, W::Error>,
+    ) -> Result<(), TaskError> {
+        let Claimed {
+            unit,
+            lease,
+            pause_key,
+        } = claimed;
+        let now = self.run.now();
+        let result = match worked {
+            Worked::Interrupted => return self.release(lease).await,
+            Worked::Done(result) => result,
+        };
+        let error = match result {
+            Ok(output) => {
+                if let Some(key) = &pause_key {
+                    self.rate_limited.remove(key);
+                }
+                let work = self.work.clone();
+                let written = self
+                    .write_fenced(lease, Counter::UnitsOk, move |tx| {
+                        work.record_success(tx, &unit, output, now)
+                    })
+                    .await?;
+                self.report.ok += u64::from(written);
+                return Ok(());
+            }
+            Err(error) => error,
+        };
+        let (class, message) = (error.class(), error.to_string());
+        tracing::warn!(stage = self.run.stage, key = %lease.unit_key, class = class.as_str(), %message, "unit failed");
+        match class {
+            ErrorClass::Fatal => {
+                self.fatal = Some(TaskError::new(class, message));
+                self.release(lease).await
+            }
+            ErrorClass::RateLimited { wait } => self.snooze(unit, lease, pause_key, wait, message, now).await,
+            ErrorClass::Transient | ErrorClass::Permanent => {
+                let attempt = self.work.failures(&unit).saturating_add(1);
+                let failure = UnitFailure {
+                    class,
+                    next_due_at: next_due_after_failure(class, attempt, now, rand::random()),
+                    message,
+                    counts_as_attempt: true,
+                    now,
+                };
+                let work = self.work.clone();
+                let written = self
+                    .write_fenced(lease, Counter::UnitsFailed, move |tx| {
+                        work.record_failure(tx, &unit, &failure)
+                            .map(|()| RunCounters::default())
+                    })
+                    .await?;
+                self.report.failed += u64::from(written);
+                Ok(())
+            }
+        }
+    }
+
+    /// A rate-limited unit waits as told without consuming an attempt; a provider that keeps limiting,
+    /// or asks for a longer wait than `max_wait`, is paused in the same transaction.
+    async fn snooze(
+        &mut self,
+        unit: W::Unit,
+        lease: Lease,
+        pause_key: Option<String>,
+        wait: Option<Duration>,
+        message: String,
+        now: DateTime<Utc>,
+    ) -> Result<(), TaskError> {
+        let told = wait.unwrap_or(Duration::from_secs(60));
+        let pause = pause_key.clone().filter(|key| {
+            let streak = self.rate_limited.entry(key.clone()).or_default();
+            *streak += 1;
+            *streak >= self.settings.pause_after_rate_limits || told > self.settings.max_wait
+        });
+        let until = now + chrono_ttl(self.settings.pause_for.max(told));
+        let failure = UnitFailure {
+            class: ErrorClass::RateLimited { wait },
+            next_due_at: Some(if pause.is_some() {
+                until
+            } else {
+                now + chrono_ttl(told)
+            }),
+            message,
+            counts_as_attempt: false,
+            now,
+        };
+        let work = self.work.clone();
+        let reason = format!("rate limited ({})", failure.message);
+        let paused = pause.clone();
+        let written = self
+            .write_fenced(lease, Counter::UnitsPaused, move |tx| {
+                work.record_failure(tx, &unit, &failure)?;
+                if let Some(provider) = &paused {
+                    pauses::set(tx.conn(), provider, until, Some(&reason), now)?;
+                }
+                Ok(RunCounters::default())
+            })
+            .await?;
+        self.report.snoozed += u64::from(written);
+        if let Some(provider) = pause.filter(|_| written) {
+            tracing::warn!(stage = self.run.stage, %provider, %until, "provider paused after rate limits");
+            self.rate_limited.remove(&provider);
+            self.paused.insert(provider);
+        }
+        Ok(())
+    }
+
+    /// Writes an outcome under the fence, with the run's counters (so rows and counters commit together),
+    /// and releases the lease. `false` when the lease was lost and nothing was written.
+    async fn write_fenced(
+        &mut self,
+        lease: Lease,
+        counter: Counter,
+        record: impl FnOnce(&mut Fenced<'_>) -> Result<RunCounters, pipeline_db::DbError> + Send + 'static,
+    ) -> Result<bool, TaskError> {
+        let (run, now) = (self.run.clone(), self.run.now());
+        let key = lease.unit_key.clone();
+        let delta = run
+            .db
+            .clone()
+            .call(move |db| {
+                db.write(|c| {
+                    let Some(mut tx) = leases::fence(c, &lease, now)? else {
+                        return Ok(None);
+                    };
+                    let mut delta = record(&mut tx)?;
+                    delta.add(counter, 1);
+                    let mut total = run.counters();
+                    total.merge(&delta);
+                    runs::save_counters(tx.conn(), run.run_id, &run.owner, &total)?;
+                    tx.release()?;
+                    Ok(Some(delta))
+                })
+            })
+            .await
+            .map_err(db_error)?;
+        match delta {
+            Some(delta) => {
+                self.run.merge(&delta);
+                Ok(true)
+            }
+            None => {
+                tracing::warn!(stage = self.run.stage, %key, "lease lost before the outcome was written; nothing written");
+                self.report.lost += 1;
+                self.run.count_skipped("lease_lost", 1);
+                Ok(false)
+            }
+        }
+    }
+
+    async fn release(&mut self, lease: Lease) -> Result<(), TaskError> {
+        self.report.released += 1;
+        self.run
+            .db
+            .call(move |db| db.write(|c| leases::release(c, &lease)))
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    /// Releases the claimed units that were never started.
+    async fn release_queued(&mut self) -> Result<(), TaskError> {
+        let leases: Vec<Lease> = self.queue.drain(..).map(|c| c.lease).collect();
+        self.report.released += leases.len() as u64;
+        self.run
+            .db
+            .call(move |db| {
+                db.write(|c| {
+                    for lease in &leases {
+                        leases::release(c, lease)?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
+            .map_err(db_error)
+    }
+}

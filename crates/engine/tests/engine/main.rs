@@ -1,0 +1,6 @@
+//! The engine's behaviour suite: cycles and locks, and the unit runner.
+
+mod cycle;
+mod support;
+mod units;
+mod units_support;
