@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::faults::{Fault, Target, parse_duration};
 use crate::reply::{Incoming, Reply};
-use crate::server::{Shared, lock, read, write};
+use crate::server::{Shared, lock, read};
 
 /// Serves `/__world/{rest}`.
 pub fn serve(shared: &Shared, rest: &[String], request: &Incoming) -> Reply {
@@ -17,7 +17,7 @@ pub fn serve(shared: &Shared, rest: &[String], request: &Incoming) -> Reply {
     match (method, rest.as_slice()) {
         (&Method::GET, ["health"]) => Reply::text(200, "ok"),
         (&Method::GET, ["truth"]) => Reply::json(200, &json!(read(&shared.world).truth())),
-        (&Method::POST, ["advance-day"]) => Reply::json(200, &json!(write(&shared.world).advance_day())),
+        (&Method::POST, ["advance-day"]) => Reply::json(200, &json!(crate::server::advance_day(shared))),
         (&Method::GET, ["log"]) => log(shared, request),
         (&Method::DELETE, ["log"]) => {
             *lock(&shared.log) = crate::log::RequestLog::default();

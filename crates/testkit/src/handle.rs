@@ -63,6 +63,7 @@ impl WorldHandle {
         let shared = Arc::new(Shared {
             google: Mutex::new(Google::new(&world.spreadsheet_id)),
             faults: Mutex::new(Faults::new(world.seed)),
+            clock: pipeline_domain::ManualClock::new(world.now()),
             world: RwLock::new(world),
             log: Mutex::new(RequestLog::default()),
             latency: Mutex::new(Latency::default()),
@@ -167,8 +168,16 @@ impl WorldHandle {
         self.read(World::truth)
     }
 
+    /// One day passes: the world changes (see [`World::advance_day`]) and its clock moves to 08:00 UTC of
+    /// the new day.
     pub fn advance_day(&self) -> DayReport {
-        self.update(World::advance_day)
+        server::advance_day(&self.shared)
+    }
+
+    /// The world's clock: give it to the engine under test, so the pipeline and the world agree on the
+    /// day (`advance_day` moves both). Clones share the time.
+    pub fn clock(&self) -> pipeline_domain::ManualClock {
+        self.shared.clock.clone()
     }
 
     pub fn add_company(&self, company: Company) {

@@ -37,10 +37,21 @@ pub struct Latency {
 #[derive(Debug)]
 pub struct Shared {
     pub world: RwLock<World>,
+    /// The world's time, shared with the pipeline under test (in-process tests give it to the engine).
+    pub clock: pipeline_domain::ManualClock,
     pub google: Mutex<Google>,
     pub faults: Mutex<Faults>,
     pub log: Mutex<RequestLog>,
     pub latency: Mutex<Latency>,
+}
+
+/// Locks a mutex, ignoring poisoning (a panicking test must not wedge the world).
+/// One day passes in the world and on its clock.
+pub fn advance_day(shared: &Shared) -> crate::days::DayReport {
+    let mut world = write(&shared.world);
+    let report = world.advance_day();
+    shared.clock.set(world.now());
+    report
 }
 
 /// Locks a mutex, ignoring poisoning (a panicking test must not wedge the world).

@@ -1,6 +1,7 @@
 //! The generator: deterministic per seed, a realistic ATS mix and posting sizes, and `advance_day` doing
 //! what its report says.
 
+use pipeline_domain::Clock;
 use pipeline_testkit::{ATS_MIX, Provider, World};
 
 use crate::support::client;
@@ -65,8 +66,15 @@ async fn advance_day_changes_what_it_says() {
     let before = expected.clone();
     let report = expected.advance_day();
     let world = before.clone().start().unwrap();
+    let clock = world.clock();
+    assert_eq!(clock.now(), before.now(), "the clock starts at the world's time");
     let served = world.advance_day();
     assert_eq!(report, served, "deterministic");
+    assert_eq!(
+        clock.now() - before.now(),
+        chrono::Duration::days(1),
+        "the shared clock moved a day"
+    );
     assert_eq!(world.world(), expected);
     assert!(!report.closed.is_empty() && !report.opened.is_empty() && !report.moved.is_empty());
     let now = world.world();
