@@ -58,4 +58,15 @@ impl From<pipeline_engine::EngineError> for Failure {
     }
 }
 
+impl From<pipeline_runners::BuildError> for Failure {
+    /// A configuration value that cannot be used is a usage error (exit 2); a client that cannot be built
+    /// is fatal.
+    fn from(e: pipeline_runners::BuildError) -> Self {
+        match e {
+            pipeline_runners::BuildError::Config(message) => Failure::usage(message),
+            other => Failure::fatal(other),
+        }
+    }
+}
+
 pub type CmdResult = Result<Exit, Failure>;

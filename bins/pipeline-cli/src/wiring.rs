@@ -1,15 +1,13 @@
-//! Wiring: configuration → database, HTTP client and the engine with its stages.
+//! Wiring: configuration → database, the engine with the stages `pipeline_runners::stages` builds, and the
+//! catalog.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use pipeline_db::Db;
+use pipeline_domain::SystemClock;
 use pipeline_domain::config::Config;
-use pipeline_domain::{Provider, SystemClock};
 use pipeline_engine::{Engine, EngineSettings, Owner, Progress};
-use pipeline_ats::{AtsClient, DetailBudget, Endpoints, client_for};
-use pipeline_http::{HostOverride, HttpClient, HttpSettings, NetworkPolicy, OverrideResolver};
-use pipeline_runners::DirectoryStage;
+use pipeline_runners::Services;
 use pipeline_scoring::{Catalog, CompiledCatalog};
 
 use crate::cli::Global;
@@ -47,37 +45,6 @@ pub fn open_db(config: &Config, migrate: bool) -> Result<Db, Failure> {
     Ok(db)
 }
 
-/// The client for configured URLs (directory lists, provider APIs): `[http]` as configured.
-pub fn http_client(config: &Config) -> Result<HttpClient, Failure> {
-    HttpClient::new(http_settings(config)?).map_err(Failure::fatal)
-}
-
-/// `[http]` and `user_agent` as client settings.
-pub fn http_settings(config: &Config) -> Result<HttpSettings, Failure> {
-    let overrides = config
-        .http
-        .resolve
-        .iter()
-        .map(|(host, addr)| {
-            HostOverride::new(host, addr).map_err(|e| Failure::usage(format!("http.resolve.{host}: {e}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let user_agent = if config.user_agent.trim().is_empty() {
-        pipeline_http::default_user_agent()
-    } else {
-        config.user_agent.clone()
-    };
-    Ok(HttpSettings {
-        user_agent,
-        timeout: config.http.timeout,
-        connect_timeout: config.http.connect_timeout,
-        retries: config.http.retries,
-        max_body: config.http.max_body.as_u64(),
-        resolver: OverrideResolver::new(overrides),
-        ..HttpSettings::default()
-    })
-}
-
 /// The engine with every stage this build has, in canonical order.
 pub fn engine(config: &Config, db: &Db, progress: Arc<dyn Progress>) -> Result<Engine, Failure> {
     let settings = EngineSettings {
@@ -92,11 +59,10 @@ pub fn engine(config: &Config, db: &Db, progress: Arc<dyn Progress>) -> Result<E
         settings,
     )
     .with_progress(progress);
-    let http = http_client(config)?;
-    let sources =
-        pipeline_runners::directory::sources_from_config(&config.directory, &http).map_err(Failure::usage)?;
-    let directory = DirectoryStage::new(sources, config.directory.exclude_domains.clone());
-    engine.register(Arc::new(directory.with_http_stats(http.stats().clone())));
+    let services = Services::from_config(config)?;
+    for stage in pipeline_runners::stages(config, &services)? {
+        engine.register(stage);
+    }
     Ok(engine)
 }
 
@@ -114,54 +80,4 @@ pub fn catalog(config: &Config) -> Result<(CompiledCatalog, String), Failure> {
         CompiledCatalog::new(&catalog).map_err(shown)?,
         path.display().to_string(),
     ))
-}
-
-/// The endpoints of `provider` from `[providers.X]`.
-pub fn endpoints(config: &Config, provider: Provider) -> Endpoints {
-    let p = config.providers.get(provider);
-    Endpoints {
-        base_url: p.base_url.clone(),
-        eu_base_url: p.eu_base_url.clone(),
-        com_base_url: p.com_base_url.clone(),
-    }
-}
-
-/// A client per enabled provider, sharing the API HTTP client and one detail-call budget (validation uses
-/// a budget of 0: whether a board answers does not need its postings' details).
-pub fn ats_clients(
-    config: &Config,
-    budget: DetailBudget,
-) -> Result<HashMap<Provider, Arc<dyn AtsClient>>, Failure> {
-    let http = http_client(config)?;
-    Ok(config
-        .providers
-        .iter()
-        .filter(|(_, p)| p.enabled)
-        .map(|(provider, _)| {
-            (
-                provider,
-                client_for(
-                    provider,
-                    endpoints(config, provider),
-                    http.clone(),
-                    budget.clone(),
-                ),
-            )
-        })
-        .collect())
-}
-
-/// The client discovery reads company websites with: 10 s per page, 2 MB per body, and the SSRF guard
-/// unless `discovery.allow_private_networks` (SPEC §3).
-pub fn page_client(config: &Config) -> Result<HttpClient, Failure> {
-    let mut settings = http_settings(config)?;
-    settings.timeout = settings.timeout.min(std::time::Duration::from_secs(10));
-    settings.max_body = settings.max_body.min(2_000_000);
-    settings.retries = settings.retries.min(1);
-    settings.policy = if config.discovery.allow_private_networks {
-        NetworkPolicy::Any
-    } else {
-        NetworkPolicy::PublicOnly
-    };
-    HttpClient::new(settings).map_err(Failure::fatal)
 }

@@ -2,7 +2,8 @@
 //! host-per-tenant providers a template carrying `{tenant}` (and `{pod}` for Workday), in the host or the
 //! path (CONTRACT §2).
 
-use pipeline_domain::BoardRef;
+use pipeline_domain::config::Config;
+use pipeline_domain::{BoardRef, Provider};
 use url::Url;
 
 use super::AtsError;
@@ -21,6 +22,16 @@ impl Endpoints {
             base_url: base_url.into(),
             eu_base_url: None,
             com_base_url: None,
+        }
+    }
+
+    /// The endpoints of `provider` from `[providers.X]`.
+    pub fn from_config(config: &Config, provider: Provider) -> Self {
+        let p = config.providers.get(provider);
+        Self {
+            base_url: p.base_url.clone(),
+            eu_base_url: p.eu_base_url.clone(),
+            com_base_url: p.com_base_url.clone(),
         }
     }
 
@@ -105,5 +116,15 @@ mod tests {
                 .url(&p, "acme", None, "/xml")
                 .is_err()
         );
+    }
+
+    #[test]
+    fn endpoints_come_from_the_providers_table() {
+        let mut config = Config::default();
+        config.providers.personio.com_base_url = Some("http://127.0.0.1:9/personio-com/{tenant}".into());
+        let personio = Endpoints::from_config(&config, Provider::Personio);
+        assert_eq!(personio.base_url, config.providers.personio.base_url);
+        assert_eq!(personio.com_base_url, config.providers.personio.com_base_url);
+        assert_eq!(personio.eu_base_url, None);
     }
 }

@@ -34,7 +34,7 @@ pub use greenhouse::GreenhouseClient;
 pub use lever::LeverClient;
 pub use personio::PersonioClient;
 pub use recruitee::RecruiteeClient;
-pub use registry::client_for;
+pub use registry::{AtsClients, client_for};
 pub use smartrecruiters::SmartRecruitersClient;
 pub use teamtailor::TeamtailorClient;
 pub use text::{decode_entities, html_to_text};

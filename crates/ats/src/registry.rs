@@ -1,14 +1,17 @@
-//! One client per provider, built from its configured endpoints.
+//! One client per provider, built from its configured endpoints; [`AtsClients`], the clients of every
+//! enabled provider.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use pipeline_domain::Provider;
+use pipeline_domain::config::Config;
+use pipeline_http::HttpClient;
 
 use super::{
     AshbyClient, AtsClient, DetailBudget, Endpoints, GreenhouseClient, LeverClient, PersonioClient,
     RecruiteeClient, SmartRecruitersClient, TeamtailorClient, WorkableClient, WorkdayClient,
 };
-use pipeline_http::HttpClient;
 
 /// The client of `provider`. `budget` caps the per-posting detail calls of the providers that need them
 /// (SmartRecruiters, Workday).
@@ -28,5 +31,87 @@ pub fn client_for(
         Provider::Personio => Arc::new(PersonioClient::new(endpoints, http)),
         Provider::Teamtailor => Arc::new(TeamtailorClient::new(endpoints, http)),
         Provider::Workday => Arc::new(WorkdayClient::new(endpoints, http, budget)),
+    }
+}
+
+/// The clients of the providers in use, by provider. Cheap to clone.
+#[derive(Clone, Default)]
+pub struct AtsClients {
+    clients: HashMap<Provider, Arc<dyn AtsClient>>,
+}
+
+impl std::fmt::Debug for AtsClients {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut providers: Vec<&str> = self.clients.keys().map(|p| p.key()).collect();
+        providers.sort_unstable();
+        f.debug_struct("AtsClients")
+            .field("providers", &providers)
+            .finish()
+    }
+}
+
+impl AtsClients {
+    /// A client per enabled provider (`[providers.X] enabled`), at its configured endpoints, all sharing
+    /// `http` and one detail-call `budget` (validation uses a budget of 0: whether a board answers does not
+    /// need its postings' details).
+    pub fn from_config(config: &Config, http: HttpClient, budget: DetailBudget) -> Self {
+        config
+            .providers
+            .iter()
+            .filter(|(_, p)| p.enabled)
+            .map(|(provider, _)| {
+                let endpoints = Endpoints::from_config(config, provider);
+                (
+                    provider,
+                    client_for(provider, endpoints, http.clone(), budget.clone()),
+                )
+            })
+            .collect()
+    }
+
+    /// The client of `provider`; `None` when the provider is disabled.
+    pub fn get(&self, provider: Provider) -> Option<Arc<dyn AtsClient>> {
+        self.clients.get(&provider).cloned()
+    }
+
+    /// Adds (or replaces) the client of its provider.
+    pub fn insert(&mut self, client: Arc<dyn AtsClient>) {
+        self.clients.insert(client.provider(), client);
+    }
+}
+
+impl FromIterator<(Provider, Arc<dyn AtsClient>)> for AtsClients {
+    fn from_iter<I: IntoIterator<Item = (Provider, Arc<dyn AtsClient>)>>(iter: I) -> Self {
+        Self {
+            clients: iter.into_iter().collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_enabled_providers_get_a_client_and_each_is_its_providers() {
+        pipeline_http::install_crypto_provider();
+        let mut config = Config::default();
+        config.providers.workday.enabled = false;
+        let http = HttpClient::new(pipeline_http::HttpSettings::default()).unwrap();
+        let clients = AtsClients::from_config(&config, http, DetailBudget::new(0));
+        assert!(clients.get(Provider::Workday).is_none());
+        for provider in Provider::ALL.into_iter().filter(|p| *p != Provider::Workday) {
+            assert_eq!(clients.get(provider).map(|c| c.provider()), Some(provider));
+        }
+    }
+
+    #[test]
+    fn a_client_can_be_put_in_by_hand() {
+        let mut mock = crate::MockAtsClient::new();
+        mock.expect_provider().return_const(Provider::Lever);
+        let mut clients = AtsClients::default();
+        clients.insert(Arc::new(mock));
+        assert!(clients.get(Provider::Lever).is_some());
+        assert!(clients.get(Provider::Greenhouse).is_none());
     }
 }

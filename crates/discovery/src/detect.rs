@@ -9,7 +9,7 @@ use pipeline_domain::Provider;
 use url::Url;
 
 use super::{Candidate, candidate_pages, career_links, scan_page};
-use pipeline_ats::AtsClient;
+use pipeline_ats::{AtsClient, AtsClients};
 use pipeline_http::{HttpClient, HttpError};
 
 /// A candidate whose provider API answered.
@@ -34,8 +34,26 @@ pub struct Detection {
     pub error: Option<String>,
 }
 
-/// Finds the clients of providers (None: the provider is disabled).
-pub type ClientLookup<'a> = &'a (dyn Fn(Provider) -> Option<Arc<dyn AtsClient>> + Sync);
+/// Finds the client of a provider (`None`: the provider is disabled): [`AtsClients`], or any
+/// `Fn(Provider) -> Option<Arc<dyn AtsClient>>`.
+pub trait ClientLookup: Sync {
+    fn client(&self, provider: Provider) -> Option<Arc<dyn AtsClient>>;
+}
+
+impl ClientLookup for AtsClients {
+    fn client(&self, provider: Provider) -> Option<Arc<dyn AtsClient>> {
+        self.get(provider)
+    }
+}
+
+impl<F> ClientLookup for F
+where
+    F: Fn(Provider) -> Option<Arc<dyn AtsClient>> + Sync,
+{
+    fn client(&self, provider: Provider) -> Option<Arc<dyn AtsClient>> {
+        self(provider)
+    }
+}
 
 /// Runs discovery on `website`: `pages` fetches the site (it should carry the SSRF guard and the 2 MB /
 /// 10 s page caps); `clients` validates candidates.
@@ -43,7 +61,7 @@ pub async fn detect(
     website: &Url,
     pages: &HttpClient,
     max_links: usize,
-    clients: ClientLookup<'_>,
+    clients: &dyn ClientLookup,
 ) -> Detection {
     let mut read: Vec<(Url, String)> = Vec::new();
     let mut first_error = None;
@@ -124,11 +142,11 @@ fn scan_all(read: &[(Url, String)]) -> Vec<Candidate> {
 
 async fn validate(
     candidates: Vec<Candidate>,
-    clients: ClientLookup<'_>,
+    clients: &dyn ClientLookup,
 ) -> (Vec<DetectedBoard>, Vec<(Candidate, String)>) {
     let (mut boards, mut rejected) = (Vec::new(), Vec::new());
     for candidate in candidates {
-        let Some(client) = clients(candidate.board.provider) else {
+        let Some(client) = clients.client(candidate.board.provider) else {
             rejected.push((candidate, "provider disabled".to_owned()));
             continue;
         };

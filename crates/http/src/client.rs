@@ -3,54 +3,14 @@
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures::{Stream, TryStreamExt};
-use pipeline_domain::{Backoff, Classify, ErrorClass};
+use pipeline_domain::{Classify, ErrorClass};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use url::Url;
 
-use super::{HttpError, NetworkPolicy, OverrideResolver, Refusal, parse_retry_after};
-
-/// Settings from `[http]` and `user_agent`.
-#[derive(Debug, Clone)]
-pub struct HttpSettings {
-    pub user_agent: String,
-    pub timeout: Duration,
-    pub connect_timeout: Duration,
-    /// Retries of transient failures per request.
-    pub retries: u32,
-    pub max_body: u64,
-    pub backoff: Backoff,
-    pub resolver: OverrideResolver,
-    /// `PublicOnly` for clients that fetch URLs from public lists (the SSRF guard).
-    pub policy: NetworkPolicy,
-}
-
-impl Default for HttpSettings {
-    fn default() -> Self {
-        Self {
-            user_agent: default_user_agent(),
-            timeout: Duration::from_secs(15),
-            connect_timeout: Duration::from_secs(5),
-            retries: 2,
-            max_body: 8_000_000,
-            backoff: Backoff::HTTP,
-            resolver: OverrideResolver::default(),
-            policy: NetworkPolicy::Any,
-        }
-    }
-}
-
-/// `pipeline/<version> (+<repository url>)`.
-pub fn default_user_agent() -> String {
-    format!(
-        "pipeline/{} (+{})",
-        env!("CARGO_PKG_VERSION"),
-        env!("CARGO_PKG_REPOSITORY")
-    )
-}
+use super::{HttpError, HttpSettings, NetworkPolicy, Refusal, parse_retry_after};
 
 /// What the client did, for the run counters.
 #[derive(Debug, Default)]

@@ -9,12 +9,14 @@ mod error;
 mod guard;
 mod resolve;
 mod retry_after;
+mod settings;
 
-pub use client::{BodyStream, Fetched, HttpClient, HttpSettings, HttpStats, Request, default_user_agent};
+pub use client::{BodyStream, Fetched, HttpClient, HttpStats, Request};
 pub use error::HttpError;
 pub use guard::{NetworkPolicy, Refusal, is_public};
 pub use resolve::{HostOverride, OverrideResolver};
 pub use retry_after::parse_retry_after;
+pub use settings::{HttpConfigError, HttpSettings, default_user_agent};
 
 /// The header names and maps of [`Fetched::headers`] and [`Request`], so that users need not name reqwest.
 pub mod header {

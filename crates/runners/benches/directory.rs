@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use pipeline_db::Db;
+use pipeline_directory::{CsvSource, Location};
 use pipeline_domain::SystemClock;
 use pipeline_engine::{Engine, EngineSettings, RunContext};
-use pipeline_directory::{CsvSource, Location};
 use pipeline_http::HttpClient;
 use pipeline_runners::DirectoryStage;
 use tokio_util::sync::CancellationToken;

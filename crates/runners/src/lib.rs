@@ -1,7 +1,12 @@
-//! The pipeline's stages as engine tasks, composing providers, scoring and the database.
+//! The pipeline's stages as engine tasks, composing the providers' crates, scoring and the database, and how
+//! a configuration makes them: [`Services::from_config`] (the clients shared by every stage) and [`stages`].
 //! Architecture invariant: no argument parsing, no printing — stages report through counters, events,
 //! tracing and the engine's run rows.
 
 pub mod directory;
+mod services;
+mod stages;
 
 pub use directory::DirectoryStage;
+pub use services::{BuildError, Services};
+pub use stages::stages;

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use pipeline_db::Db;
 use pipeline_db::repo::{companies, events};
+use pipeline_directory::{DirectorySource, MockDirectorySource, SourceError, SourceItem};
 use pipeline_domain::{CompanyInput, Counter, ManualClock, RunStatus};
 use pipeline_engine::{Engine, EngineSettings, RunContext};
-use pipeline_directory::{DirectorySource, MockDirectorySource, SourceError, SourceItem};
 use pipeline_runners::DirectoryStage;
 use tokio_util::sync::CancellationToken;
 

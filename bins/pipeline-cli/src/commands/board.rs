@@ -1,21 +1,21 @@
 //! `board BOARD [--json]`: fetches one board through its provider's client and prints the normalised
 //! postings; writes nothing.
 
+use pipeline_ats::{DetailBudget, Endpoints, client_for};
 use pipeline_domain::config::Config;
 use pipeline_domain::{BoardRef, NormalizedPosting};
-use pipeline_ats::{DetailBudget, client_for};
 use serde_json::{Value, json};
 
 use crate::exit::{CmdResult, Exit, Failure};
 use crate::output::{opt_time, print_json};
-use crate::wiring;
 
 pub async fn run(config: &Config, board: &str, as_json: bool) -> CmdResult {
     let board: BoardRef = board.parse().map_err(Failure::usage)?;
-    let http = wiring::http_client(config)?;
-    let endpoints = wiring::endpoints(config, board.provider);
+    let services = pipeline_runners::Services::from_config(config)?;
+    let endpoints = Endpoints::from_config(config, board.provider);
     let budget = DetailBudget::new(u64::from(config.ingestion.detail_calls_per_cycle));
-    let client = client_for(board.provider, endpoints, http, budget);
+    // Any provider's board, enabled or not: `board` is for looking.
+    let client = client_for(board.provider, endpoints, services.http, budget);
     let fetched = match client.fetch_board(&board, None).await {
         Ok(fetched) => fetched,
         Err(e) => {

@@ -1,26 +1,25 @@
 //! `detect URL [--json]`: runs discovery on one website — the same page fetcher, SSRF guard, scanners and
 //! validation as the stage — and prints the boards found with their evidence; writes nothing.
 
-use pipeline_domain::config::Config;
-use pipeline_ats::DetailBudget;
+use pipeline_ats::{AtsClients, DetailBudget};
 use pipeline_discovery::{Detection, detect};
+use pipeline_domain::config::Config;
 use serde_json::{Value, json};
 use url::Url;
 
 use crate::exit::{CmdResult, Exit, Failure};
 use crate::output::print_json;
-use crate::wiring;
 
 pub async fn run(config: &Config, url: &str, as_json: bool) -> CmdResult {
     let website = parse(url)?;
-    let pages = wiring::page_client(config)?;
-    let clients = wiring::ats_clients(config, DetailBudget::new(0))?;
-    let lookup = |provider| clients.get(&provider).cloned();
+    let services = pipeline_runners::Services::from_config(config)?;
+    // Validation needs no posting's details: a budget of 0.
+    let clients = AtsClients::from_config(config, services.http.clone(), DetailBudget::new(0));
     let detection = detect(
         &website,
-        &pages,
+        &services.pages,
         config.discovery.max_links_to_follow as usize,
-        &lookup,
+        &clients,
     )
     .await;
     if as_json {

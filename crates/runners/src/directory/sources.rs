@@ -2,11 +2,9 @@
 
 use std::sync::Arc;
 
-use pipeline_domain::config::{DirectoryConfig, DirectorySourceConfig, SourceEncoding, SourceKind};
 use pipeline_directory::builtin::BuiltinDirectory;
-use pipeline_directory::{
-    BuiltinSource, CsvSource, DirectorySource, JsonSource, Location, ScraperCaps,
-};
+use pipeline_directory::{BuiltinSource, CsvSource, DirectorySource, JsonSource, Location, ScraperCaps};
+use pipeline_domain::config::{DirectoryConfig, DirectorySourceConfig, SourceEncoding, SourceKind};
 use pipeline_http::HttpClient;
 use url::Url;
 

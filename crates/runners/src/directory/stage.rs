@@ -5,9 +5,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use pipeline_db::repo::companies::{self, UpsertKind};
 use pipeline_db::repo::events;
+use pipeline_directory::{DirectorySource, SourceError, SourceItem};
 use pipeline_domain::{CompanyInput, Counter, RunCounters, Stage};
 use pipeline_engine::{Outcome, StageRun, Task, TaskError};
-use pipeline_directory::{DirectorySource, SourceError, SourceItem};
 use pipeline_http::HttpStats;
 use tokio::sync::mpsc;
 

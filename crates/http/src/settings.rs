@@ -1,0 +1,169 @@
+//! Client settings, and how the configuration makes them: `[http]`, `user_agent` and the `[http] resolve`
+//! overrides for the API client; the same with discovery's page caps and the SSRF guard for the client that
+//! reads company websites.
+
+use std::time::Duration;
+
+use pipeline_domain::Backoff;
+use pipeline_domain::config::Config;
+
+use super::{HostOverride, NetworkPolicy, OverrideResolver};
+
+/// Settings from `[http]` and `user_agent`.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub user_agent: String,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Retries of transient failures per request.
+    pub retries: u32,
+    pub max_body: u64,
+    pub backoff: Backoff,
+    pub resolver: OverrideResolver,
+    /// `PublicOnly` for clients that fetch URLs from public lists (the SSRF guard).
+    pub policy: NetworkPolicy,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            user_agent: default_user_agent(),
+            timeout: Duration::from_secs(15),
+            connect_timeout: Duration::from_secs(5),
+            retries: 2,
+            max_body: 8_000_000,
+            backoff: Backoff::HTTP,
+            resolver: OverrideResolver::default(),
+            policy: NetworkPolicy::Any,
+        }
+    }
+}
+
+/// `pipeline/<version> (+<repository url>)`.
+pub fn default_user_agent() -> String {
+    format!(
+        "pipeline/{} (+{})",
+        env!("CARGO_PKG_VERSION"),
+        env!("CARGO_PKG_REPOSITORY")
+    )
+}
+
+/// A configuration value the settings cannot be made from: the configuration must be fixed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HttpConfigError {
+    /// An `[http] resolve` entry whose host pattern or address is not usable.
+    #[error("http.resolve.{host}: {reason}")]
+    Resolve { host: String, reason: String },
+}
+
+/// Discovery's caps on a company's pages (SPEC §3): 10 s per page, 2 MB per body, at most one retry.
+const PAGE_TIMEOUT: Duration = Duration::from_secs(10);
+const PAGE_MAX_BODY: u64 = 2_000_000;
+const PAGE_RETRIES: u32 = 1;
+
+impl HttpSettings {
+    /// The settings of the client for configured URLs (provider APIs, directory lists): `[http]` as
+    /// configured, `user_agent` (empty: [`default_user_agent`]) and the `[http] resolve` overrides.
+    pub fn from_config(config: &Config) -> Result<Self, HttpConfigError> {
+        let overrides = config
+            .http
+            .resolve
+            .iter()
+            .map(|(host, addr)| {
+                HostOverride::new(host, addr).map_err(|reason| HttpConfigError::Resolve {
+                    host: host.clone(),
+                    reason,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let user_agent = if config.user_agent.trim().is_empty() {
+            default_user_agent()
+        } else {
+            config.user_agent.clone()
+        };
+        Ok(Self {
+            user_agent,
+            timeout: config.http.timeout,
+            connect_timeout: config.http.connect_timeout,
+            retries: config.http.retries,
+            max_body: config.http.max_body.as_u64(),
+            resolver: OverrideResolver::new(overrides),
+            ..Self::default()
+        })
+    }
+
+    /// The settings of the client discovery reads company websites with: [`from_config`](Self::from_config)
+    /// capped at 10 s per page, 2 MB per body and one retry, behind the SSRF guard unless
+    /// `discovery.allow_private_networks` (SPEC §3).
+    pub fn for_company_sites(config: &Config) -> Result<Self, HttpConfigError> {
+        let mut settings = Self::from_config(config)?;
+        settings.timeout = settings.timeout.min(PAGE_TIMEOUT);
+        settings.max_body = settings.max_body.min(PAGE_MAX_BODY);
+        settings.retries = settings.retries.min(PAGE_RETRIES);
+        settings.policy = if config.discovery.allow_private_networks {
+            NetworkPolicy::Any
+        } else {
+            NetworkPolicy::PublicOnly
+        };
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn config() -> Config {
+        let mut config = Config::default();
+        config.http.timeout = Duration::from_secs(30);
+        config.http.retries = 4;
+        config.http.resolve = BTreeMap::from([("*.test".to_owned(), "127.0.0.1".to_owned())]);
+        config
+    }
+
+    #[test]
+    fn the_api_settings_are_the_http_section_as_configured() {
+        let mut config = config();
+        let settings = HttpSettings::from_config(&config).unwrap();
+        assert_eq!(settings.user_agent, default_user_agent());
+        assert_eq!((settings.timeout, settings.retries), (Duration::from_secs(30), 4));
+        assert_eq!(settings.max_body, config.http.max_body.as_u64());
+        assert_eq!(settings.policy, NetworkPolicy::Any);
+        assert!(settings.resolver.lookup_override("acme.test").is_some());
+        config.user_agent = "acme-bot/1".into();
+        assert_eq!(
+            HttpSettings::from_config(&config).unwrap().user_agent,
+            "acme-bot/1"
+        );
+    }
+
+    #[test]
+    fn a_bad_resolve_entry_names_its_key() {
+        let mut config = config();
+        config.http.resolve.insert("api.test".into(), "not-an-ip".into());
+        let error = HttpSettings::from_config(&config).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "http.resolve.api.test: `not-an-ip` is not an IP address"
+        );
+    }
+
+    #[test]
+    fn company_sites_get_the_page_caps_and_the_guard() {
+        let mut config = config();
+        let pages = HttpSettings::for_company_sites(&config).unwrap();
+        assert_eq!(pages.timeout, PAGE_TIMEOUT);
+        assert_eq!(pages.max_body, PAGE_MAX_BODY.min(config.http.max_body.as_u64()));
+        assert_eq!(pages.retries, PAGE_RETRIES);
+        assert_eq!(pages.policy, NetworkPolicy::PublicOnly);
+        config.http.timeout = Duration::from_secs(3);
+        config.http.retries = 0;
+        config.discovery.allow_private_networks = true;
+        let pages = HttpSettings::for_company_sites(&config).unwrap();
+        assert_eq!((pages.timeout, pages.retries), (Duration::from_secs(3), 0));
+        assert_eq!(pages.policy, NetworkPolicy::Any);
+    }
+}

@@ -1,0 +1,50 @@
+//! [`Services`]: what the stages share that is built once from the configuration, and [`BuildError`], why
+//! services or stages cannot be built.
+
+use pipeline_ats::{AtsClients, DetailBudget};
+use pipeline_domain::config::Config;
+use pipeline_http::{HttpClient, HttpConfigError, HttpError, HttpSettings};
+
+/// Why services or stages cannot be built from a configuration.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A configuration value that cannot be used; the message names its key (a usage error: the
+    /// configuration must be fixed).
+    #[error("{0}")]
+    Config(String),
+    /// An HTTP client that cannot be built (the environment, not the configuration).
+    #[error(transparent)]
+    Client(#[from] HttpError),
+}
+
+impl From<HttpConfigError> for BuildError {
+    fn from(e: HttpConfigError) -> Self {
+        BuildError::Config(e.to_string())
+    }
+}
+
+/// The clients every stage shares, built once per process.
+#[derive(Debug, Clone)]
+pub struct Services {
+    /// The client for configured URLs (directory lists and pages, provider APIs): `[http]` as configured.
+    /// Its [`stats`](HttpClient::stats) are the run counters of the stages that use it.
+    pub http: HttpClient,
+    /// The client discovery reads company websites with: page caps and the SSRF guard
+    /// ([`HttpSettings::for_company_sites`]).
+    pub pages: HttpClient,
+    /// A client per enabled provider, on [`http`](Self::http), sharing one budget of
+    /// `ingestion.detail_calls_per_cycle` detail calls.
+    pub ats: AtsClients,
+}
+
+impl Services {
+    /// Builds the shared clients: a bad `[http]` value is [`BuildError::Config`].
+    pub fn from_config(config: &Config) -> Result<Self, BuildError> {
+        let http = HttpClient::new(HttpSettings::from_config(config)?)?;
+        let pages = HttpClient::new(HttpSettings::for_company_sites(config)?)?;
+        let budget = DetailBudget::new(u64::from(config.ingestion.detail_calls_per_cycle));
+        let ats = AtsClients::from_config(config, http.clone(), budget);
+        Ok(Self { http, pages, ats })
+    }
+}

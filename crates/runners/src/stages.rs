@@ -1,0 +1,56 @@
+//! [`stages`]: every stage this build has, built from the configuration and the shared services, in
+//! canonical order: what an engine registers.
+
+use std::sync::Arc;
+
+use pipeline_domain::config::Config;
+use pipeline_engine::Task;
+
+use crate::directory::{DirectoryStage, sources_from_config};
+use crate::{BuildError, Services};
+
+/// Every stage of this build, in canonical order (today: `directory`). A configuration value a stage
+/// cannot use is [`BuildError::Config`].
+pub fn stages(config: &Config, services: &Services) -> Result<Vec<Arc<dyn Task>>, BuildError> {
+    let sources = sources_from_config(&config.directory, &services.http).map_err(BuildError::Config)?;
+    let directory = DirectoryStage::new(sources, config.directory.exclude_domains.clone())
+        .with_http_stats(services.http.stats().clone());
+    Ok(vec![Arc::new(directory)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_configuration_builds_every_stage_in_canonical_order() {
+        pipeline_http::install_crypto_provider();
+        let config = Config::default();
+        let services = Services::from_config(&config).unwrap();
+        let keys: Vec<&str> = match stages(&config, &services) {
+            Ok(stages) => stages.iter().map(|s| s.key()).collect(),
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(keys, ["directory"]);
+    }
+
+    #[test]
+    fn unusable_values_are_configuration_errors_naming_their_key() {
+        pipeline_http::install_crypto_provider();
+        let mut config = Config::default();
+        config.http.resolve.insert("api.test".into(), "nope".into());
+        let error = Services::from_config(&config).unwrap_err();
+        assert!(
+            matches!(&error, BuildError::Config(m) if m == "http.resolve.api.test: `nope` is not an IP address"),
+            "{error}"
+        );
+        let mut config = Config::default();
+        config.directory.builtin = vec!["atlantis".into()];
+        let services = Services::from_config(&config).unwrap();
+        match stages(&config, &services) {
+            Err(BuildError::Config(m)) => assert_eq!(m, "directory.builtin: unknown `atlantis`"),
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("an unknown built-in directory was accepted"),
+        }
+    }
+}
