@@ -1,4 +1,4 @@
-//! Exit codes (CONTRACT §1) and the error type commands return.
+//! Exit codes (docs/interfaces.md#exit-codes) and the error type commands return.
 
 use std::fmt;
 

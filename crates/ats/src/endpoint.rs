@@ -1,6 +1,6 @@
 //! API base URLs from `[providers.X]`: a base (maybe with a path prefix) for each host variant, and for
 //! host-per-tenant providers a template carrying `{tenant}` (and `{pod}` for Workday), in the host or the
-//! path (CONTRACT §2).
+//! path (docs/interfaces.md#2-configuration).
 
 use pipeline_domain::config::Config;
 use pipeline_domain::{BoardRef, Provider};

@@ -1,5 +1,6 @@
 //! HTML descriptions to plain text: entities decoded, markup stripped, block structure kept as line
-//! breaks, list items as "- " lines, URLs kept as text (CONTRACT §3).
+//! breaks, list items as "- " lines, URLs kept as text (docs/interfaces.md#board-json,
+//! docs/stages.md#html-to-text).
 
 use scraper::{ElementRef, Html, Node};
 

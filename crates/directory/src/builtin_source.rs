@@ -1,5 +1,5 @@
 //! The built-in directory scrapers as sources: listing page → cards → detail pages (sequentially, capped)
-//! → the first acceptable external link as the website (reference §3).
+//! → the first acceptable external link as the website (docs/original-system.md#ref-3).
 
 use std::collections::HashSet;
 
@@ -12,7 +12,7 @@ use super::builtin::{BuiltinDirectory, detail_website, listing_cards};
 use super::{DirectorySource, SourceError, SourceItem};
 use pipeline_http::HttpClient;
 
-/// Caps of one scrape (reference §3: 50 detail pages, 50 companies).
+/// Caps of one scrape (docs/original-system.md#ref-3: 50 detail pages, 50 companies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScraperCaps {
     pub max_detail_pages: usize,

@@ -15,7 +15,7 @@ pub struct Backoff {
 }
 
 impl Backoff {
-    /// HTTP request retries (reference §11.7: 1 s base, 30 s cap, U[0.5, 1)).
+    /// HTTP request retries (docs/original-system.md#ref-11-7: 1 s base, 30 s cap, U[0.5, 1)).
     pub const HTTP: Backoff = Backoff {
         base: Duration::from_secs(1),
         max: Duration::from_secs(30),

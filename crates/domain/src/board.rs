@@ -1,4 +1,4 @@
-//! ATS providers and board references (`PROVIDER:TENANT[@VARIANT]`, CONTRACT §7).
+//! ATS providers and board references (`PROVIDER:TENANT[@VARIANT]`, docs/interfaces.md#7-board-references).
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,5 +1,5 @@
-//! Company identity (reference §2): name normalization, website → domain, the input a directory row
-//! becomes, and the sales resolution lifecycle.
+//! Company identity (docs/original-system.md#ref-2, docs/stages.md#company-identity): name normalization,
+//! website → domain, the input a directory row becomes, and the sales resolution lifecycle.
 
 use std::sync::LazyLock;
 
@@ -15,7 +15,8 @@ static LEGAL_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(.*?\S)[,\s]+(?:s\.?\s?l\.?(?:\s?u\.?)?|s\.?\s?a\.?)$").expect("valid legal-suffix regex")
 });
 
-/// Lower-case, strip diacritics, collapse whitespace, drop one trailing legal form (reference §2.1).
+/// Lower-case, strip diacritics, collapse whitespace, drop one trailing legal form
+/// (docs/original-system.md#ref-2-1).
 /// Returns `None` when nothing is left.
 pub fn normalize_company_name(raw: &str) -> Option<String> {
     let folded: String = raw
@@ -33,8 +34,8 @@ pub fn normalize_company_name(raw: &str) -> Option<String> {
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
-/// The identity domain of a website URL (reference §2.2): host lower-cased, one leading `www.` removed,
-/// hosts without a dot rejected. Port, path and query are ignored; no public-suffix logic.
+/// The identity domain of a website URL (docs/original-system.md#ref-2-2): host lower-cased, one leading
+/// `www.` removed, hosts without a dot rejected. Port, path and query are ignored; no public-suffix logic.
 pub fn website_domain(url: &Url) -> Option<String> {
     let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host);

@@ -1,6 +1,7 @@
-//! The configuration (CONTRACT §2), declared once: one typed struct per section with the contract's defaults,
-//! the value types it is written in (durations, byte sizes), validation, and path resolution. Loading (file,
-//! environment overrides, error reports with lines) lives in the CLI; library crates receive these values.
+//! The configuration (docs/interfaces.md#2-configuration), declared once: one typed struct per section with
+//! the contract's defaults, the value types it is written in (durations, byte sizes), validation, and path
+//! resolution. Loading (file, environment overrides, error reports with lines) lives in the CLI; library
+//! crates receive these values.
 
 mod byte_size;
 mod directory;

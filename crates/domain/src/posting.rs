@@ -1,4 +1,5 @@
-//! A job posting as every ATS client normalises it (SPEC §4, CONTRACT §3 `board --json`).
+//! A job posting as every ATS client normalises it (docs/stages.md#normalized-posting;
+//! `board --json`: docs/interfaces.md#board-json).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! Stages, run statuses and the counters every run persists (SPEC §1).
+//! Stages, run statuses and the counters every run persists (docs/stages.md#run-history).
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -247,7 +247,7 @@ async fn read_capped(mut response: reqwest::Response, cap: u64) -> Result<Fetche
     })
 }
 
-/// At most this many redirects are followed (SPEC §3).
+/// At most this many redirects are followed (docs/stages.md#ssrf-guard).
 const MAX_REDIRECTS: usize = 5;
 
 /// Follows at most [`MAX_REDIRECTS`] hops, each checked against the network policy.

@@ -57,7 +57,8 @@ pub enum HttpConfigError {
     Resolve { host: String, reason: String },
 }
 
-/// Discovery's caps on a company's pages (SPEC §3): 10 s per page, 2 MB per body, at most one retry.
+/// Discovery's caps on a company's pages (docs/stages.md#discovery-fetching): 10 s per page, 2 MB per body,
+/// at most one retry.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(10);
 const PAGE_MAX_BODY: u64 = 2_000_000;
 const PAGE_RETRIES: u32 = 1;
@@ -95,7 +96,7 @@ impl HttpSettings {
 
     /// The settings of the client discovery reads company websites with: [`from_config`](Self::from_config)
     /// capped at 10 s per page, 2 MB per body and one retry, behind the SSRF guard unless
-    /// `discovery.allow_private_networks` (SPEC §3).
+    /// `discovery.allow_private_networks` (docs/stages.md#ssrf-guard).
     pub fn for_company_sites(config: &Config) -> Result<Self, HttpConfigError> {
         let mut settings = Self::from_config(config)?;
         settings.timeout = settings.timeout.min(PAGE_TIMEOUT);

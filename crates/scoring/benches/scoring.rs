@@ -1,5 +1,5 @@
-//! Match + score throughput (SPEC §5 "Speed"): 10,000 generated postings of ~400 words, Spanish and English,
-//! against the built-in catalog. `cargo bench -p pipeline-scoring` reports postings per second.
+//! Match + score throughput (docs/stages.md#scoring-speed): 10,000 generated postings of ~400 words, Spanish
+//! and English, against the built-in catalog. `cargo bench -p pipeline-scoring` reports postings per second.
 
 use std::hint::black_box;
 

@@ -1,5 +1,6 @@
-//! A company's metrics from its scored postings (reference §9.2 exactly, over canonical postings only), plus
-//! the activity metrics of SPEC §5: open, new and closed in the last 30 days, first and last seen.
+//! A company's metrics from its scored postings (docs/original-system.md#ref-9-2 exactly, over canonical
+//! postings only), plus the activity metrics of docs/stages.md#aggregation: open, new and closed in the last
+//! 30 days, first and last seen.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -82,12 +83,12 @@ fn category_of(posting: &PostingForAggregation) -> Option<&str> {
     posting.top_category_id.as_deref().filter(|c| !c.is_empty())
 }
 
-/// The timestamp of reference §9.2 tie-breaks: published, else updated.
+/// The timestamp of the tie-breaks of docs/original-system.md#ref-9-2: published, else updated.
 fn timestamp(posting: &PostingForAggregation) -> Option<DateTime<Utc>> {
     posting.published_at.or(posting.updated_at)
 }
 
-/// The nine metrics of reference §9.2.
+/// The nine metrics of docs/original-system.md#ref-9-2.
 fn scores(canonical: &[&PostingForAggregation], strong_threshold: u8, out: &mut CompanyAggregate) {
     let mut top = canonical[0];
     for &posting in &canonical[1..] {

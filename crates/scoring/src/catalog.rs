@@ -1,5 +1,6 @@
-//! The catalog: categories, keywords, phrases and — SPEC §5 "Differs" — the scorer's constants as data, with
-//! loading (TOML, or the original's JSON shape), validation and the content hash stored with every match.
+//! The catalog: categories, keywords, phrases and — docs/stages.md#scoring-rules — the scorer's constants as
+//! data, with loading (TOML, or the original's JSON shape), validation and the content hash stored with every
+//! match.
 
 mod builtin;
 mod error;
@@ -67,12 +68,12 @@ pub struct Phrase {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CatalogFormat {
     Toml,
-    /// The original system's `data/catalog.json` shape (reference §7).
+    /// The original system's `data/catalog.json` shape (docs/original-system.md#ref-7).
     Json,
 }
 
 impl Catalog {
-    /// The original v2 catalog (reference §7) with the original scorer constants.
+    /// The original v2 catalog (docs/original-system.md#ref-7) with the original scorer constants.
     pub fn builtin() -> Catalog {
         builtin::catalog()
     }
@@ -105,7 +106,8 @@ impl Catalog {
         Catalog::parse(&text, CatalogFormat::detect(path, &text))
     }
 
-    /// Checks the rules of reference §7 and those of the scoring section; the error lists every problem.
+    /// Checks the rules of docs/original-system.md#ref-7 and those of the scoring section; the error lists
+    /// every problem.
     pub fn validate(&self) -> Result<(), CatalogError> {
         let issues = validate::issues(self);
         if issues.is_empty() {

@@ -1,6 +1,7 @@
 //! Catalog loading and validation, text normalization, the matcher, the scorer, repost detection and company
-//! aggregation (SPEC §4–§5, reference §6.1, §7–§9). Architecture invariant: pure, deterministic functions;
-//! depends on `pipeline-domain` only; the only I/O is reading a catalog file in [`Catalog::load`].
+//! aggregation (docs/stages.md#repost-detection and #scoring; docs/original-system.md#ref-6-1 and #ref-7 to
+//! #ref-9). Architecture invariant: pure, deterministic functions; depends on `pipeline-domain` only; the
+//! only I/O is reading a catalog file in [`Catalog::load`].
 //!
 //! ```
 //! use pipeline_scoring::{Catalog, CompiledCatalog};

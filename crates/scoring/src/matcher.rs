@@ -1,6 +1,6 @@
-//! Finding a catalog's keywords and phrases in a posting (reference §8.2): title and description only, every
-//! occurrence kept, each hit marked negated when a cue is near it. Text is cleaned first (SPEC §5: decoded
-//! plain text, URLs removed).
+//! Finding a catalog's keywords and phrases in a posting (docs/original-system.md#ref-8-2): title and
+//! description only, every occurrence kept, each hit marked negated when a cue is near it. Text is cleaned
+//! first (docs/stages.md#matching-text: decoded plain text, URLs removed).
 
 mod compiled;
 

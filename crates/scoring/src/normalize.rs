@@ -1,5 +1,6 @@
-//! Text normalization shared by the catalog, the matcher, fingerprints and repost detection (reference §8.1),
-//! and the clean-up that turns a posting's text into what the matcher reads (SPEC §5).
+//! Text normalization shared by the catalog, the matcher, fingerprints and repost detection
+//! (docs/original-system.md#ref-8-1), and the clean-up that turns a posting's text into what the matcher
+//! reads (docs/stages.md#matching-text).
 
 mod entities;
 mod plain_text;
@@ -10,13 +11,15 @@ pub(crate) use plain_text::plain_text;
 pub use plain_text::plain_text_for_matching;
 
 /// Lower-cases, strips diacritics, splits on the separator class and applies the currency and country
-/// augmentation of reference §8.1. No stopwords, no stemming: negation cues such as "no" and "sin" stay.
+/// augmentation of docs/original-system.md#ref-8-1. No stopwords, no stemming: negation cues such as "no"
+/// and "sin" stay.
 pub fn normalize_to_tokens(text: &str) -> Vec<String> {
     let folded = fold(text);
     tokens_of_folded(&folded).into_iter().map(str::to_owned).collect()
 }
 
-/// Steps 1–2 of §8.1: lower-case, then NFD and drop the combining marks U+0300–U+036F.
+/// Steps 1–2 of docs/original-system.md#ref-8-1: lower-case, then NFD and drop the combining marks
+/// U+0300–U+036F.
 ///
 /// Exactly `text.to_lowercase().nfd().filter(..)`, computed faster: ASCII is lower-cased in place, and
 /// each run of non-ASCII characters is lower-cased and decomposed char by char. That is the same because
@@ -74,8 +77,8 @@ fn fold_non_ascii(run: &str, out: &mut String) {
     }
 }
 
-/// The separator class of §8.1: JavaScript's `\s` (Unicode white space without U+0085, plus U+FEFF),
-/// `/ \ | ( ) [ ] { } , ; : . ! ? " ' - _` and the curly quotes.
+/// The separator class of docs/original-system.md#ref-8-1: JavaScript's `\s` (Unicode white space without
+/// U+0085, plus U+FEFF), `/ \ | ( ) [ ] { } , ; : . ! ? " ' - _` and the curly quotes.
 pub(crate) fn is_separator(c: char) -> bool {
     if c.is_ascii() {
         return ASCII_SEPARATORS[c as usize];
@@ -96,7 +99,8 @@ const ASCII_SEPARATORS: [bool; 128] = {
     table
 };
 
-/// Steps 3–6 of §8.1 on already folded text: split, drop empty tokens, currency then country augmentation.
+/// Steps 3–6 of docs/original-system.md#ref-8-1 on already folded text: split, drop empty tokens, currency
+/// then country augmentation.
 /// Tokens borrow from `folded`; inserted tokens are static.
 pub(crate) fn tokens_of_folded(folded: &str) -> Vec<&str> {
     let bytes = folded.as_bytes();

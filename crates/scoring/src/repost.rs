@@ -1,5 +1,6 @@
-//! Repost detection within one company (reference §6.1 step 7, SPEC §4): content fingerprint → identical
-//! normalized title → ≥ 0.90 multiset token overlap of the descriptions without the board's boilerplate.
+//! Repost detection within one company (docs/original-system.md#ref-6-1-step-7,
+//! docs/stages.md#repost-detection): content fingerprint → identical normalized title → ≥ 0.90 multiset
+//! token overlap of the descriptions without the board's boilerplate.
 //! Callers feed postings in [`ordering_key`] order, so the earliest posting is always the canonical one.
 
 mod boilerplate;
@@ -158,10 +159,10 @@ pub fn find_canonical(candidate: &RepostProfile, canonicals: &[CanonicalPosting]
     detect_repost(candidate, canonicals).map(|m| m.canonical_id)
 }
 
-/// Reference §6.1 step 7: the lowest-id canonical with the same fingerprint; else the lowest-id one with the
-/// same (non-empty) title tokens; else, when the candidate has a description, the canonical with the highest
-/// overlap (ties: most recent of last seen / published / updated, having one beats none; then lowest id),
-/// if that overlap is at least [`DESCRIPTION_SIMILARITY_THRESHOLD`].
+/// docs/original-system.md#ref-6-1-step-7: the lowest-id canonical with the same fingerprint; else the
+/// lowest-id one with the same (non-empty) title tokens; else, when the candidate has a description, the
+/// canonical with the highest overlap (ties: most recent of last seen / published / updated, having one beats
+/// none; then lowest id), if that overlap is at least [`DESCRIPTION_SIMILARITY_THRESHOLD`].
 pub fn detect_repost(candidate: &RepostProfile, canonicals: &[CanonicalPosting]) -> Option<RepostMatch> {
     let mut by_id: Vec<&CanonicalPosting> = canonicals.iter().collect();
     by_id.sort_by_key(|c| c.id);

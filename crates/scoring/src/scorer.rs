@@ -1,5 +1,6 @@
-//! Turning a match into a 0–10 score (reference §8.3, "Scoring V2"), with the buckets, core gate and
-//! synergies taken from the catalog: the built-in catalog reproduces the original exactly.
+//! Turning a match into a 0–10 score (docs/original-system.md#ref-8-3, "Scoring V2"), with the buckets, core
+//! gate and synergies taken from the catalog (docs/stages.md#scorer): the built-in catalog reproduces the
+//! original exactly.
 
 mod explanation;
 

@@ -8,7 +8,8 @@ use serde::Serialize;
 /// An ATS the world plays: the product's own provider list, so the two can never drift apart.
 pub use pipeline_domain::Provider;
 
-/// A board reference as CONTRACT §7 writes it: `PROVIDER:TENANT[@VARIANT]`, Workday `workday:TENANT/POD/SITE`.
+/// A board reference as docs/interfaces.md#7-board-references writes it: `PROVIDER:TENANT[@VARIANT]`,
+/// Workday `workday:TENANT/POD/SITE`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct BoardRef {
     pub provider: Provider,
@@ -249,7 +250,7 @@ pub enum Decoy {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Site {
-    /// One of the career paths of reference §4, or None (no careers page).
+    /// One of the career paths of docs/original-system.md#ref-4, or None (no careers page).
     pub careers_path: Option<String>,
     /// The path of the one-hop page (linked from home, not a candidate path), when a link is on it.
     pub deep_path: String,

@@ -28,7 +28,8 @@ CREATE TABLE companies (
     created_at          TIMESTAMPTZ NOT NULL,
     updated_at          TIMESTAMPTZ NOT NULL
 );
--- Identity: the domain first; the normalized name only among companies without a domain (defect 11).
+-- Identity: the domain first; the normalized name only among companies without a domain (defect 11,
+-- docs/original-system.md#defect-11).
 -- NULLs are distinct in unique indexes, so neither index needs `IS NOT NULL` in a WHERE clause; leaving it
 -- out matters: a partial-index condition that depends on a bound value makes SQLite re-prepare the
 -- statement on every execution.

@@ -1,5 +1,6 @@
-//! Environment overrides (CONTRACT §2): `PIPELINE_` + the key's path in upper case with `__` between levels
-//! (`PIPELINE_PROVIDERS__LEVER__BASE_URL`), plus `DATABASE_URL`. A variable naming no key is a warning.
+//! Environment overrides (docs/interfaces.md#2-configuration): `PIPELINE_` + the key's path in upper case
+//! with `__` between levels (`PIPELINE_PROVIDERS__LEVER__BASE_URL`), plus `DATABASE_URL`. A variable naming
+//! no key is a warning.
 
 use pipeline_domain::config::keys::{self, KeyKind};
 

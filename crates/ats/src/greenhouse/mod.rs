@@ -1,5 +1,6 @@
 //! Greenhouse job board API: one `GET /v1/boards/{token}/jobs?content=true` per board (descriptions
-//! included, defect 8), conditional on the board's last validators.
+//! included; defect 8, docs/original-system.md#defect-8), conditional on the board's last validators
+//! (docs/ats-apis.md#greenhouse).
 
 mod job;
 

@@ -170,8 +170,8 @@ impl WorkdayClient {
     }
 }
 
-/// A listing 422 means the tenant is not in that pod (ats-apis.md): the board is gone, like a 404 (a wrong
-/// site of an existing tenant). Everything else as any HTTP error.
+/// A listing 422 means the tenant is not in that pod (docs/ats-apis.md#workday): the board is gone, like a
+/// 404 (a wrong site of an existing tenant). Everything else as any HTTP error.
 fn listing_error(board: &BoardRef, error: pipeline_http::HttpError) -> AtsError {
     if error.status() == Some(422) {
         return AtsError::Gone {

@@ -131,7 +131,7 @@ async fn every_greenhouse_board_is_read_in_one_request_with_its_content() {
     assert_eq!(
         log.count("greenhouse"),
         gh.len(),
-        "one request per board (defect 8)"
+        "one request per board (defect 8, docs/original-system.md#defect-8)"
     );
     assert!(
         log.for_label("greenhouse")

@@ -38,7 +38,8 @@ pub fn boards(world: &WorldHandle, provider: Provider) -> Vec<Board> {
     })
 }
 
-/// The product's reference for a world board (the world prints CONTRACT §7 syntax).
+/// The product's reference for a world board (the world prints the syntax of
+/// docs/interfaces.md#7-board-references).
 pub fn reference(board: &Board) -> BoardRef {
     board.reference.to_string().parse().unwrap()
 }

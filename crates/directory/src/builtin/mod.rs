@@ -1,5 +1,6 @@
-//! The three built-in Spanish startup directories (reference §3): which pages to start from and how to read
-//! their listing and detail pages. Pure HTML parsing with `scraper`; no I/O happens here.
+//! The three built-in Spanish startup directories (docs/original-system.md#ref-3,
+//! docs/stages.md#directory-builtin): which pages to start from and how to read their listing and detail
+//! pages. Pure HTML parsing with `scraper`; no I/O happens here.
 
 mod detail_url;
 mod dom;

@@ -1,5 +1,6 @@
 //! The company website on a directory's detail page: the first link that leaves the directory for a site
-//! that is not a social network, an aggregator, a file, or a domain already taken (reference §3 step 5).
+//! that is not a social network, an aggregator, a file, or a domain already taken
+//! (docs/original-system.md#ref-3-step-5).
 
 use std::collections::HashSet;
 

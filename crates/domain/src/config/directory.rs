@@ -23,11 +23,11 @@ pub struct DirectoryConfig {
     pub sources: Vec<DirectorySourceConfig>,
     /// Listing-URL overrides of the built-in scrapers, keyed by scraper name (tests and the world).
     pub builtin_urls: BTreeMap<String, String>,
-    /// Extension (not in CONTRACT §2): cap on the detail pages a built-in scraper fetches per cycle
-    /// (reference §3).
+    /// Extension (so marked in docs/interfaces.md#2-configuration): cap on the detail pages a built-in
+    /// scraper fetches per cycle (docs/original-system.md#ref-3).
     pub max_detail_pages: u32,
-    /// Extension (not in CONTRACT §2): cap on the companies a built-in scraper yields per cycle
-    /// (reference §3).
+    /// Extension (so marked in docs/interfaces.md#2-configuration): cap on the companies a built-in scraper
+    /// yields per cycle (docs/original-system.md#ref-3).
     pub max_companies_per_source: u32,
 }
 

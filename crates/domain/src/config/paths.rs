@@ -1,5 +1,6 @@
 //! File paths and the database URL: making relative paths absolute against the config file's directory
-//! (cron-safe), and hiding the password of a database URL before it is shown (CONTRACT §5).
+//! (cron-safe), and hiding the password of a database URL before it is shown
+//! (docs/interfaces.md#5-files-and-environment).
 
 use std::path::Path;
 

@@ -1,5 +1,6 @@
-//! The small sections of the configuration (CONTRACT §2): `[http]`, `[runner]`, `[retention]`, `[discovery]`,
-//! `[[boards]]`, `[ingestion]`, `[sheets]` and `[feedback]`, each with the contract's defaults.
+//! The small sections of the configuration (docs/interfaces.md#2-configuration): `[http]`, `[runner]`,
+//! `[retention]`, `[discovery]`, `[[boards]]`, `[ingestion]`, `[sheets]` and `[feedback]`, each with the
+//! contract's defaults.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -55,8 +56,9 @@ pub struct RunnerConfig {
     pub lock_ttl: Duration,
     /// Share of a stage's units that may fail before the cycle needs attention (exit 3).
     pub alert_failure_ratio: f64,
-    /// Extension (not in CONTRACT §2): sleep of `forever` after a cycle that failed, instead of the usual
-    /// random sleep, so a broken dependency is retried soon but not in a tight loop.
+    /// Extension (so marked in docs/interfaces.md#2-configuration): sleep of `forever` after a cycle that
+    /// failed, instead of the usual random sleep, so a broken dependency is retried soon but not in a tight
+    /// loop.
     #[serde(with = "duration_text")]
     pub failed_cycle_sleep: Duration,
 }
@@ -124,7 +126,8 @@ impl Default for DiscoveryConfig {
 pub struct BoardDecl {
     /// The company's domain, e.g. `acme.com`.
     pub company: String,
-    /// The board reference, `PROVIDER:TENANT[@VARIANT]` (CONTRACT §7), e.g. `greenhouse:acme`.
+    /// The board reference, `PROVIDER:TENANT[@VARIANT]` (docs/interfaces.md#7-board-references), e.g.
+    /// `greenhouse:acme`.
     pub board: String,
 }
 

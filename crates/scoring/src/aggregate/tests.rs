@@ -1,4 +1,5 @@
-//! Aggregation tests: the original's 14 aggregateCompany cases (reference §12) and the activity metrics.
+//! Aggregation tests: the original's 14 aggregateCompany cases (docs/original-system.md#ref-12) and the
+//! activity metrics.
 
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -36,7 +37,7 @@ fn run(postings: &[PostingForAggregation]) -> CompanyAggregate {
     aggregate(postings, now(), 6)
 }
 
-/// The nine metrics of reference §9.2, with the activity fields blanked.
+/// The nine metrics of docs/original-system.md#ref-9-2, with the activity fields blanked.
 fn original_metrics(mut a: CompanyAggregate) -> CompanyAggregate {
     (
         a.open_offer_count,

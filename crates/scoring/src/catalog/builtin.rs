@@ -1,5 +1,6 @@
-//! The built-in catalog: the original's `data/catalog.json` v2.0.0 (reference §7), transcribed as data.
-//! `catalog/default.toml` in this crate is the same catalog as a file (a test keeps the two equal).
+//! The built-in catalog: the original's `data/catalog.json` v2.0.0 (docs/original-system.md#ref-7),
+//! transcribed as data. `catalog/default.toml` in this crate is the same catalog as a file (a test keeps the
+//! two equal).
 
 use super::{Catalog, Category, Keyword, Phrase, ScoringRules};
 

@@ -1,5 +1,6 @@
-//! Reading the original's JSON catalog shape (reference §7: `version`, `categories`, `keywords` with
-//! `categoryId`, `phrases`; unknown fields ignored), field by field so every problem has its JSON path.
+//! Reading the original's JSON catalog shape (docs/original-system.md#ref-7: `version`, `categories`,
+//! `keywords` with `categoryId`, `phrases`; unknown fields ignored), field by field so every problem has its
+//! JSON path.
 
 use serde_json::{Map, Value};
 

@@ -1,5 +1,6 @@
-//! The scorer's constants as catalog data (SPEC §5 "Differs"), defaulting to the original's values
-//! (reference §8.2, §8.3). Every field may be omitted from a `[scoring]` section and keeps its default.
+//! The scorer's constants as catalog data (docs/stages.md#scoring-rules), defaulting to the original's values
+//! (docs/original-system.md#ref-8-2 and #ref-8-3). Every field may be omitted from a `[scoring]` section and
+//! keeps its default.
 
 use serde::{Deserialize, Serialize};
 

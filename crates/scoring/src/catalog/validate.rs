@@ -1,5 +1,6 @@
-//! The validation rules of reference §7 (ids, names, tiers, duplicates, references, aliases and phrases that
-//! normalize to tokens) plus those of the scoring section, each problem with the key path it concerns.
+//! The validation rules of docs/original-system.md#ref-7 (ids, names, tiers, duplicates, references, aliases
+//! and phrases that normalize to tokens) plus those of the scoring section, each problem with the key path
+//! it concerns.
 
 use std::collections::HashMap;
 

@@ -1,5 +1,6 @@
-//! A catalog compiled for matching (reference §7 "Compilation"): every alias and phrase as a sequence of
-//! token ids, indexed by its first token, so matching is one pass over a posting's tokens (SPEC §5 "Speed").
+//! A catalog compiled for matching (docs/original-system.md#ref-7-compilation): every alias and phrase as a
+//! sequence of token ids, indexed by its first token, so matching is one pass over a posting's tokens
+//! (docs/stages.md#scoring-speed).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

@@ -1,4 +1,5 @@
-//! Matcher tests: the original's keyword, phrase and negation checklist (reference §12) and compilation.
+//! Matcher tests: the original's keyword, phrase and negation checklist (docs/original-system.md#ref-12) and
+//! compilation.
 
 use super::*;
 use crate::catalog::{Catalog, NegationRules};

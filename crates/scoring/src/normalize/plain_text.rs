@@ -1,5 +1,6 @@
-//! What the matcher reads (SPEC §5): decoded plain text with URLs removed, so a link to stripe.com is not a
-//! Stripe signal. Providers already decode HTML; this also copes with markup or entities that slipped through.
+//! What the matcher reads (docs/stages.md#matching-text): decoded plain text with URLs removed, so a link to
+//! stripe.com is not a Stripe signal. Providers already decode HTML; this also copes with markup or entities
+//! that slipped through.
 
 use std::borrow::Cow;
 

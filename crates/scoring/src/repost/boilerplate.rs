@@ -1,5 +1,6 @@
-//! A board's boilerplate (SPEC §4): paragraphs that occur in three or more of its postings — company blurb,
-//! benefits, legal text — which would otherwise make unrelated postings of one board look alike.
+//! A board's boilerplate (docs/stages.md#repost-detection): paragraphs that occur in three or more of its
+//! postings — company blurb, benefits, legal text — which would otherwise make unrelated postings of one
+//! board look alike.
 
 use std::collections::{HashMap, HashSet};
 

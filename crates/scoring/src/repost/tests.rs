@@ -1,5 +1,5 @@
-//! Repost tests: the original's repostDetection and offerFingerprint cases (reference §12), the boilerplate
-//! refinement and the processing order of SPEC §4.
+//! Repost tests: the original's repostDetection and offerFingerprint cases (docs/original-system.md#ref-12),
+//! the boilerplate refinement and the processing order of docs/stages.md#repost-detection.
 
 use std::collections::HashSet;
 

@@ -1,4 +1,4 @@
-//! The score of a posting and its explanation, stored as JSON with every match (SPEC §5).
+//! The score of a posting and its explanation, stored as JSON with every match (docs/stages.md#scorer).
 
 use std::collections::BTreeMap;
 
@@ -18,7 +18,8 @@ pub struct ScoreResult {
     pub explanation: Explanation,
 }
 
-/// Everything the score was computed from (reference §8.3 `reasons`, with buckets generalized).
+/// Everything the score was computed from (docs/original-system.md#ref-8-3 `reasons`, with buckets
+/// generalized).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     /// After the no-core guard, before clamping and rounding.

@@ -1,5 +1,6 @@
-//! Scorer tests: the original's scorer cases (reference §12: caps, core gate, guard, synergies, non-stacking,
-//! top category) on match results built by hand, plus rounding and catalog-driven constants.
+//! Scorer tests: the original's scorer cases (docs/original-system.md#ref-12: caps, core gate, guard,
+//! synergies, non-stacking, top category) on match results built by hand, plus rounding and catalog-driven
+//! constants.
 
 use super::*;
 use crate::catalog::{Bucket, Catalog, Category, Keyword, Phrase};

@@ -1,5 +1,6 @@
-//! Reference §16: the five original fixtures (title and description as in tests/fixtures/infojobs) scored
-//! with the built-in catalog, SPEC §5's fx03 change (the URL is not a signal) included. The full results
+//! docs/original-system.md#ref-16: the five original fixtures (title and description as in
+//! tests/fixtures/infojobs) scored with the built-in catalog, the fx03 change of docs/stages.md#golden-scores
+//! (the URL is not a signal) included. The full results
 //! are also kept as a snapshot in `tests/golden/fixtures.json` (`UPDATE_GOLDEN=1` rewrites it).
 
 use std::collections::BTreeMap;

@@ -35,7 +35,7 @@ pub const FX_EXPOSED_SHARE: f64 = 0.3;
 /// Chance that a posting carries an FX signal, for FX-exposed companies and for the others.
 pub const FX_POSTING_CHANCE: (f64, f64) = (0.4, 0.03);
 
-/// The career paths of reference §4, in the original's order.
+/// The career paths of docs/original-system.md#ref-4, in the original's order.
 pub const CAREER_PATHS: &[&str] = &[
     "/careers",
     "/jobs",
