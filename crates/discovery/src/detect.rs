@@ -8,7 +8,7 @@ use std::sync::Arc;
 use pipeline_domain::Provider;
 use url::Url;
 
-use super::{Candidate, candidate_pages, career_links, scan_page};
+use super::{Candidate, Rejection, SiteFailure, candidate_pages, career_links, scan_page};
 use pipeline_ats::{AtsClient, AtsClients};
 use pipeline_http::{HttpClient, HttpError};
 
@@ -28,10 +28,17 @@ pub struct Detection {
     /// Validated boards, in the order they were found.
     pub boards: Vec<DetectedBoard>,
     /// Candidates whose API did not confirm them, with the reason.
-    pub rejected: Vec<(Candidate, String)>,
+    pub rejected: Vec<(Candidate, Rejection)>,
     pub pages_fetched: usize,
     /// Set when no page of the site could be read (the site is down, or the SSRF guard refused it).
-    pub error: Option<String>,
+    pub error: Option<SiteFailure>,
+}
+
+impl Detection {
+    /// Whether a candidate could not be confirmed because its provider was unavailable (worth another try).
+    pub fn has_transient_rejection(&self) -> bool {
+        self.rejected.iter().any(|(_, r)| r.is_transient())
+    }
 }
 
 /// Finds the client of a provider (`None`: the provider is disabled): [`AtsClients`], or any
@@ -77,7 +84,7 @@ pub async fn detect(
                     boards: Vec::new(),
                     rejected: Vec::new(),
                     pages_fetched: 0,
-                    error: Some(e.to_string()),
+                    error: Some(SiteFailure::unreachable(&e)),
                 };
             }
             Err(e) => {
@@ -89,11 +96,9 @@ pub async fn detect(
     follow_career_links(&mut read, pages, max_links).await;
     let candidates = scan_all(&read);
     let (boards, rejected) = validate(candidates, clients).await;
-    let error = if read.is_empty() {
-        first_error.or_else(|| Some("no page could be read".into()))
-    } else {
-        None
-    };
+    let error = read
+        .is_empty()
+        .then(|| SiteFailure::NoPage(first_error.unwrap_or_else(|| "no page could be read".into())));
     Detection {
         url: website.clone(),
         boards,
@@ -143,11 +148,11 @@ fn scan_all(read: &[(Url, String)]) -> Vec<Candidate> {
 async fn validate(
     candidates: Vec<Candidate>,
     clients: &dyn ClientLookup,
-) -> (Vec<DetectedBoard>, Vec<(Candidate, String)>) {
+) -> (Vec<DetectedBoard>, Vec<(Candidate, Rejection)>) {
     let (mut boards, mut rejected) = (Vec::new(), Vec::new());
     for candidate in candidates {
         let Some(client) = clients.client(candidate.board.provider) else {
-            rejected.push((candidate, "provider disabled".to_owned()));
+            rejected.push((candidate, Rejection::ProviderDisabled));
             continue;
         };
         match client.fetch_board(&candidate.board, None).await {
@@ -156,7 +161,7 @@ async fn validate(
                 company_name: fetch.company_name,
                 candidate,
             }),
-            Err(e) => rejected.push((candidate, e.to_string())),
+            Err(e) => rejected.push((candidate, Rejection::from_error(&e))),
         }
     }
     (boards, rejected)

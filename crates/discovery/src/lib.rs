@@ -8,6 +8,7 @@ mod detect;
 mod host_tenants;
 mod links;
 mod patterns;
+mod rejection;
 mod scan;
 mod text;
 
@@ -29,6 +30,7 @@ pub use candidates::{CAREER_PATHS, candidate_pages};
 pub use detect::{ClientLookup, DetectedBoard, Detection, detect};
 pub use links::{LINK_KEYWORDS, MAX_LINK_LEN, career_links};
 pub use patterns::{ATS_DOMAINS, board_from_url, is_ats_host};
+pub use rejection::{Rejection, SiteFailure};
 pub use scan::{MAX_SCANNED_CHARS, scan_page};
 
 /// How a candidate was found (CONTRACT §3 `detect` JSON `how`).

@@ -27,11 +27,14 @@ pub async fn run(config: &Config, url: &str, as_json: bool) -> CmdResult {
     } else {
         print_text(&detection);
     }
-    Ok(if detection.error.is_some() {
-        Exit::Attention
-    } else {
-        Exit::Ok
-    })
+    // A site that cannot be read, or a board its provider could not confirm right now: needs attention.
+    Ok(
+        if detection.error.is_some() || detection.has_transient_rejection() {
+            Exit::Attention
+        } else {
+            Exit::Ok
+        },
+    )
 }
 
 /// `acme.com` is read as `https://acme.com`.
@@ -64,7 +67,27 @@ fn to_json(d: &Detection) -> Value {
             })
         })
         .collect();
-    json!({ "url": d.url.as_str(), "boards": boards, "pages_fetched": d.pages_fetched, "error": d.error })
+    let unconfirmed: Vec<Value> = d
+        .rejected
+        .iter()
+        .map(|(c, reason)| {
+            json!({
+                "board": c.board.to_string(),
+                "evidence_url": c.evidence_url,
+                "found_on": c.found_on.as_str(),
+                "how": c.how.as_str(),
+                "reason": reason.kind(),
+                "message": reason.to_string(),
+            })
+        })
+        .collect();
+    json!({
+        "url": d.url.as_str(),
+        "boards": boards,
+        "unconfirmed": unconfirmed,
+        "pages_fetched": d.pages_fetched,
+        "error": d.error.as_ref().map(ToString::to_string),
+    })
 }
 
 fn print_text(d: &Detection) {

@@ -98,3 +98,12 @@ pub fn active(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<PauseRow>, DbEr
 pub fn active_for(conn: &mut Conn, provider: &str, now: DateTime<Utc>) -> Result<Option<PauseRow>, DbError> {
     Ok(active(conn, now)?.into_iter().find(|p| p.provider == provider))
 }
+
+/// The live pauses, read only (expired ones are left for the next writer to clear): for `status`.
+pub fn live(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<PauseRow>, DbError> {
+    Ok(pauses::table
+        .filter(pauses::paused_until.gt(now))
+        .select(PauseRow::as_select())
+        .order(pauses::provider)
+        .load(conn)?)
+}

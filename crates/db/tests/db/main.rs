@@ -1,4 +1,5 @@
 //! The database's behaviour suite, each test on a freshly migrated temporary database (`TestDb`).
 
+mod leases;
 mod opening;
 mod repos;

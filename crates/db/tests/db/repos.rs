@@ -1,24 +1,26 @@
-//! The repositories: companies, locks, leases, runs, stage state, pauses, events, backups.
+//! The repositories: companies, locks, runs, stage state, pauses, events, backups.
 
 use chrono::{DateTime, Duration, Utc};
 use pipeline_db::Db;
 use pipeline_db::repo::companies::{self, CompanyFilter, UpsertKind};
-use pipeline_db::repo::{events, leases, locks, pauses, runs, stage_state};
+use pipeline_db::repo::{events, locks, pauses, runs, stage_state};
 use pipeline_db::testing::TestDb;
 use pipeline_domain::{CompanyInput, Counter, ErrorClass, RunCounters, RunStatus};
 
-fn fresh() -> (TestDb, Db) {
+pub fn fresh() -> (TestDb, Db) {
     let test = TestDb::new();
     let db = test.db().clone();
     (test, db)
 }
 
-fn t(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+pub fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("a valid timestamp")
+        .to_utc()
 }
 
 fn listing(name: Option<&str>, web: Option<&str>) -> CompanyInput {
-    CompanyInput::from_listing(name, web).unwrap()
+    CompanyInput::from_listing(name, web).expect("a valid listing")
 }
 
 #[test]
@@ -328,80 +330,6 @@ fn pauses_clear_themselves_when_expired() {
         .map(|e| e.kind)
         .collect();
     assert_eq!(kinds, ["pause_cleared", "pause_set"]);
-}
-
-#[test]
-fn leases_fence_a_worker_that_lost_its_claim() {
-    let (_dir, db) = fresh();
-    let now = t("2026-11-25T03:00:00Z");
-    let ttl = Duration::seconds(60);
-    let a = db
-        .write(|c| leases::claim(c, "board", "7", "a", now, ttl))
-        .unwrap()
-        .unwrap();
-    assert!(
-        db.write(|c| leases::claim(c, "board", "7", "b", now, ttl))
-            .unwrap()
-            .is_none()
-    );
-    let later = now + Duration::seconds(61);
-    let b = db
-        .write(|c| leases::claim(c, "board", "7", "b", later, ttl))
-        .unwrap()
-        .unwrap();
-    assert_eq!((a.attempt, b.attempt), (1, 2));
-    assert!(!db.read(|c| leases::holds(c, &a, later)).unwrap());
-    assert!(db.read(|c| leases::holds(c, &b, later)).unwrap());
-    assert!(
-        !db.write(|c| leases::release(c, &a)).unwrap(),
-        "a stale lease releases nothing"
-    );
-    assert_eq!(
-        db.write(|c| leases::renew(c, "board", "b", later, ttl)).unwrap(),
-        1
-    );
-    assert_eq!(
-        db.write(|c| leases::renew(c, "company", "b", later, ttl))
-            .unwrap(),
-        0,
-        "one kind only"
-    );
-    assert!(
-        db.write(|c| leases::fence(c, &a, later).map(|f| f.is_none()))
-            .unwrap()
-    );
-    assert!(db.write(|c| leases::release(c, &b)).unwrap());
-    let again = db
-        .write(|c| leases::claim(c, "board", "7", "a", later, ttl))
-        .unwrap()
-        .unwrap();
-    assert_eq!(again.attempt, 1, "a released unit starts again");
-}
-
-#[test]
-fn two_processes_claiming_one_unit_at_once_get_one_lease() {
-    let test = TestDb::new();
-    let now = t("2026-11-25T03:00:00Z");
-    let winners: usize = (0..8)
-        .map(|i| {
-            let db = test.second_process();
-            std::thread::spawn(move || {
-                let owner = format!("w{i}");
-                (0..50)
-                    .filter(|unit| {
-                        let key = unit.to_string();
-                        db.write(|c| leases::claim(c, "board", &key, &owner, now, Duration::seconds(60)))
-                            .unwrap()
-                            .is_some()
-                    })
-                    .count()
-            })
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|h| h.join().unwrap())
-        .sum();
-    assert_eq!(winners, 50, "each of the 50 units has exactly one owner");
 }
 
 #[test]

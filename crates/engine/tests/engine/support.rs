@@ -12,7 +12,7 @@ use pipeline_engine::{Engine, EngineSettings, Outcome, SharedMode, StageRun, Tas
 
 pub fn start() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-25T03:00:00Z")
-        .unwrap()
+        .expect("a valid timestamp")
         .to_utc()
 }
 

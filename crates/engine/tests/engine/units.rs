@@ -38,13 +38,15 @@ fn unit_engine(db: &Db, clock: Arc<dyn Clock>, owner: &str, work: Arc<Keys>, uni
 }
 
 async fn cycle(e: &Engine, ctx: RunContext) -> CycleReport {
-    e.run_cycle(&ctx, &CancellationToken::new()).await.unwrap()
+    e.run_cycle(&ctx, &CancellationToken::new())
+        .await
+        .expect("the cycle runs")
 }
 
 fn no_leases_left(db: &Db) {
     assert!(
         db.read(|c| leases::live_keys(c, "test", start() + chrono::Duration::days(365)))
-            .unwrap()
+            .expect("leases readable")
             .is_empty()
     );
 }
@@ -218,7 +220,7 @@ struct TokioClock(DateTime<Utc>, tokio::time::Instant);
 
 impl Clock for TokioClock {
     fn now(&self) -> DateTime<Utc> {
-        self.0 + chrono::Duration::from_std(self.1.elapsed()).unwrap()
+        self.0 + chrono::Duration::from_std(self.1.elapsed()).expect("test durations fit")
     }
 }
 

@@ -71,15 +71,20 @@ impl Keys {
     }
 
     pub fn times_worked(&self) -> HashMap<String, u32> {
-        self.worked.lock().unwrap().clone()
+        self.worked.lock().expect("test state lock").clone()
     }
 
     pub fn state_of(&self, key: &str) -> State {
-        self.state.lock().unwrap().get(key).cloned().unwrap_or_default()
+        self.state
+            .lock()
+            .expect("test state lock")
+            .get(key)
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn provider(&self, key: &str) -> String {
-        let n: usize = key[1..].parse().unwrap();
+        let n: usize = key[1..].parse().expect("keys are k + digits");
         format!("p{}", n % self.providers)
     }
 }
@@ -105,7 +110,7 @@ impl UnitWork for Keys {
     fn due(&self, conn: &mut Conn, query: &DueQuery<'_>) -> Result<Vec<String>, DbError> {
         let done = done_keys(conn)?;
         let leased = leases::live_keys(conn, query.kind, query.now)?;
-        let state = self.state.lock().unwrap();
+        let state = self.state.lock().expect("test state lock");
         Ok(self
             .keys
             .iter()
@@ -135,7 +140,12 @@ impl UnitWork for Keys {
     }
 
     async fn work(&self, unit: &String, run: &StageRun) -> Result<(), Failure> {
-        *self.worked.lock().unwrap().entry(unit.clone()).or_default() += 1;
+        *self
+            .worked
+            .lock()
+            .expect("test state lock")
+            .entry(unit.clone())
+            .or_default() += 1;
         if !self.work_time.is_zero() {
             tokio::time::sleep(self.work_time).await;
         }
@@ -166,13 +176,13 @@ impl UnitWork for Keys {
         unit: &String,
         failure: &UnitFailure,
     ) -> Result<(), DbError> {
-        let mut state = self.state.lock().unwrap();
+        let mut state = self.state.lock().expect("test state lock");
         let s = state.entry(unit.clone()).or_default();
         s.next_due = failure.next_due_at;
         s.failures += u32::from(failure.counts_as_attempt);
         self.failures
             .lock()
-            .unwrap()
+            .expect("the unit script runs inside a test")
             .push((unit.clone(), failure.clone()));
         Ok(())
     }

@@ -1,0 +1,81 @@
+//! Unit leases: the atomic claim, the fence, renewal by kind, release.
+
+use chrono::Duration;
+use pipeline_db::repo::leases;
+use pipeline_db::testing::TestDb;
+
+use crate::repos::{fresh, t};
+
+#[test]
+fn leases_fence_a_worker_that_lost_its_claim() {
+    let (_dir, db) = fresh();
+    let now = t("2026-11-25T03:00:00Z");
+    let ttl = Duration::seconds(60);
+    let a = db
+        .write(|c| leases::claim(c, "board", "7", "a", now, ttl))
+        .unwrap()
+        .unwrap();
+    assert!(
+        db.write(|c| leases::claim(c, "board", "7", "b", now, ttl))
+            .unwrap()
+            .is_none()
+    );
+    let later = now + Duration::seconds(61);
+    let b = db
+        .write(|c| leases::claim(c, "board", "7", "b", later, ttl))
+        .unwrap()
+        .unwrap();
+    assert_eq!((a.attempt, b.attempt), (1, 2));
+    assert!(!db.read(|c| leases::holds(c, &a, later)).unwrap());
+    assert!(db.read(|c| leases::holds(c, &b, later)).unwrap());
+    assert!(
+        !db.write(|c| leases::release(c, &a)).unwrap(),
+        "a stale lease releases nothing"
+    );
+    assert_eq!(
+        db.write(|c| leases::renew(c, "board", "b", later, ttl)).unwrap(),
+        1
+    );
+    assert_eq!(
+        db.write(|c| leases::renew(c, "company", "b", later, ttl))
+            .unwrap(),
+        0,
+        "one kind only"
+    );
+    assert!(
+        db.write(|c| leases::fence(c, &a, later).map(|f| f.is_none()))
+            .unwrap()
+    );
+    assert!(db.write(|c| leases::release(c, &b)).unwrap());
+    let again = db
+        .write(|c| leases::claim(c, "board", "7", "a", later, ttl))
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.attempt, 1, "a released unit starts again");
+}
+
+#[test]
+fn two_processes_claiming_one_unit_at_once_get_one_lease() {
+    let test = TestDb::new();
+    let now = t("2026-11-25T03:00:00Z");
+    let winners: usize = (0..8)
+        .map(|i| {
+            let db = test.second_process();
+            std::thread::spawn(move || {
+                let owner = format!("w{i}");
+                (0..50)
+                    .filter(|unit| {
+                        let key = unit.to_string();
+                        db.write(|c| leases::claim(c, "board", &key, &owner, now, Duration::seconds(60)))
+                            .unwrap()
+                            .is_some()
+                    })
+                    .count()
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .sum();
+    assert_eq!(winners, 50, "each of the 50 units has exactly one owner");
+}
