@@ -237,7 +237,7 @@ fn read_only_uri(path: &Path) -> String {
     uri
 }
 
-/// A database URL with any password replaced by `***` (CONTRACT §5).
+/// A database URL with any password replaced by `***` (docs/interfaces.md#5-files-and-environment).
 pub fn redact(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) if u.password().is_some() => {

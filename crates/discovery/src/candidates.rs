@@ -1,9 +1,11 @@
-//! The pages to fetch for a company website: the website itself, then every career path of reference §4.
+//! The pages to fetch for a company website: the website itself, then every career path of
+//! docs/original-system.md#ref-4.
 
 use url::Url;
 
-/// The career paths tried on every site (reference §4), all of them: the original's cap of 10 candidate URLs
-/// silently dropped `/job-openings` (defect 14).
+/// The career paths tried on every site (docs/original-system.md#ref-4), all of them: the original's cap of
+/// 10 candidate URLs
+/// silently dropped `/job-openings` (defect 14, docs/original-system.md#defect-14).
 pub const CAREER_PATHS: [&str; 10] = [
     "/careers",
     "/jobs",

@@ -1,4 +1,5 @@
-//! Tests of `candidate_pages`: every career path (defect 14), at the origin's root, de-duplicated.
+//! Tests of `candidate_pages`: every career path (defect 14, docs/original-system.md#defect-14), at the
+//! origin's root, de-duplicated.
 
 #![allow(clippy::unwrap_used)]
 

@@ -1,4 +1,5 @@
-//! Discovery of one website (SPEC §3): read its candidate career pages, follow career-looking links one
+//! Discovery of one website (docs/stages.md#discovery): read its candidate career pages, follow
+//! career-looking links one
 //! hop, scan every page for board references, and validate each candidate through its provider's API.
 //! A board found on the company's own site is valid when its API answers with a parseable board, even an
 //! empty one.

@@ -1,4 +1,4 @@
-//! `pipeline-discovery`: ATS discovery (SPEC §3): which pages of a company's site to read, which
+//! `pipeline-discovery`: ATS discovery (docs/stages.md#discovery): which pages of a company's site to read, which
 //! career-looking links to follow one hop, which board references a page names (pure functions), and
 //! [`detect`], which fetches the pages and validates the candidates through the providers' APIs.
 //! Architecture invariant: no DB; pure scanning functions plus one async [`detect`].
@@ -33,7 +33,7 @@ pub use patterns::{ATS_DOMAINS, board_from_url, is_ats_host};
 pub use rejection::{Rejection, SiteFailure};
 pub use scan::{MAX_SCANNED_CHARS, scan_page};
 
-/// How a candidate was found (CONTRACT §3 `detect` JSON `how`).
+/// How a candidate was found (docs/interfaces.md#detect-json, `how`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum How {
@@ -64,7 +64,7 @@ impl fmt::Display for How {
     }
 }
 
-/// A board reference a page names, with its evidence (SPEC §3 "Evidence"). Not validated yet.
+/// A board reference a page names, with its evidence (docs/stages.md#discovery-evidence). Not validated yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub board: BoardRef,

@@ -1,4 +1,5 @@
-//! Career-looking links on a page, to follow one hop (reference §4 phase 2): same site, careers keywords, no
+//! Career-looking links on a page, to follow one hop (docs/original-system.md#ref-4-phase-2; ours:
+//! docs/stages.md#discovery-links): same site, careers keywords, no
 //! files, no ATS hosts (those are evidence for `scan_page`, not pages to crawl).
 
 use std::collections::HashSet;
@@ -9,7 +10,8 @@ use url::Url;
 use super::patterns::{board_from_url, is_ats_host};
 use super::scan::scanned_part;
 
-/// Words that make a link look like a careers page (reference §4), matched in the lower-cased path and query.
+/// Words that make a link look like a careers page (docs/original-system.md#ref-4-phase-2), matched in the
+/// lower-cased path and query.
 pub const LINK_KEYWORDS: [&str; 13] = [
     "careers",
     "career",

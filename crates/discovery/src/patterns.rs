@@ -1,5 +1,6 @@
 //! The board a single URL names: host dispatch per ATS and the path-based providers (Greenhouse, Lever,
-//! Ashby, SmartRecruiters). Non-tenant segments (`embed`, `v1`, `api`, ...) are never tenants (defect 10).
+//! Ashby, SmartRecruiters). Non-tenant segments (`embed`, `v1`, `api`, ...) are never tenants (defect 10,
+//! docs/original-system.md#defect-10).
 
 use pipeline_domain::{BoardRef, Provider};
 use url::Url;

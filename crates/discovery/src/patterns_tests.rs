@@ -1,4 +1,4 @@
-//! Tests of `board_from_url`: every URL form of reference `ats-apis.md`, and the decoys that name no board.
+//! Tests of `board_from_url`: every URL form of docs/ats-apis.md#url-recognition, and the decoys that name no board.
 
 #![allow(clippy::unwrap_used)]
 

@@ -12,7 +12,7 @@ use super::patterns::board_from_url;
 use super::text::ats_urls_in_text;
 use super::{Candidate, How};
 
-/// The part of a page that is scanned (reference §4: the first 200 000 characters).
+/// The part of a page that is scanned (docs/original-system.md#ref-4-phase-1: the first 200 000 characters).
 pub const MAX_SCANNED_CHARS: usize = 200_000;
 
 /// Every board reference the page names, de-duplicated by board (references compare case-insensitively): the

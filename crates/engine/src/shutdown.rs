@@ -2,7 +2,7 @@
 
 use tokio_util::sync::CancellationToken;
 
-/// Exit code of an interrupted process (CONTRACT §1).
+/// Exit code of an interrupted process (docs/interfaces.md#exit-codes).
 pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Listens for SIGINT and SIGTERM for the life of the process. Must be called inside a tokio runtime.

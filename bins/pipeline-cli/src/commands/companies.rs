@@ -8,7 +8,8 @@ use crate::exit::{CmdResult, Exit, Failure};
 use crate::output::{opt_time, print_json};
 use crate::wiring;
 
-/// The scalar columns of `--csv`, in CONTRACT §3 order (`boards` and `sources` joined with `;`).
+/// The scalar columns of `--csv`, in the order of docs/interfaces.md#companies-json (`boards` and `sources`
+/// joined with `;`).
 const CSV_COLUMNS: [&str; 17] = [
     "id",
     "name",

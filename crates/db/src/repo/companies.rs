@@ -221,7 +221,7 @@ pub struct CompanyRow {
 }
 
 impl CompanyRow {
-    /// The name to show: display name, else normalized name, else "(no name)" (reference §10.2).
+    /// The name to show: display name, else normalized name, else "(no name)" (docs/original-system.md#ref-10-2).
     pub fn display_name(&self) -> &str {
         self.name_display
             .as_deref()

@@ -90,7 +90,7 @@ fn same_name_different_domains_are_two_companies_and_name_only_rows_merge() {
         let other = companies::upsert_listed(c, &listing(Some("Nova"), Some("nova.io")), "b", None, now)?;
         assert_ne!(
             other.company_id, with.company_id,
-            "defect 11: same name, other domain"
+            "defect 11 (docs/original-system.md#defect-11): same name, other domain"
         );
         let again = companies::upsert_listed(c, &listing(Some("nova"), None), "c", None, now)?;
         assert_eq!(

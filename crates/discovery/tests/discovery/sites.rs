@@ -11,7 +11,7 @@ use url::Url;
 /// A world whose first 40 sites show every link form, decoy and provider (the test checks that it does).
 const SEED: u64 = 2;
 const COMPANIES: usize = 40;
-/// Career links followed per company, over all its pages (SPEC §3).
+/// Career links followed per company, over all its pages (docs/stages.md#discovery-links).
 const MAX_FOLLOWED: usize = 5;
 
 fn http() -> HttpClient {
@@ -33,7 +33,7 @@ async fn fetch(http: &HttpClient, url: &Url) -> Option<String> {
     (fetched.status == 200).then(|| fetched.text())
 }
 
-/// The engine's walk, as SPEC §3 describes it: candidate pages, then up to five career links one hop.
+/// The engine's walk, as docs/stages.md#discovery describes it: candidate pages, then up to five career links one hop.
 async fn discover(http: &HttpClient, home: &Url) -> Discovered {
     let candidates = candidate_pages(home);
     let mut read: Vec<(Url, String)> = Vec::new();
