@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use pipeline_db::Db;
+use pipeline_db::testing::TestDb;
 use pipeline_directory::{CsvSource, Location};
 use pipeline_domain::SystemClock;
 use pipeline_engine::{Engine, EngineSettings, RunContext};
@@ -77,15 +78,10 @@ fn directory(c: &mut Criterion) {
         .throughput(Throughput::Elements(ROWS as u64));
     group.bench_function("csv_100k_rows_into_empty_sqlite", |b| {
         b.iter_batched(
-            || {
-                let db_dir = tempfile::tempdir().unwrap();
-                let db = Db::open(db_dir.path().join("b.db").to_str().unwrap()).unwrap();
-                db.migrate().unwrap();
-                (db_dir, db)
-            },
-            |(db_dir, db)| {
-                load(&rt, db, &csv);
-                drop(db_dir);
+            TestDb::new,
+            |test| {
+                load(&rt, test.db().clone(), &csv);
+                drop(test);
             },
             BatchSize::PerIteration,
         );

@@ -1,23 +1,16 @@
 //! The directory stage with mocked sources, through the real engine and a fresh SQLite DB.
-#![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use pipeline_db::Db;
 use pipeline_db::repo::{companies, events};
+use pipeline_db::testing::TestDb;
 use pipeline_directory::{DirectorySource, MockDirectorySource, SourceError, SourceItem};
 use pipeline_domain::{CompanyInput, Counter, ManualClock, RunStatus};
 use pipeline_engine::{Engine, EngineSettings, RunContext};
 use pipeline_runners::DirectoryStage;
 use tokio_util::sync::CancellationToken;
-
-fn db() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("d.db").to_str().unwrap()).unwrap();
-    db.migrate().unwrap();
-    (dir, db)
-}
 
 fn company(name: &str, website: &str, line: usize) -> SourceItem {
     let input = CompanyInput::from_listing(Some(name), Some(website)).unwrap();
@@ -47,7 +40,7 @@ fn source(name: &'static str, items: Vec<SourceItem>, fail: bool) -> Arc<dyn Dir
 }
 
 async fn run(db: &Db, stage: DirectoryStage, ctx: RunContext) -> pipeline_engine::CycleReport {
-    let clock = ManualClock::new(chrono::Utc::now());
+    let clock = ManualClock::new(crate::start());
     let settings = EngineSettings {
         lock_ttl: Duration::from_secs(60),
         retention: Duration::from_secs(86_400),
@@ -60,7 +53,8 @@ async fn run(db: &Db, stage: DirectoryStage, ctx: RunContext) -> pipeline_engine
 
 #[tokio::test]
 async fn a_failing_source_fails_alone_and_the_others_are_loaded() {
-    let (_d, db) = db();
+    let test = TestDb::new();
+    let db = test.db();
     let good = vec![
         company("Acme", "https://acme.com", 2),
         SourceItem::Bad {
@@ -78,7 +72,7 @@ async fn a_failing_source_fails_alone_and_the_others_are_loaded() {
         ],
         vec!["spam.example".into()],
     );
-    let report = run(&db, stage, RunContext::default()).await;
+    let report = run(db, stage, RunContext::default()).await;
     let stage = &report.stages[0];
     assert_eq!(stage.status, RunStatus::Partial);
     assert!(
@@ -113,13 +107,14 @@ async fn a_failing_source_fails_alone_and_the_others_are_loaded() {
 
 #[tokio::test]
 async fn limit_caps_the_rows_a_source_loads() {
-    let (_d, db) = db();
+    let test = TestDb::new();
+    let db = test.db();
     let items: Vec<SourceItem> = (0..50)
         .map(|i| company(&format!("C{i}"), &format!("c{i}.es"), i + 2))
         .collect();
     let stage = DirectoryStage::new(vec![source("list", items, false)], Vec::new());
     let report = run(
-        &db,
+        db,
         stage,
         RunContext {
             limit: Some(7),
@@ -133,9 +128,10 @@ async fn limit_caps_the_rows_a_source_loads() {
 
 #[tokio::test]
 async fn no_sources_is_a_skipped_stage() {
-    let (_d, db) = db();
+    let test = TestDb::new();
+    let db = test.db();
     let report = run(
-        &db,
+        db,
         DirectoryStage::new(Vec::new(), Vec::new()),
         RunContext::default(),
     )
@@ -145,13 +141,14 @@ async fn no_sources_is_a_skipped_stage() {
 
 #[tokio::test]
 async fn limit_zero_loads_nothing_and_company_loads_only_that_company() {
-    let (_d, db) = db();
+    let test = TestDb::new();
+    let db = test.db();
     let items: Vec<SourceItem> = (0..5)
         .map(|i| company(&format!("C{i}"), &format!("c{i}.es"), i + 2))
         .collect();
     let stage = DirectoryStage::new(vec![source("list", items.clone(), false)], Vec::new());
     run(
-        &db,
+        db,
         stage,
         RunContext {
             limit: Some(0),
@@ -165,7 +162,7 @@ async fn limit_zero_loads_nothing_and_company_loads_only_that_company() {
         company: Some("www.C3.es".into()),
         ..RunContext::default()
     };
-    let report = run(&db, stage, ctx).await;
+    let report = run(db, stage, ctx).await;
     let listed = db
         .read(|c| companies::list_ranked(c, &Default::default()))
         .unwrap();
