@@ -61,3 +61,16 @@ impl Default for TestDb {
 fn open(path: &Path) -> Db {
     Db::open(&path.to_string_lossy()).unwrap_or_else(|e| panic!("opening the test database: {e}"))
 }
+
+/// Records `version` as applied, as a newer binary would have: for tests of the "schema newer than this
+/// binary" refusal.
+pub fn pretend_migration_applied(db: &Db, version: &str) {
+    use diesel::RunQueryDsl;
+    db.read(|c| {
+        diesel::sql_query("INSERT INTO __diesel_schema_migrations (version) VALUES (?)")
+            .bind::<diesel::sql_types::Text, _>(version)
+            .execute(c)
+            .map_err(crate::DbError::from)
+    })
+    .unwrap_or_else(|e| panic!("recording migration {version}: {e}"));
+}
