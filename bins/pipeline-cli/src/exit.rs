@@ -38,7 +38,11 @@ impl Failure {
 
 impl From<pipeline_db::DbError> for Failure {
     fn from(e: pipeline_db::DbError) -> Self {
-        Failure::fatal(e)
+        match e {
+            // A URL that names no backend is a usage error: reported before anything is created.
+            pipeline_db::DbError::UnknownScheme { .. } => Failure::usage(e),
+            e => Failure::fatal(e),
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use pipeline_db::Db;
 use pipeline_domain::SystemClock;
 use pipeline_domain::config::Config;
-use pipeline_engine::{Engine, EngineSettings, Owner, Progress};
+use pipeline_engine::{Engine, EngineSettings, Owner, Progress, RunContext};
 use pipeline_runners::Services;
 use pipeline_scoring::{Catalog, CompiledCatalog};
 
@@ -33,7 +33,8 @@ pub fn load_config(global: &Global) -> Result<LoadedConfig, Failure> {
     Ok(loaded)
 }
 
-/// Opens the database (exit 1 when it cannot be opened or migrated).
+/// Opens the database (exit 1 when it cannot be opened or migrated, or its schema is newer than this
+/// binary; exit 2 for a URL that names no backend).
 pub fn open_db(config: &Config, migrate: bool) -> Result<Db, Failure> {
     let db = Db::open(&config.database_url)?;
     if migrate {
@@ -41,8 +42,42 @@ pub fn open_db(config: &Config, migrate: bool) -> Result<Db, Failure> {
         if !applied.is_empty() {
             tracing::info!(versions = ?applied, "applied migrations");
         }
+    } else {
+        db.check_schema()?;
     }
     Ok(db)
+}
+
+/// Opens the database for a read-only command (`status`, `companies`): nothing is created, migrated or
+/// written. `None` when there is no database yet. Pending migrations are mentioned, not applied.
+pub fn open_db_read_only(config: &Config) -> Result<Option<Db>, Failure> {
+    let Some(db) = Db::open_existing(&config.database_url)? else {
+        tracing::info!(database = %config.redacted_database_url(), "no database yet: nothing to show");
+        return Ok(None);
+    };
+    let pending = db.pending_migrations()?;
+    if !pending.is_empty() {
+        tracing::warn!(
+            pending = pending.len(),
+            "the database schema is behind this binary; `once` or `db migrate` applies the migrations"
+        );
+    }
+    Ok(Some(db))
+}
+
+/// Refuses a `--stage` this build does not have (exit 2), before the database is opened.
+pub fn check_stages(config: &Config, ctx: &RunContext) -> Result<(), Failure> {
+    let services = Services::from_config(config)?;
+    let keys: Vec<&'static str> = pipeline_runners::stages(config, &services)?
+        .iter()
+        .map(|s| s.key())
+        .collect();
+    match ctx.stages.iter().find(|s| !keys.contains(&s.as_str())) {
+        Some(missing) => Err(Failure::usage(format!(
+            "stage `{missing}` is not available in this build"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The engine with every stage this build has, in canonical order.

@@ -39,7 +39,9 @@ pub async fn run(
 ) -> CmdResult {
     let config = config.clone();
     let rows = super::blocking(move || {
-        let db = wiring::open_db(&config, true)?;
+        let Some(db) = wiring::open_db_read_only(&config)? else {
+            return Ok(Vec::new());
+        };
         let filter = CompanyFilter {
             limit,
             min_score,

@@ -43,18 +43,19 @@ fn exit_of(report: &CycleReport, config: &Config) -> Exit {
     }
 }
 
-/// Opens and migrates the DB, builds the engine, checks the stage filter and installs the signal
-/// handlers: everything `once` and `forever` do before their first cycle.
+/// Checks the catalog and the stage filter, opens and migrates the DB, builds the engine and installs the
+/// signal handlers: everything `once` and `forever` do before their first cycle. Usage errors come
+/// before the database is touched.
 async fn start(config: &Config, ctx: &RunContext) -> Result<(Engine, CancellationToken), Failure> {
     // A bad catalog stops the run before any work (exit 2), like a bad configuration.
     wiring::catalog(config)?;
+    wiring::check_stages(config, ctx)?;
     let db = super::blocking({
         let config = config.clone();
         move || wiring::open_db(&config, true)
     })
     .await?;
     let engine = wiring::engine(config, &db, TerminalProgress::for_stderr())?;
-    engine.check_stages(ctx)?;
     let cancel = CancellationToken::new();
     shutdown::install(cancel.clone());
     Ok((engine, cancel))

@@ -14,12 +14,16 @@ const RUNS_SHOWN: i64 = 30;
 pub async fn run(config: &Config, as_json: bool) -> CmdResult {
     let config = config.clone();
     let value = super::blocking(move || {
-        let db = wiring::open_db(&config, true)?;
-        let now = Utc::now();
-        let locks = db.read(locks::list)?;
-        let pauses = db.write(|c| pauses::active(c, now))?;
-        let stages = db.read(stage_state::list)?;
-        let runs = db.read(|c| runs::latest(c, RUNS_SHOWN))?;
+        // Read-only: a fresh directory shows an empty status and gets no database file.
+        let (locks, pauses, stages, runs) = match wiring::open_db_read_only(&config)? {
+            None => Default::default(),
+            Some(db) => (
+                db.read(locks::list)?,
+                db.read(|c| pauses::live(c, Utc::now()))?,
+                db.read(stage_state::list)?,
+                db.read(|c| runs::latest(c, RUNS_SHOWN))?,
+            ),
+        };
         Ok(json!({
             "locks": locks.iter().map(|l| json!({"name": l.name, "owner": l.owner, "expires_at": time(l.expires_at)})).collect::<Vec<_>>(),
             "pauses": pauses.iter().map(|p| json!({"provider": p.provider, "paused_until": time(p.paused_until), "reason": p.reason})).collect::<Vec<_>>(),
