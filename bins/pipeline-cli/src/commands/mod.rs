@@ -55,9 +55,21 @@ pub async fn dispatch(cli: Cli) -> CmdResult {
         Command::Catalog {
             command: CatalogCommand::Check { file },
         } => catalog::check(config, file.as_deref()),
-        Command::Detect { url, json } => detect::run(config, &url, json).await,
-        Command::Board { board, json } => board::run(config, &board, json).await,
+        Command::Detect { url, json } => until_signal(detect::run(config, &url, json)).await,
+        Command::Board { board, json } => until_signal(board::run(config, &board, json)).await,
         Command::Score { title, file, json } => catalog::score(config, &title, file.as_deref(), json),
+    }
+}
+
+/// Runs a command that writes nothing under the process's one signal path (`shutdown::install`, as
+/// `once`/`forever` do): the first SIGINT/SIGTERM ends it with exit 130 however long it waits on the
+/// network; a second exits at once.
+async fn until_signal(work: impl std::future::Future<Output = CmdResult>) -> CmdResult {
+    let cancel = tokio_util::sync::CancellationToken::new();
+    pipeline_engine::shutdown::install(cancel.clone());
+    tokio::select! {
+        result = work => result,
+        () = cancel.cancelled() => Ok(crate::exit::Exit::Interrupted),
     }
 }
 
