@@ -56,8 +56,18 @@ pub fn run() -> Result<()> {
             }
         }
     }
+    let (corpus_passed, corpus_failed) = crate::corpus::run(&bin_dir)?;
     println!("e2e: {passed} passed, {failed} failed");
+    println!(
+        "bad-input corpus: {corpus_passed} passed, {} failed {corpus_failed:?}",
+        corpus_failed.len()
+    );
     ensure!(failed == 0, "{failed} end-to-end scenario(s) failed");
+    ensure!(
+        corpus_failed.is_empty(),
+        "{} bad-input case(s) failed",
+        corpus_failed.len()
+    );
     Ok(())
 }
 

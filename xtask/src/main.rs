@@ -4,6 +4,7 @@
 mod bench;
 mod ci;
 mod cmd;
+mod corpus;
 mod e2e;
 mod tidy;
 mod world;
@@ -14,7 +15,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   ci                          fmt --check, clippy -D warnings, all tests (nextest if present), tidy, e2e
-  e2e                         end-to-end scenarios: the real binary against the simulated world
+  e2e                         end-to-end scenarios: the real binary against the simulated world,
+                              then the bad-input corpus (tests/bad-input/*.toml)
+  bad-input                   only the bad-input corpus (tests/bad-input/*.toml)
   bench [directory|scoring]   benchmarks (criterion); directory also measures the release binary (rows/s,
                               peak RSS, DB size)
   world [--seed S] [--companies N] [--port P]
@@ -34,6 +37,7 @@ fn dispatch(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
         Some("ci") => ci::run(),
         Some("e2e") => e2e::run(),
+        Some("bad-input") => corpus::run_alone(),
         Some("bench") => bench::run(rest),
         Some("world") => world::serve(rest),
         Some("demo") => world::demo(),
