@@ -132,8 +132,9 @@ impl HttpClient {
         self.fetch(&Request::get(url.clone())).await
     }
 
-    /// Sends `request` and reads the body (at most `max_body`), retrying transient failures. A 2xx or a
-    /// 304 (answer to validators) is a success; anything else is an [`HttpError::Status`].
+    /// Sends `request` and reads the body (at most `max_body`), retrying transient failures and waiting out
+    /// short 429s (see `with_retries`). A 2xx or a 304 (answer to validators) is a success; anything else is
+    /// an [`HttpError::Status`].
     pub async fn fetch(&self, request: &Request) -> Result<Fetched, HttpError> {
         self.with_retries(&request.url, || async {
             let response = self.send(request).await?;
@@ -195,29 +196,44 @@ impl HttpClient {
         })
     }
 
+    /// Runs `attempt_once` until it succeeds or fails for good: a transient failure is tried again
+    /// `retries` times (after the backoff, or a 503's Retry-After up to the backoff cap); a 429 whose
+    /// Retry-After is at most `max_retry_after` is waited out and tried again `rate_limit_retries` times. A
+    /// 429 asking for longer, or not saying how long, comes back at once (class `RateLimited`).
     async fn with_retries<T, F, Fut>(&self, url: &Url, mut attempt_once: F) -> Result<T, HttpError>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, HttpError>>,
     {
-        let mut attempt = 1;
+        let (mut attempt, mut waited_out) = (1, 0);
         loop {
-            match attempt_once().await {
-                Err(e) if attempt <= self.settings.retries && e.class() == ErrorClass::Transient => {
-                    let wait = match &e {
+            let error = match attempt_once().await {
+                Ok(value) => return Ok(value),
+                Err(e) => e,
+            };
+            let wait = match error.class() {
+                ErrorClass::Transient if attempt <= self.settings.retries => {
+                    attempt += 1;
+                    match &error {
                         HttpError::Status {
                             status: 503,
                             retry_after: Some(w),
                             ..
                         } => (*w).min(self.settings.backoff.max),
-                        _ => self.settings.backoff.delay_random(attempt),
-                    };
-                    tracing::debug!(%url, attempt, error = %e, ?wait, "retrying");
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
+                        _ => self.settings.backoff.delay_random(attempt - 1),
+                    }
                 }
-                other => return other,
-            }
+                ErrorClass::RateLimited { wait: Some(w) }
+                    if w <= self.settings.max_retry_after
+                        && waited_out < self.settings.rate_limit_retries =>
+                {
+                    waited_out += 1;
+                    w
+                }
+                _ => return Err(error),
+            };
+            tracing::debug!(%url, attempt, waited_out, error = %error, ?wait, "retrying");
+            tokio::time::sleep(wait).await;
         }
     }
 }

@@ -19,6 +19,13 @@ pub struct HttpSettings {
     pub retries: u32,
     pub max_body: u64,
     pub backoff: Backoff,
+    /// The longest `Retry-After` of a 429 the client waits out before sending the request again
+    /// (`ingestion.max_retry_after`, 10 min). A 429 asking for longer, or saying nothing, comes back at once
+    /// as rate-limited, so that the caller can pause the provider (docs/stages.md#pauses).
+    pub max_retry_after: Duration,
+    /// How many 429s one request waits out (each at most `max_retry_after`) before the last one comes back
+    /// as rate-limited. Counted apart from `retries`.
+    pub rate_limit_retries: u32,
     pub resolver: OverrideResolver,
     /// `PublicOnly` for clients that fetch URLs from public lists (the SSRF guard).
     pub policy: NetworkPolicy,
@@ -33,11 +40,18 @@ impl Default for HttpSettings {
             retries: 2,
             max_body: 8_000_000,
             backoff: Backoff::HTTP,
+            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
+            rate_limit_retries: RATE_LIMIT_RETRIES,
             resolver: OverrideResolver::default(),
             policy: NetworkPolicy::Any,
         }
     }
 }
+
+/// `ingestion.max_retry_after`'s default.
+const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(10 * 60);
+/// 429s waited out per request.
+const RATE_LIMIT_RETRIES: u32 = 3;
 
 /// `pipeline/<version> (+<repository url>)`.
 pub fn default_user_agent() -> String {
@@ -58,14 +72,15 @@ pub enum HttpConfigError {
 }
 
 /// Discovery's caps on a company's pages (docs/stages.md#discovery-fetching): 10 s per page, 2 MB per body,
-/// at most one retry.
+/// at most one retry, and a 429 waited out only when it asks for no more than a page's time.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(10);
 const PAGE_MAX_BODY: u64 = 2_000_000;
 const PAGE_RETRIES: u32 = 1;
 
 impl HttpSettings {
     /// The settings of the client for configured URLs (provider APIs, directory lists): `[http]` as
-    /// configured, `user_agent` (empty: [`default_user_agent`]) and the `[http] resolve` overrides.
+    /// configured, `user_agent` (empty: [`default_user_agent`]), the `[http] resolve` overrides and
+    /// `ingestion.max_retry_after` (so that `board`, `detect` and the stages wait out the same 429s).
     pub fn from_config(config: &Config) -> Result<Self, HttpConfigError> {
         let overrides = config
             .http
@@ -89,19 +104,22 @@ impl HttpSettings {
             connect_timeout: config.http.connect_timeout,
             retries: config.http.retries,
             max_body: config.http.max_body.as_u64(),
+            max_retry_after: config.ingestion.max_retry_after,
             resolver: OverrideResolver::new(overrides),
             ..Self::default()
         })
     }
 
     /// The settings of the client discovery reads company websites with: [`from_config`](Self::from_config)
-    /// capped at 10 s per page, 2 MB per body and one retry, behind the SSRF guard unless
+    /// capped at 10 s per page, 2 MB per body, one retry and 429 waits of at most 10 s, behind the SSRF guard unless
     /// `discovery.allow_private_networks` (docs/stages.md#ssrf-guard).
     pub fn for_company_sites(config: &Config) -> Result<Self, HttpConfigError> {
         let mut settings = Self::from_config(config)?;
         settings.timeout = settings.timeout.min(PAGE_TIMEOUT);
         settings.max_body = settings.max_body.min(PAGE_MAX_BODY);
         settings.retries = settings.retries.min(PAGE_RETRIES);
+        settings.max_retry_after = settings.max_retry_after.min(PAGE_TIMEOUT);
+        settings.rate_limit_retries = settings.rate_limit_retries.min(PAGE_RETRIES);
         settings.policy = if config.discovery.allow_private_networks {
             NetworkPolicy::Any
         } else {
@@ -132,6 +150,7 @@ mod tests {
         assert_eq!(settings.user_agent, default_user_agent());
         assert_eq!((settings.timeout, settings.retries), (Duration::from_secs(30), 4));
         assert_eq!(settings.max_body, config.http.max_body.as_u64());
+        assert_eq!(settings.max_retry_after, Duration::from_secs(10 * 60));
         assert_eq!(settings.policy, NetworkPolicy::Any);
         assert!(settings.resolver.lookup_override("acme.test").is_some());
         config.user_agent = "acme-bot/1".into();
@@ -139,6 +158,17 @@ mod tests {
             HttpSettings::from_config(&config).unwrap().user_agent,
             "acme-bot/1"
         );
+    }
+
+    #[test]
+    fn the_longest_retry_after_waited_out_is_ingestion_max_retry_after() {
+        let mut config = config();
+        config.ingestion.max_retry_after = Duration::from_secs(90);
+        let settings = HttpSettings::from_config(&config).unwrap();
+        assert_eq!(settings.max_retry_after, Duration::from_secs(90));
+        assert_eq!(settings.rate_limit_retries, RATE_LIMIT_RETRIES);
+        let pages = HttpSettings::for_company_sites(&config).unwrap();
+        assert_eq!(pages.max_retry_after, PAGE_TIMEOUT);
     }
 
     #[test]

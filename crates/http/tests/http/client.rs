@@ -1,6 +1,6 @@
 //! The HTTP core against the simulated world: retries, Retry-After, caps, timeouts, the resolver.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use pipeline_domain::{Backoff, Classify, ErrorClass};
 use pipeline_http::{HostOverride, HttpClient, HttpError, HttpSettings, NetworkPolicy, OverrideResolver};
@@ -69,15 +69,21 @@ async fn retries_are_bounded_and_the_error_is_transient() {
 }
 
 #[tokio::test]
-async fn a_429_is_not_retried_and_carries_its_retry_after() {
+async fn a_429_asking_longer_than_max_retry_after_is_not_waited_for_and_carries_its_wait() {
     let (world, domain) = world();
     world.script_fault(
         Target::site(&domain),
         1,
         Fault::TooManyRequests(RetryAfter::Seconds(7)),
     );
-    let http = client(Duration::from_secs(5));
+    let http = HttpClient::new(HttpSettings {
+        max_retry_after: Duration::from_secs(5),
+        ..client(Duration::from_secs(5)).settings().clone()
+    })
+    .unwrap();
+    let started = Instant::now();
     let err = http.get(&home(&world, &domain)).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2), "not waited for");
     assert_eq!(
         err.class(),
         ErrorClass::RateLimited {
@@ -94,6 +100,50 @@ async fn a_429_is_not_retried_and_carries_its_retry_after() {
         ErrorClass::RateLimited { wait: Some(w) } => assert!((100..=121).contains(&w.as_secs()), "{w:?}"),
         other => panic!("{other:?}"),
     }
+    // A 429 that does not say how long is not guessed at either.
+    world.script_fault(
+        Target::site(&domain),
+        1,
+        Fault::TooManyRequests(RetryAfter::Absent),
+    );
+    let err = http.get(&home(&world, &domain)).await.unwrap_err();
+    assert_eq!(err.class(), ErrorClass::RateLimited { wait: None });
+    assert_eq!(world.log().count_tenant("site", &domain), 3, "none retried");
+}
+
+#[tokio::test]
+async fn a_429_with_a_short_retry_after_is_waited_out_then_retried() {
+    let (world, domain) = world();
+    let retry_after_one = Fault::TooManyRequests(RetryAfter::Seconds(1));
+    world.script_fault(Target::site(&domain), 1, retry_after_one.clone());
+    let http = client(Duration::from_secs(5));
+    let started = Instant::now();
+    assert_eq!(http.get(&home(&world, &domain)).await.unwrap().status, 200);
+    assert!(started.elapsed() >= Duration::from_secs(1), "waited as told");
+    assert_eq!(http.stats().snapshot(), (2, 1, 0));
+}
+
+#[tokio::test]
+async fn short_429_waits_are_bounded_per_request() {
+    let (world, domain) = world();
+    world.script_fault(
+        Target::site(&domain),
+        10,
+        Fault::TooManyRequests(RetryAfter::Seconds(0)),
+    );
+    let http = HttpClient::new(HttpSettings {
+        rate_limit_retries: 2,
+        ..client(Duration::from_secs(5)).settings().clone()
+    })
+    .unwrap();
+    let err = http.get(&home(&world, &domain)).await.unwrap_err();
+    assert_eq!(
+        err.class(),
+        ErrorClass::RateLimited {
+            wait: Some(Duration::ZERO)
+        }
+    );
+    assert_eq!(world.log().count_tenant("site", &domain), 3, "1 try + 2 waits");
 }
 
 #[tokio::test]
