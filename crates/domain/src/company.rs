@@ -1,6 +1,7 @@
 //! Company identity (docs/original-system.md#ref-2, docs/stages.md#company-identity): name normalization,
 //! website → domain, the input a directory row becomes, and the sales resolution lifecycle.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -46,7 +47,7 @@ pub fn website_domain(url: &Url) -> Option<String> {
 /// (taken as `https://`). Whitespace inside, other schemes, or no usable domain are errors.
 pub fn parse_website(raw: &str) -> Result<Url, IdentityError> {
     let raw = raw.trim();
-    let bad = || IdentityError::BadWebsite(raw.to_owned());
+    let bad = || IdentityError::BadWebsite(crate::text::echo(raw).into_owned());
     if raw.chars().any(char::is_whitespace) {
         return Err(bad());
     }
@@ -70,8 +71,44 @@ pub fn parse_website(raw: &str) -> Result<Url, IdentityError> {
 pub enum IdentityError {
     #[error("no name and no website")]
     NoIdentity,
+    /// The website as written, cut for echoing ([`crate::text::echo`]).
     #[error("bad website URL `{0}`")]
     BadWebsite(String),
+    #[error("website longer than {MAX_WEBSITE_CHARS} characters")]
+    WebsiteTooLong,
+}
+
+/// Longest name stored, in characters: a longer one is cut (it is a name, not a document).
+pub const MAX_NAME_CHARS: usize = 300;
+
+/// Longest website accepted, in characters: a longer one makes the row bad.
+pub const MAX_WEBSITE_CHARS: usize = 2000;
+
+/// `text` without control characters (NUL and the like, which PostgreSQL refuses and no name needs);
+/// tabs, line breaks and other whitespace controls become spaces.
+fn without_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    text.chars()
+        .filter_map(|c| match c {
+            c if c.is_whitespace() => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// The name as stored: no control characters, trimmed, at most [`MAX_NAME_CHARS`] characters.
+fn clean_name(raw: &str) -> Option<String> {
+    let clean = without_controls(raw);
+    let trimmed = clean.trim();
+    let capped = match trimmed.char_indices().nth(MAX_NAME_CHARS) {
+        Some((end, _)) => trimmed[..end].trim_end(),
+        None => trimmed,
+    };
+    (!capped.is_empty()).then(|| capped.to_owned())
 }
 
 /// What a directory row becomes: the fields a company is identified and displayed by.
@@ -87,9 +124,16 @@ pub struct CompanyInput {
 impl CompanyInput {
     /// Builds the identity from a name and a website as listed. A name with no website is a valid
     /// name-only company; a website that does not parse is an error even when a name is present.
+    /// Control characters are stripped from both; the name is cut at [`MAX_NAME_CHARS`], a website over
+    /// [`MAX_WEBSITE_CHARS`] is an error.
     pub fn from_listing(name: Option<&str>, website: Option<&str>) -> Result<Self, IdentityError> {
-        let name = name.map(str::trim).filter(|n| !n.is_empty());
-        let website = website.map(str::trim).filter(|w| !w.is_empty());
+        let name = name.and_then(clean_name);
+        let name = name.as_deref();
+        let website = website.map(without_controls);
+        let website = website.as_deref().map(str::trim).filter(|w| !w.is_empty());
+        if website.is_some_and(|w| w.chars().nth(MAX_WEBSITE_CHARS).is_some()) {
+            return Err(IdentityError::WebsiteTooLong);
+        }
         let url = website.map(parse_website).transpose()?;
         let normalized_name = name.and_then(normalize_company_name);
         let website_domain = url.as_ref().and_then(website_domain);
@@ -223,6 +267,47 @@ mod tests {
         ));
         assert!(CompanyInput::from_listing(Some("X"), Some("ftp://acme.com")).is_err());
         assert!(CompanyInput::from_listing(Some("X"), Some("http://localhost")).is_err());
+    }
+
+    #[test]
+    fn control_characters_are_stripped_from_names_and_websites() {
+        let c = CompanyInput::from_listing(Some("Ac\u{0}me\tLabs\u{7}"), Some("acme.com\u{0}")).unwrap();
+        assert_eq!(c.name_raw.as_deref(), Some("Acme Labs"));
+        assert_eq!(c.name_display.as_deref(), Some("Acme Labs"));
+        assert_eq!(c.website_url.as_deref(), Some("https://acme.com/"));
+        assert_eq!(
+            CompanyInput::from_listing(Some("\u{0}\u{1}"), None),
+            Err(IdentityError::NoIdentity)
+        );
+    }
+
+    #[test]
+    fn names_are_capped_at_300_characters() {
+        let long = format!("{} tail", "ñ".repeat(10_000_000 / 2));
+        let c = CompanyInput::from_listing(Some(&long), None).unwrap();
+        assert_eq!(
+            c.name_raw.as_deref().map(|n| n.chars().count()),
+            Some(MAX_NAME_CHARS)
+        );
+        assert_eq!(c.name_display, c.name_raw);
+        assert_eq!(
+            c.normalized_name.as_deref().map(|n| n.chars().count()),
+            Some(MAX_NAME_CHARS)
+        );
+    }
+
+    #[test]
+    fn a_website_over_2000_characters_is_a_bad_row_and_bad_websites_are_echoed_cut() {
+        let long = format!("https://acme.com/{}", "a".repeat(MAX_WEBSITE_CHARS));
+        let error = CompanyInput::from_listing(Some("Acme"), Some(&long)).unwrap_err();
+        assert_eq!(error.to_string(), "website longer than 2000 characters");
+        let path = "a".repeat(MAX_WEBSITE_CHARS - "https://acme.com/".len());
+        assert!(CompanyInput::from_listing(None, Some(&format!("https://acme.com/{path}"))).is_ok());
+        let spaced = format!("http://exa mple.com/{}", "b".repeat(1900));
+        let error = CompanyInput::from_listing(None, Some(&spaced))
+            .unwrap_err()
+            .to_string();
+        assert!(error.len() < 300 && error.ends_with("…`"), "{error}");
     }
 
     #[test]

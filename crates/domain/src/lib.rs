@@ -9,6 +9,7 @@ pub mod config;
 pub mod error_class;
 pub mod posting;
 pub mod run;
+pub mod text;
 
 pub use backoff::Backoff;
 pub use board::{BoardRef, BoardRefError, Provider};
