@@ -11,6 +11,8 @@ use anyhow::{Context, Result, bail, ensure};
 use serde_json::Value;
 
 use crate::cmd;
+
+mod discovery;
 use crate::world::{WorldProcess, scratch};
 
 type Scenario = fn(&Path) -> Result<()>;
@@ -32,7 +34,10 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         "kill_9_mid_run_then_once_takes_over_and_completes",
         kill_9_then_resume,
     ),
-    ("detect_and_board_read_the_world_sites_and_apis", detect_and_board),
+    (
+        "detect_and_board_read_the_world_sites_and_apis",
+        discovery::detect_and_board,
+    ),
 ];
 
 pub fn run() -> Result<()> {
@@ -332,53 +337,6 @@ fn kill_9_then_resume(bin_dir: &Path) -> Result<()> {
         code == 0 && out.contains("integrity ok"),
         "doctor after kill -9: {out}"
     );
-    std::fs::remove_dir_all(&dir).ok();
-    Ok(())
-}
-
-/// `detect` finds every board the world links from a company's site, and `board` reads each of them with
-/// as many postings as the world lists.
-fn detect_and_board(bin_dir: &Path) -> Result<()> {
-    let dir = scratch("e2e-detect")?;
-    let world = WorldProcess::start(bin_dir, 17, 30, &dir)?;
-    let truth: Value = serde_json::from_str(&control(&world, "GET", "truth")?)?;
-    let port = port_of(&world)?;
-    let companies = truth["companies"].as_array().context("truth without companies")?;
-    let with_boards = companies
-        .iter()
-        .filter(|c| c["boards"].as_array().is_some_and(|b| !b.is_empty()));
-    for company in with_boards.take(5) {
-        let domain = company["domain"].as_str().context("company without domain")?;
-        let (code, out, err) = cli(
-            bin_dir,
-            &dir,
-            &["detect", &format!("http://{domain}:{port}/"), "--json"],
-        )?;
-        ensure!(code == 0, "detect {domain} exited {code}: {err}");
-        let found: Value = serde_json::from_str(&out)?;
-        let found: Vec<String> = found["boards"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|b| b["board"].as_str())
-            .map(str::to_lowercase)
-            .collect();
-        for board in company["boards"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
-            ensure!(
-                found.contains(&board.to_lowercase()),
-                "{domain}: {board} not detected in {found:?}"
-            );
-            let (code, out, err) = cli(bin_dir, &dir, &["board", board, "--json"])?;
-            ensure!(code == 0, "board {board} exited {code}: {err}");
-            let fetched: Value = serde_json::from_str(&out)?;
-            ensure!(fetched["postings"].is_array(), "board {board}: no postings array");
-        }
-    }
     std::fs::remove_dir_all(&dir).ok();
     Ok(())
 }
