@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::ConfigIssue;
+use super::{ByteSize, ConfigIssue};
 
 /// The built-in directory scrapers, by the name used in `directory.builtin` and `directory.builtin_urls`.
 pub const BUILTIN_DIRECTORIES: [&str; 3] = ["catalonia", "madrimasd", "lanzadera"];
@@ -29,6 +29,12 @@ pub struct DirectoryConfig {
     /// Extension (so marked in docs/interfaces.md#2-configuration): cap on the companies a built-in scraper
     /// yields per cycle (docs/original-system.md#ref-3).
     pub max_companies_per_source: u32,
+    /// Extension (so marked in docs/interfaces.md#2-configuration): longest line or record of a CSV or JSON
+    /// list; a longer one is a bad row (a JSON array element: the source fails).
+    pub max_record_size: ByteSize,
+    /// Extension (so marked in docs/interfaces.md#2-configuration): most bytes read from one CSV or JSON list;
+    /// past it the source fails, keeping the rows read before.
+    pub max_source_size: ByteSize,
 }
 
 impl Default for DirectoryConfig {
@@ -43,6 +49,8 @@ impl Default for DirectoryConfig {
             builtin_urls: BTreeMap::new(),
             max_detail_pages: 50,
             max_companies_per_source: 50,
+            max_record_size: ByteSize(1_000_000),
+            max_source_size: ByteSize(1_000_000_000),
         }
     }
 }
@@ -79,10 +87,10 @@ pub struct DirectorySourceConfig {
     /// An `http(s)://` URL to fetch the list from; or `path`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// Column / field holding the company name (csv and json).
+    /// Column / field holding the company name (csv and json); `""` = the list has no names.
     #[serde(default = "default_name_field")]
     pub name_field: String,
-    /// Column / field holding the company website.
+    /// Column / field holding the company website; `""` = the list has no websites.
     #[serde(default = "default_website_field")]
     pub website_field: String,
     /// CSV only: the field delimiter, one byte; `;` and `\t` are common.
@@ -91,6 +99,10 @@ pub struct DirectorySourceConfig {
     /// CSV only: `utf-8` or `windows-1252` (also `utf8`, `cp1252`, `latin1`, `iso-8859-1`).
     #[serde(default = "default_encoding")]
     pub encoding: String,
+    /// CSV only: quoted fields may hold line breaks. Off, a line ending inside quotes (almost always an
+    /// unbalanced quote) is a bad row and reading resumes at the next line.
+    #[serde(default)]
+    pub multiline_fields: bool,
 }
 
 fn default_name_field() -> String {
@@ -121,6 +133,7 @@ impl DirectorySourceConfig {
             website_field: default_website_field(),
             delimiter: default_delimiter(),
             encoding: default_encoding(),
+            multiline_fields: false,
         }
     }
 
@@ -172,6 +185,10 @@ impl DirectorySourceConfig {
         if let Err(reason) = self.text_encoding() {
             issues.push(ConfigIssue::new("encoding", reason));
         }
+        if self.name_field.trim().is_empty() && self.website_field.trim().is_empty() {
+            let reason = "a list needs a name or a website column (both are empty)";
+            issues.push(ConfigIssue::new("name_field", reason));
+        }
         issues
     }
 }
@@ -200,6 +217,14 @@ impl DirectoryConfig {
             }
             if let Err(reason) = super::validate::http_url(url) {
                 issues.push(ConfigIssue::new(key, reason));
+            }
+        }
+        for (key, size) in [
+            ("directory.max_record_size", self.max_record_size),
+            ("directory.max_source_size", self.max_source_size),
+        ] {
+            if size.as_u64() == 0 {
+                issues.push(ConfigIssue::new(key, "must be more than 0"));
             }
         }
         issues.extend(self.source_issues());
@@ -282,6 +307,19 @@ mod tests {
         assert_eq!(source.validate()[0].key, "url");
         source.url = None;
         assert_eq!(source.validate()[0].key, "path");
+    }
+
+    #[test]
+    fn a_source_needs_a_name_or_a_website_column_and_caps_are_positive() {
+        let mut source = csv_source("a");
+        source.website_field = String::new();
+        assert!(source.validate().is_empty(), "a list of names only");
+        source.name_field = " ".to_owned();
+        assert_eq!(source.validate()[0].key, "name_field");
+        let mut directory = DirectoryConfig::default();
+        directory.max_record_size = ByteSize(0);
+        let keys: Vec<String> = directory.validate().into_iter().map(|issue| issue.key).collect();
+        assert_eq!(keys, ["directory.max_record_size"]);
     }
 
     #[test]

@@ -59,6 +59,7 @@ const SOURCE: &[Key] = &[
     key("website_field", Text),
     key("delimiter", Text),
     key("encoding", Text),
+    key("multiline_fields", Scalar),
 ];
 
 const DIRECTORY: &[Key] = &[
@@ -68,6 +69,8 @@ const DIRECTORY: &[Key] = &[
     key("builtin_urls", Map),
     key("max_detail_pages", Scalar),
     key("max_companies_per_source", Scalar),
+    key("max_record_size", Scalar),
+    key("max_source_size", Scalar),
 ];
 
 const DISCOVERY: &[Key] = &[

@@ -64,6 +64,23 @@ fn directory_discovery_and_ingestion_defaults_are_the_contracts() {
 }
 
 #[test]
+fn directory_lists_are_capped_at_1mb_a_record_and_1gb_a_source_by_default() {
+    let config = Config::default();
+    assert_eq!(config.directory.max_record_size, ByteSize(1_000_000));
+    assert_eq!(config.directory.max_source_size, ByteSize(1_000_000_000));
+    let source: DirectorySourceConfig = toml_like([("name", "a"), ("kind", "csv")]);
+    assert!(
+        !source.multiline_fields,
+        "line breaks in fields are off unless a source sets them"
+    );
+}
+
+fn toml_like<const N: usize>(pairs: [(&str, &str); N]) -> DirectorySourceConfig {
+    let table = IntoDeserializer::<ValueError>::into_deserializer(BTreeMap::from(pairs));
+    DirectorySourceConfig::deserialize(table).expect("a source with its defaults")
+}
+
+#[test]
 fn sheets_and_feedback_defaults_are_the_contracts() {
     let config = Config::default();
     assert_eq!(config.sheets.spreadsheet_id, "");
