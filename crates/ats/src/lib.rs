@@ -5,6 +5,7 @@
 
 mod ashby;
 mod conditional;
+mod details;
 mod endpoint;
 mod error;
 mod fields;
@@ -25,7 +26,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
-use pipeline_domain::{BoardRef, NormalizedPosting, Provider};
+use pipeline_domain::{BoardRef, ErrorClass, NormalizedPosting, Provider};
 
 pub use ashby::AshbyClient;
 pub use endpoint::Endpoints;
@@ -57,6 +58,19 @@ pub struct BoardFetch {
     pub requests: u32,
     /// Postings whose detail call was skipped because the budget ran out (their description is empty).
     pub details_skipped: u32,
+    /// Postings whose detail call failed for good, or was not made because a rate limit ended the detail
+    /// calls (SmartRecruiters, Workday): they are returned, with an empty description.
+    pub details_failed: u32,
+    /// Part of the board could not be read (today: a detail call failed, `details_failed > 0`): every
+    /// listed posting is there, but not all of them whole. The ingestion stage (4/8) closes nothing and
+    /// concludes nothing about absent postings on an incomplete fetch, as on a failed one
+    /// (docs/stages.md#closed-postings); `board` warns and exits 3.
+    pub incomplete: bool,
+    /// The first failed detail call's error, for the warning of an incomplete fetch.
+    pub detail_error: Option<String>,
+    /// The rate limit (class `RateLimited`, with the wait asked for) that ended the detail calls early, for
+    /// the stage to snooze or pause the provider as on a rate-limited error. See `details::DetailCalls`.
+    pub rate_limited: Option<ErrorClass>,
 }
 
 /// A shared cap on per-posting detail calls (SmartRecruiters, Workday): `ingestion.detail_calls_per_cycle`.

@@ -50,7 +50,7 @@ impl AtsClient for AshbyClient {
             not_modified: false,
             validators: fresh,
             requests: 1,
-            details_skipped: 0,
+            ..BoardFetch::default()
         })
     }
 }

@@ -52,7 +52,7 @@ impl AtsClient for GreenhouseClient {
             not_modified: false,
             validators: fresh,
             requests: 1,
-            details_skipped: 0,
+            ..BoardFetch::default()
         })
     }
 }

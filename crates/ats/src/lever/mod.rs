@@ -112,7 +112,7 @@ impl Pages {
             not_modified: false,
             validators,
             requests: self.requests,
-            details_skipped: 0,
+            ..BoardFetch::default()
         }
     }
 }

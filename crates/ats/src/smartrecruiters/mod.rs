@@ -1,5 +1,6 @@
 //! SmartRecruiters: the public posting list, paged by offset, then one detail call per posting for its
-//! description, as long as the shared [`DetailBudget`] lasts.
+//! description, as long as the shared [`DetailBudget`] lasts. A detail that fails is a posting without
+//! description in an incomplete fetch.
 
 mod shape;
 
@@ -9,6 +10,7 @@ use async_trait::async_trait;
 use pipeline_domain::{BoardRef, Provider};
 use url::Url;
 
+use super::details::DetailCalls;
 use super::{AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, Validators};
 use pipeline_http::{HttpClient, Request};
 use shape::{Detail, Listed, Page};
@@ -128,7 +130,8 @@ impl AtsClient for SmartRecruitersClient {
         Provider::SmartRecruiters
     }
 
-    /// A detail call failing (other than 404/410) fails the board: a partial fetch must not close postings.
+    /// A detail call failing (other than 404/410, which drops the posting) keeps the posting without its
+    /// description and marks the fetch incomplete (`details::DetailCalls`).
     async fn fetch_board(
         &self,
         board: &BoardRef,
@@ -136,14 +139,18 @@ impl AtsClient for SmartRecruitersClient {
     ) -> Result<BoardFetch, AtsError> {
         let mut fetch = BoardFetch::default();
         let listed = self.list(board, &mut fetch).await?;
+        let mut calls = DetailCalls::new(board, &self.budget);
         for posting in listed {
-            let detail = if self.budget.take() {
-                match self.detail(board, &posting.id, &mut fetch).await? {
-                    Some(detail) => Some(detail),
-                    None => continue,
+            let detail = if calls.start(&mut fetch) {
+                match self.detail(board, &posting.id, &mut fetch).await {
+                    Ok(Some(detail)) => Some(detail),
+                    Ok(None) => continue,
+                    Err(error) => {
+                        calls.failed(&mut fetch, &posting.id, &error);
+                        None
+                    }
                 }
             } else {
-                fetch.details_skipped += 1;
                 None
             };
             let normalized = posting.into_posting(&board.tenant, detail.as_ref());

@@ -1,5 +1,6 @@
 //! Workday (cxs): the board `workday:TENANT/POD/SITE` is listed with `POST {base}/wday/cxs/{tenant}/{site}/jobs`
-//! 20 postings a page, then each posting's detail is fetched while the shared [`DetailBudget`] lasts.
+//! 20 postings a page, then each posting's detail is fetched while the shared [`DetailBudget`] lasts. A
+//! detail that fails is a posting without description in an incomplete fetch (`details::DetailCalls`).
 
 mod detail;
 mod listing;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use pipeline_domain::{BoardRef, Clock, Provider, SystemClock};
 
+use super::details::DetailCalls;
 use super::{AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, Validators};
 use detail::{DetailBody, PublicSite, posting, today};
 use listing::{ListItem, ListPage, Listing, MAX_OFFSET, PAGE_SIZE, external_ids, nonempty, page_body};
@@ -92,21 +94,29 @@ impl AtsClient for WorkdayClient {
         let listing = self.list(board, t, &mut fetch.requests).await?;
         let ids = external_ids(&listing.items);
         let today = today(self.clock.now());
+        let mut calls = DetailCalls::new(board, &self.budget);
         for (item, id) in listing.items.iter().zip(ids) {
-            let info = if self.budget.take() {
+            let info = if calls.start(&mut fetch) {
                 fetch.requests += 1;
-                let Some(body) = self.detail(board, t, item).await? else {
-                    tracing::debug!(%board, %id, "workday posting gone before its detail was read: skipped");
-                    continue;
-                };
-                if fetch.company_name.is_none() {
-                    fetch.company_name = body
-                        .hiring_organization
-                        .and_then(|o| nonempty(&o.name).map(str::to_owned));
+                match self.detail(board, t, item).await {
+                    Ok(Some(body)) => {
+                        if fetch.company_name.is_none() {
+                            fetch.company_name = body
+                                .hiring_organization
+                                .and_then(|o| nonempty(&o.name).map(str::to_owned));
+                        }
+                        Some(body.job_posting_info)
+                    }
+                    Ok(None) => {
+                        tracing::debug!(%board, %id, "workday posting gone before its detail was read: skipped");
+                        continue;
+                    }
+                    Err(error) => {
+                        calls.failed(&mut fetch, &id, &error);
+                        None
+                    }
                 }
-                Some(body.job_posting_info)
             } else {
-                fetch.details_skipped += 1;
                 None
             };
             fetch.postings.push(posting(t.public(), item, id, info, today));

@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod api_boards;
+mod detail_failures;
 mod host_boards;
 mod paged_boards;
+mod rate_limits;
 mod support;

@@ -1,0 +1,106 @@
+//! The per-posting detail calls of SmartRecruiters and Workday: the shared budget, and what a failed call
+//! does to the fetch (docs/ats-apis.md#common).
+
+use pipeline_domain::{BoardRef, Classify, ErrorClass};
+
+use super::{AtsError, BoardFetch, DetailBudget};
+
+/// The detail calls of one fetch. A posting whose detail call fails for good (after the HTTP core's
+/// retries: a 5xx, a timeout, a body that is not the documented detail, another 4xx) is kept without its
+/// description, counted in [`BoardFetch::details_failed`], and the fetch is marked
+/// [`incomplete`](BoardFetch::incomplete); the other postings are read as usual. A 404/410 is not a
+/// failure: the posting closed since the list was read and is dropped.
+///
+/// A rate limit the HTTP core would not wait out (a 429 asking for longer than `max_retry_after`, not
+/// saying how long, or still limiting after its waits) **ends the detail calls early**: asking again
+/// would only meet more 429s and spend the shared budget. The remaining postings are kept without their
+/// description and counted as failed too, the fetch is incomplete, and [`BoardFetch::rate_limited`] carries
+/// the 429's class so that the stage can snooze or pause the provider as it would on a rate-limited error.
+pub(crate) struct DetailCalls<'a> {
+    board: &'a BoardRef,
+    budget: &'a DetailBudget,
+    stopped: bool,
+}
+
+impl<'a> DetailCalls<'a> {
+    pub(crate) fn new(board: &'a BoardRef, budget: &'a DetailBudget) -> Self {
+        Self {
+            board,
+            budget,
+            stopped: false,
+        }
+    }
+
+    /// Whether to make the next posting's detail call. When not (a rate limit stopped the calls, or the
+    /// budget is spent) the posting is counted in `fetch` and goes without its description.
+    pub(crate) fn start(&mut self, fetch: &mut BoardFetch) -> bool {
+        if self.stopped {
+            fetch.details_failed += 1;
+            return false;
+        }
+        if !self.budget.take() {
+            fetch.details_skipped += 1;
+            return false;
+        }
+        true
+    }
+
+    /// Records a detail call of posting `id` that failed for good: the posting goes without its description.
+    pub(crate) fn failed(&mut self, fetch: &mut BoardFetch, id: &str, error: &AtsError) {
+        let board = self.board;
+        fetch.details_failed += 1;
+        fetch.incomplete = true;
+        if fetch.detail_error.is_none() {
+            fetch.detail_error = Some(error.to_string());
+        }
+        let class = error.class();
+        if matches!(class, ErrorClass::RateLimited { .. }) {
+            tracing::debug!(%board, id, %error, "detail rate limited: the remaining details are not asked for");
+            self.stopped = true;
+            fetch.rate_limited = Some(class);
+        } else {
+            tracing::debug!(%board, id, %error, "detail failed: the posting is kept without its description");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::time::Duration;
+
+    use pipeline_http::HttpError;
+
+    use super::*;
+
+    fn status(status: u16, retry_after: Option<Duration>) -> AtsError {
+        AtsError::Http(HttpError::Status {
+            url: "http://api.test/x".into(),
+            status,
+            retry_after,
+            snippet: None,
+        })
+    }
+
+    #[test]
+    fn a_failed_detail_marks_the_fetch_incomplete_and_a_rate_limit_stops_the_calls() {
+        let board: BoardRef = "workday:acme/wd3/Ext".parse().unwrap();
+        let budget = DetailBudget::new(10);
+        let mut calls = DetailCalls::new(&board, &budget);
+        let mut fetch = BoardFetch::default();
+        assert!(calls.start(&mut fetch));
+        calls.failed(&mut fetch, "a", &status(503, None));
+        assert!(fetch.incomplete && fetch.rate_limited.is_none());
+        assert!(calls.start(&mut fetch), "other postings are still asked for");
+        let wait = Some(Duration::from_secs(3600));
+        calls.failed(&mut fetch, "b", &status(429, wait));
+        assert_eq!(fetch.rate_limited, Some(ErrorClass::RateLimited { wait }));
+        assert!(!calls.start(&mut fetch) && !calls.start(&mut fetch));
+        assert_eq!((fetch.details_failed, fetch.details_skipped), (4, 0));
+        assert_eq!(budget.remaining(), 8, "no budget spent after the rate limit");
+        assert!(
+            fetch.detail_error.unwrap().contains("HTTP 503"),
+            "the first error"
+        );
+    }
+}
