@@ -1,8 +1,10 @@
 //! The checks a configuration must pass before any work is done; each issue names its dotted key.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use crate::board::{BoardRef, Provider};
+use crate::text::echo;
 
 use super::{Config, ConfigIssue, ProviderConfig};
 
@@ -21,11 +23,8 @@ impl Config {
         if let Err(reason) = self.feedback.parsed_window() {
             issues.push(ConfigIssue::new("feedback.window", reason));
         }
-        if self.feedback.timezone.trim().is_empty() {
-            issues.push(ConfigIssue::new(
-                "feedback.timezone",
-                "must name a time zone, e.g. \"Europe/Madrid\"",
-            ));
+        if let Err(reason) = time_zone(&self.feedback.timezone) {
+            issues.push(ConfigIssue::new("feedback.timezone", reason));
         }
         if issues.is_empty() { Ok(()) } else { Err(issues) }
     }
@@ -34,6 +33,16 @@ impl Config {
         let mut issues = Vec::new();
         if self.database_url.trim().is_empty() {
             issues.push(ConfigIssue::new("database_url", "must not be empty"));
+        }
+        // Sent as a header on every request: a control character (a newline above all) would only fail
+        // when the first client is built, after work has started.
+        if let Some((index, c)) = self.user_agent.chars().enumerate().find(|(_, c)| c.is_control()) {
+            let reason = format!(
+                "must not contain control characters (an HTTP header value): found U+{:04X} at character {}",
+                u32::from(c),
+                index + 1
+            );
+            issues.push(ConfigIssue::new("user_agent", reason));
         }
         issues
     }
@@ -46,9 +55,9 @@ impl Config {
             issues.push(ConfigIssue::new("http.max_body", "must be more than 0 bytes"));
         }
         for (host, address) in &self.http.resolve {
-            if host.trim().is_empty() || address.trim().is_empty() {
-                let reason = "host and address must not be empty";
-                issues.push(ConfigIssue::new(format!("http.resolve.{host}"), reason));
+            let reasons = [host_pattern(host), ip_address(address)];
+            for reason in reasons.into_iter().filter_map(Result::err) {
+                issues.push(ConfigIssue::new(format!("http.resolve.{}", echo(host)), reason));
             }
         }
         issues
@@ -157,6 +166,50 @@ fn provider_issues(provider: Provider, settings: &ProviderConfig) -> Vec<ConfigI
         }
     }
     issues
+}
+
+/// An `[http] resolve` host: an exact host name, or `*.` and a domain for any of its subdomains (the
+/// patterns `pipeline_http::HostOverride` matches); a trailing dot and case do not matter.
+fn host_pattern(pattern: &str) -> Result<(), String> {
+    let name = pattern.trim().trim_end_matches('.');
+    let name = name.strip_prefix("*.").unwrap_or(name);
+    let label_ok = |label: &str| {
+        (1..=63).contains(&label.len())
+            && label
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    if !name.is_empty() && name.len() <= 253 && name.split('.').all(label_ok) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a host name or `*.domain` pattern (e.g. \"api.test\", \"*.test\")",
+            echo(pattern)
+        ))
+    }
+}
+
+/// An `[http] resolve` address: an IPv4 or IPv6 address, no port.
+fn ip_address(text: &str) -> Result<(), String> {
+    text.trim().parse::<IpAddr>().map(drop).map_err(|_| {
+        format!(
+            "`{}` is not an IP address (e.g. \"127.0.0.1\" or \"::1\")",
+            echo(text)
+        )
+    })
+}
+
+/// `feedback.timezone`: a name of the IANA time zone database (`Europe/Madrid`, `UTC`), as chrono-tz knows it.
+fn time_zone(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("must name a time zone, e.g. \"Europe/Madrid\"".to_owned());
+    }
+    name.parse::<chrono_tz::Tz>().map(drop).map_err(|_| {
+        format!(
+            "`{}` is not a time zone of the IANA database (e.g. \"Europe/Madrid\", \"UTC\")",
+            echo(name)
+        )
+    })
 }
 
 /// A base URL that may hold `{tenant}` / `{pod}` placeholders: checked with sample values put in.
@@ -279,6 +332,61 @@ mod tests {
         for window in ["3:00-6:00", "03:00-03:00", "24:00-01:00", "03:00", "never"] {
             config.feedback.window = window.into();
             assert_eq!(keys(&config), ["feedback.window"], "{window}");
+        }
+    }
+
+    fn with(config: &mut Config, set: impl Fn(&mut Config, &str), value: &str) -> Vec<String> {
+        set(config, value);
+        let keys = |issues: Vec<ConfigIssue>| issues.into_iter().map(|issue| issue.key).collect();
+        config.validate().map_or_else(keys, |()| Vec::new())
+    }
+
+    #[test]
+    fn a_user_agent_with_a_control_character_is_refused_naming_the_key() {
+        let set = |config: &mut Config, value: &str| config.user_agent = value.into();
+        let config = &mut Config::default();
+        for agent in ["acme-bot/1\nX-Injected: 1", "tab\there", "nul\0", "c1\u{85}"] {
+            assert_eq!(with(config, set, agent), ["user_agent"], "{agent:?}");
+        }
+        assert!(with(config, set, "acme-bot/1 (+https://acme.test; ñ)").is_empty());
+    }
+
+    #[test]
+    fn http_resolve_entries_need_a_host_pattern_and_an_ip_address() {
+        let set = |config: &mut Config, entry: &str| {
+            let (host, address) = entry.split_once(" = ").expect("host = address");
+            config.http.resolve = [(host.to_owned(), address.to_owned())].into();
+        };
+        let config = &mut Config::default();
+        for good in ["*.test = 127.0.0.1", "API.test. = ::1", "a_b.test = 10.0.0.1"] {
+            assert!(with(config, set, good).is_empty(), "{good}");
+        }
+        for entry in [
+            "api.test = no-ip",
+            "api.test = 1.2.3.4:80",
+            "api.test = localhost",
+            "api.test = ",
+        ] {
+            assert_eq!(with(config, set, entry), ["http.resolve.api.test"], "{entry}");
+        }
+        for host in ["", "*.", "http://api.test", "a b.test", "a.*.test"] {
+            let (entry, key) = (format!("{host} = 127.0.0.1"), format!("http.resolve.{host}"));
+            assert_eq!(with(config, set, &entry), [key], "{entry}");
+        }
+        set(config, &format!("api.test = {}", "x".repeat(10_000)));
+        let reason = &config.validate().unwrap_err()[0].reason;
+        assert!(reason.starts_with("`xxx") && reason.len() < 400, "{reason}");
+    }
+
+    #[test]
+    fn feedback_timezone_must_be_an_iana_zone() {
+        let set = |config: &mut Config, value: &str| config.feedback.timezone = value.into();
+        let config = &mut Config::default();
+        for zone in ["Europe/Madrid", "UTC", "America/Argentina/Buenos_Aires"] {
+            assert!(with(config, set, zone).is_empty(), "{zone}");
+        }
+        for zone in ["Mars/Olympus", "", " ", "+01:00", "Europe/Madrid\n"] {
+            assert_eq!(with(config, set, zone), ["feedback.timezone"], "{zone:?}");
         }
     }
 }
