@@ -117,4 +117,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    boards (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        reference -> Text,
+        provider -> Text,
+        board_key -> Text,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        source -> Text,
+        evidence_url -> Nullable<Text>,
+        found_on -> Nullable<Text>,
+        how -> Nullable<Text>,
+        job_count -> Nullable<Integer>,
+        provider_company_name -> Nullable<Text>,
+        validated_at -> Nullable<TimestamptzSqlite>,
+        first_seen_at -> TimestamptzSqlite,
+        updated_at -> TimestamptzSqlite,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    company_discovery (company_id) {
+        company_id -> BigInt,
+        last_checked_at -> Nullable<TimestamptzSqlite>,
+        outcome -> Text,
+        failures -> Integer,
+        error_class -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        next_due_at -> TimestamptzSqlite,
+    }
+}
+
 diesel::joinable!(company_directory_entries -> companies (company_id));
+diesel::joinable!(boards -> companies (company_id));
+diesel::joinable!(company_discovery -> companies (company_id));
+
+diesel::allow_tables_to_appear_in_same_query!(companies, boards, company_discovery);

@@ -136,6 +136,55 @@ impl fmt::Display for BoardRef {
     }
 }
 
+impl BoardRef {
+    /// The normalized reference (tenant in lower case): the identity of a board in the database.
+    pub fn key(&self) -> String {
+        self.to_string().to_ascii_lowercase()
+    }
+}
+
+/// Where a stored board stands (docs/stages.md#discovery-evidence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BoardStatus {
+    /// Validated: ingested.
+    Active,
+    /// Answered, but under a company name that does not match: kept, listed by `status`, not ingested until
+    /// confirmed in `[[boards]]`.
+    Suspect,
+    /// Was active; its provider now says it does not exist.
+    Gone,
+    /// Found on the site, but its provider says it does not exist: evidence only.
+    Invalid,
+}
+
+impl BoardStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoardStatus::Active => "active",
+            BoardStatus::Suspect => "suspect",
+            BoardStatus::Gone => "gone",
+            BoardStatus::Invalid => "invalid",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<BoardStatus> {
+        [
+            BoardStatus::Active,
+            BoardStatus::Suspect,
+            BoardStatus::Gone,
+            BoardStatus::Invalid,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+}
+
+impl fmt::Display for BoardStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl PartialEq for BoardRef {
     fn eq(&self, other: &Self) -> bool {
         self.provider == other.provider

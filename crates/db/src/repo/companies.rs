@@ -299,3 +299,19 @@ pub fn entries_of(conn: &mut Conn, company_id: i64) -> Result<Vec<DirectoryEntry
 pub fn count(conn: &mut Conn) -> Result<i64, DbError> {
     Ok(companies::table.count().get_result(conn)?)
 }
+
+/// Sets a company's resolution (the sales team's verdict; resolved companies leave discovery and ingestion).
+pub fn set_resolution(
+    conn: &mut Conn,
+    id: i64,
+    resolution: pipeline_domain::Resolution,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let n = diesel::update(companies::table.find(id))
+        .set((
+            companies::resolution.eq(resolution.as_str()),
+            companies::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}

@@ -1,5 +1,6 @@
 //! The database's behaviour suite, each test on a freshly migrated temporary database (`TestDb`).
 
+mod discovery;
 mod leases;
 mod opening;
 mod repos;

@@ -1,0 +1,226 @@
+//! Boards: what discovery found (or `[[boards]]` declared) for a company, with the evidence and status. A
+//! board belongs to one company for good: a second company naming it gets a `board_conflict` event and
+//! nothing else.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use pipeline_domain::{BoardRef, BoardStatus};
+
+use crate::repo::events::{self, NewEvent};
+use crate::schema::{boards, companies};
+use crate::{Conn, DbError};
+
+/// A board as discovery validated it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundBoard {
+    pub board: BoardRef,
+    pub status: BoardStatus,
+    /// Why it is suspect or invalid.
+    pub status_reason: Option<String>,
+    pub evidence_url: String,
+    pub found_on: String,
+    /// `link`, `iframe`, `script` or `text`.
+    pub how: String,
+    pub job_count: Option<i32>,
+    pub provider_company_name: Option<String>,
+}
+
+/// What recording a board did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    Created,
+    Updated,
+    /// Another company owns the board: nothing was written for this one.
+    Conflict {
+        owner: i64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = boards)]
+pub struct BoardRow {
+    pub id: i64,
+    pub company_id: i64,
+    pub reference: String,
+    pub provider: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub source: String,
+    pub evidence_url: Option<String>,
+    pub found_on: Option<String>,
+    pub how: Option<String>,
+    pub job_count: Option<i32>,
+    pub provider_company_name: Option<String>,
+    pub validated_at: Option<DateTime<Utc>>,
+    pub first_seen_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn owner_of(conn: &mut Conn, key: &str) -> Result<Option<(i64, i64, String)>, DbError> {
+    Ok(boards::table
+        .filter(boards::board_key.eq(key))
+        .select((boards::id, boards::company_id, boards::status))
+        .first(conn)
+        .optional()?)
+}
+
+fn conflict(
+    conn: &mut Conn,
+    company_id: i64,
+    board: &BoardRef,
+    owner: i64,
+    now: DateTime<Utc>,
+) -> Result<Recorded, DbError> {
+    let detail = format!("already owned by company {owner}");
+    let subject = board.to_string();
+    events::record(
+        conn,
+        now,
+        NewEvent {
+            kind: "board_conflict",
+            stage: Some("discovery"),
+            company_id: Some(company_id),
+            subject: Some(&subject),
+            detail: Some(&detail),
+        },
+    )?;
+    Ok(Recorded::Conflict { owner })
+}
+
+/// Records a board discovery validated for `company_id` (call inside the unit's fenced transaction). A
+/// board declared in `[[boards]]` keeps its `active` status; a `board_found` event marks a new one.
+pub fn record_found(
+    conn: &mut Conn,
+    company_id: i64,
+    found: &FoundBoard,
+    now: DateTime<Utc>,
+) -> Result<Recorded, DbError> {
+    let key = found.board.key();
+    let evidence = (
+        boards::evidence_url.eq(&found.evidence_url),
+        boards::found_on.eq(&found.found_on),
+        boards::how.eq(&found.how),
+        boards::job_count.eq(found.job_count),
+        boards::provider_company_name.eq(&found.provider_company_name),
+        boards::validated_at.eq(now),
+        boards::updated_at.eq(now),
+    );
+    match owner_of(conn, &key)? {
+        Some((_, owner, _)) if owner != company_id => conflict(conn, company_id, &found.board, owner, now),
+        Some((id, _, status)) => {
+            // A hand-confirmed board stays active whatever the API's company name says.
+            let declared = boards::table
+                .find(id)
+                .select(boards::source)
+                .first::<String>(conn)?
+                == "config";
+            let status = if declared && status == BoardStatus::Active.as_str() {
+                BoardStatus::Active
+            } else {
+                found.status
+            };
+            diesel::update(boards::table.find(id))
+                .set((
+                    evidence,
+                    boards::status.eq(status.as_str()),
+                    boards::status_reason.eq(&found.status_reason),
+                ))
+                .execute(conn)?;
+            Ok(Recorded::Updated)
+        }
+        None => {
+            diesel::insert_into(boards::table)
+                .values((
+                    boards::company_id.eq(company_id),
+                    boards::reference.eq(found.board.to_string()),
+                    boards::provider.eq(found.board.provider.key()),
+                    boards::board_key.eq(&key),
+                    boards::status.eq(found.status.as_str()),
+                    boards::status_reason.eq(&found.status_reason),
+                    boards::source.eq("discovery"),
+                    boards::first_seen_at.eq(now),
+                    evidence,
+                ))
+                .execute(conn)?;
+            let subject = found.board.to_string();
+            events::record(
+                conn,
+                now,
+                NewEvent {
+                    kind: "board_found",
+                    stage: Some("discovery"),
+                    company_id: Some(company_id),
+                    subject: Some(&subject),
+                    detail: Some(found.status.as_str()),
+                },
+            )?;
+            Ok(Recorded::Created)
+        }
+    }
+}
+
+/// A `[[boards]]` entry: adds the board as `active` (source `config`) or confirms a found one (`suspect`
+/// becomes `active`). A board owned by another company is a conflict.
+pub fn declare(
+    conn: &mut Conn,
+    company_id: i64,
+    board: &BoardRef,
+    now: DateTime<Utc>,
+) -> Result<Recorded, DbError> {
+    match owner_of(conn, &board.key())? {
+        Some((_, owner, _)) if owner != company_id => conflict(conn, company_id, board, owner, now),
+        Some((id, _, _)) => {
+            diesel::update(boards::table.find(id))
+                .set((
+                    boards::status.eq(BoardStatus::Active.as_str()),
+                    boards::status_reason.eq(None::<String>),
+                    boards::source.eq("config"),
+                    boards::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+            Ok(Recorded::Updated)
+        }
+        None => {
+            diesel::insert_into(boards::table)
+                .values((
+                    boards::company_id.eq(company_id),
+                    boards::reference.eq(board.to_string()),
+                    boards::provider.eq(board.provider.key()),
+                    boards::board_key.eq(board.key()),
+                    boards::status.eq(BoardStatus::Active.as_str()),
+                    boards::source.eq("config"),
+                    boards::first_seen_at.eq(now),
+                    boards::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+            Ok(Recorded::Created)
+        }
+    }
+}
+
+/// The boards of these companies, by company id, oldest first.
+pub fn of_companies(conn: &mut Conn, ids: &[i64]) -> Result<BTreeMap<i64, Vec<BoardRow>>, DbError> {
+    let rows: Vec<BoardRow> = boards::table
+        .filter(boards::company_id.eq_any(ids))
+        .order(boards::id)
+        .select(BoardRow::as_select())
+        .load(conn)?;
+    let mut by_company: BTreeMap<i64, Vec<BoardRow>> = BTreeMap::new();
+    for row in rows {
+        by_company.entry(row.company_id).or_default().push(row);
+    }
+    Ok(by_company)
+}
+
+/// Suspect boards with their company's domain (for `status`), oldest first.
+pub fn suspects(conn: &mut Conn, limit: i64) -> Result<Vec<(BoardRow, Option<String>)>, DbError> {
+    Ok(boards::table
+        .inner_join(companies::table)
+        .filter(boards::status.eq(BoardStatus::Suspect.as_str()))
+        .order(boards::id)
+        .limit(limit)
+        .select((BoardRow::as_select(), companies::website_domain))
+        .load(conn)?)
+}
