@@ -1,31 +1,55 @@
 //! The operator's commands: doctor, pause and resume, database backup.
 
+use expect_test::expect;
 use pipeline_db::Db;
 use pipeline_db::repo::companies;
+use pipeline_db::testing::TestDb;
 
-use crate::{cli, csv_config, run};
+use crate::{cli, csv_config, normalize, run};
 
 #[test]
-fn doctor_fails_on_pending_migrations_and_unreadable_sources() {
-    let dir = tempfile::tempdir().unwrap();
-    csv_config(dir.path(), "name\nA\n");
-    std::fs::remove_file(dir.path().join("companies.csv")).unwrap();
-    let (code, out, _) = run(cli(dir.path()).arg("doctor"));
+fn doctor_reports_pending_migrations_and_fails_on_an_unreadable_source() {
+    let test = TestDb::unmigrated();
+    csv_config(test.dir(), "name\nA\n");
+    std::fs::remove_file(test.dir().join("companies.csv")).unwrap();
+    let (code, out, _) = run(cli(test.dir()).arg("doctor").env("DATABASE_URL", test.url()));
     assert_eq!(code, 1, "{out}");
-    assert!(
-        out.contains("FAIL migrations") && out.contains("FAIL source"),
-        "{out}"
-    );
+    expect![[r#"
+        ok   config       <dir>/pipeline.toml is valid
+        ok   database     <dir>/pipeline.db reachable, integrity ok
+        ok   migrations   1 pending (20261125000001; applied by `once` or `db migrate`)
+        ok   catalog      built-in catalog: version c061b0b79f2c0374
+        FAIL source       list: <dir>/companies.csv: No such file or directory (os error <n>)
+        ok   sheets       no spreadsheet configured (sheets and feedback stages are skipped)
+    "#]]
+    .assert_eq(&normalize(&out, test.dir()));
 }
 
 #[test]
 fn pause_and_resume_show_in_status() {
-    let dir = tempfile::tempdir().unwrap();
-    let (code, out, err) =
-        run(cli(dir.path()).args(["pause", "lever", "--for", "2h", "--reason", "too many 429s"]));
+    let test = TestDb::new();
+    let cli = || {
+        let mut cmd = cli(test.dir());
+        cmd.env("DATABASE_URL", test.url());
+        cmd
+    };
+    let (code, out, err) = run(cli().args(["pause", "lever", "--for", "2h", "--reason", "too many 429s"]));
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("lever paused until"), "{out}");
-    let (_, status, _) = run(cli(dir.path()).args(["status", "--json"]));
+    expect![[r#"
+        lever paused until <time> (too many 429s)
+    "#]]
+    .assert_eq(&normalize(&out, test.dir()));
+    let (code, status, err) = run(cli().arg("status"));
+    assert_eq!(code, 0, "{err}");
+    expect![[r#"
+        locks:
+        pauses:
+          lever            until <time>  too many 429s
+        stages:
+        last runs:
+    "#]]
+    .assert_eq(&normalize(&status, test.dir()));
+    let (_, status, _) = run(cli().args(["status", "--json"]));
     let status: serde_json::Value = serde_json::from_str(&status).unwrap();
     assert_eq!(status["pauses"][0]["provider"], "lever");
     assert_eq!(status["pauses"][0]["reason"], "too many 429s");
@@ -35,9 +59,17 @@ fn pause_and_resume_show_in_status() {
             .unwrap()
             .ends_with('Z')
     );
-    assert_eq!(run(cli(dir.path()).args(["pause", "jobvite"])).0, 2);
-    let (code, out, _) = run(cli(dir.path()).args(["resume", "lever"]));
-    assert_eq!((code, out.trim()), (0, "lever resumed"));
+    let (code, _, err) = run(cli().args(["pause", "jobvite"]));
+    assert_eq!(code, 2, "{err}");
+    expect![[r#"
+        error: unknown provider `jobvite` (known: lever, greenhouse, ashby, workable, smartrecruiters, recruitee, personio, teamtailor, workday)
+    "#]].assert_eq(&err);
+    let (code, out, _) = run(cli().args(["resume", "lever"]));
+    assert_eq!(code, 0);
+    expect![[r#"
+        lever resumed
+    "#]]
+    .assert_eq(&out);
 }
 
 #[test]
@@ -45,8 +77,12 @@ fn backup_writes_a_usable_copy() {
     let dir = tempfile::tempdir().unwrap();
     csv_config(dir.path(), "name,website\nAcme,acme.com\n");
     assert_eq!(run(cli(dir.path()).arg("once")).0, 0);
-    let (code, _, err) = run(cli(dir.path()).args(["db", "backup", "copy.db"]));
+    let (code, out, err) = run(cli(dir.path()).args(["db", "backup", "copy.db"]));
     assert_eq!(code, 0, "{err}");
+    expect![[r#"
+        backed up <dir>/data/pipeline.db to copy.db
+    "#]]
+    .assert_eq(&normalize(&out, dir.path()));
     let copy = Db::open(dir.path().join("copy.db").to_str().unwrap()).unwrap();
     assert_eq!(copy.read(companies::count).unwrap(), 1);
 }

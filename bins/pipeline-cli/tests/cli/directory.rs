@@ -1,8 +1,10 @@
 //! The directory stage from the command line: built-in directories unreachable, CSV lists loaded twice or
 //! with bad rows, the companies CSV export, JSON logs.
 
-use crate::{cli, closed_port, csv_config, db, run};
+use expect_test::expect;
 use pipeline_db::repo::companies;
+
+use crate::{cli, closed_port, csv_config, db, normalize, run};
 
 #[test]
 fn once_from_an_empty_directory_uses_defaults_and_reports_unreachable_directories() {
@@ -25,16 +27,14 @@ fn once_from_an_empty_directory_uses_defaults_and_reports_unreachable_directorie
         .env("PIPELINE_HTTP__RETRIES", "0"));
     assert_eq!(code, 3, "stdout: {out}\nstderr: {err}");
     assert!(dir.path().join("data/pipeline.db").exists());
-    assert!(
-        out.contains("directory") && out.contains("partial") && out.contains("sources_failed=3"),
-        "{out}"
-    );
-    for source in ["catalonia", "madrimasd", "lanzadera"] {
-        assert!(
-            out.contains(&format!("{source}: http://127.0.0.1:{port}")),
-            "{out}"
-        );
-    }
+    expect![[r#"
+        cycle <cycle>
+          stage      status       duration  counters
+          directory  partial         <dur>  requests=3 sources_failed=3
+                     catalonia: http://127.0.0.1:<port>/list-of-startups: connection failed: tcp connect error: Connection refused (os error <n>)
+                     madrimasd: http://127.0.0.1:<port>/m: connection failed: tcp connect error: Connection refused (os error <n>)
+                     lanzadera: http://127.0.0.1:<port>/proyectos/: connection failed: tcp connect error: Connection refused (os error <n>)
+    "#]].assert_eq(&normalize(&out, dir.path()));
 }
 
 #[test]
@@ -46,13 +46,34 @@ fn the_same_csv_loaded_twice_makes_no_duplicates_and_updates_last_seen() {
     );
     let (code, out, err) = run(cli(dir.path()).arg("once"));
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("companies_new=3"), "{out}");
+    expect![[r#"
+        cycle <cycle>
+          stage      status       duration  counters
+          directory  succeeded       <dur>  companies_new=3 companies_updated=1 rows_read=4 sources_ok=1
+    "#]]
+    .assert_eq(&normalize(&out, dir.path()));
     let first = db(dir.path()).read(|c| companies::entries_of(c, 1)).unwrap()[0].last_seen_at;
     let (code, out, _) = run(cli(dir.path()).arg("once"));
     assert_eq!(code, 0);
-    assert!(!out.contains("companies_new"), "{out}");
+    expect![[r#"
+        cycle <cycle>
+          stage      status       duration  counters
+          directory  succeeded       <dur>  companies_updated=2 rows_read=4 sources_ok=1
+    "#]]
+    .assert_eq(&normalize(&out, dir.path()));
     let entries = db(dir.path()).read(|c| companies::entries_of(c, 1)).unwrap();
     assert!(entries[0].last_seen_at > first && entries[0].first_seen_at < entries[0].last_seen_at);
+    let (code, text, _) = run(cli(dir.path()).arg("companies"));
+    assert_eq!(code, 0);
+    // Every line of the table starts with spaces, which a snapshot would take for its indentation: the
+    // command line heads it.
+    expect![[r#"
+        $ pipeline-cli companies
+            id  name                             domain                       score strong  resolution     sources
+             1  Acme SL                          acme.com                       0.0      0  PENDING        list
+             2  Beta                             beta.io                        0.0      0  PENDING        list
+             3  Solo Name                                                       0.0      0  PENDING        list
+    "#]].assert_eq(&format!("$ pipeline-cli companies\n{text}"));
     let (_, json, _) = run(cli(dir.path()).args(["companies", "--json"]));
     let list: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 3);
@@ -69,10 +90,12 @@ fn bad_rows_are_reported_with_source_and_line_and_counted() {
     );
     let (code, out, err) = run(cli(dir.path()).arg("once"));
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(
-        out.contains("rows_bad=3") && out.contains("companies_new=2"),
-        "{out}"
-    );
+    expect![[r#"
+        cycle <cycle>
+          stage      status       duration  counters
+          directory  succeeded       <dur>  companies_new=2 rows_bad=3 rows_read=5 sources_ok=1
+    "#]]
+    .assert_eq(&normalize(&out, dir.path()));
     for line in ["line 3", "line 4", "line 5"] {
         assert!(
             err.contains(line) && err.contains("list"),
@@ -86,19 +109,12 @@ fn companies_csv_has_the_contract_columns() {
     let dir = tempfile::tempdir().unwrap();
     csv_config(dir.path(), "name,website\nAcme,acme.com\n");
     assert_eq!(run(cli(dir.path()).arg("once")).0, 0);
-    let (_, out, _) = run(cli(dir.path()).args(["companies", "--csv"]));
-    let mut lines = out.lines();
-    assert_eq!(
-        lines.next().unwrap(),
-        "id,name,domain,website,resolution,boards,max_score,offer_count,unique_offer_count,strong_offer_count,open_offer_count,avg_strong_score,top_category,top_category_name,top_offer_url,last_strong_at,sources"
-    );
-    assert!(
-        lines
-            .next()
-            .unwrap()
-            .starts_with("1,Acme,acme.com,https://acme.com/,PENDING,,0.0,0,0,0,0,"),
-        "{out}"
-    );
+    let (code, out, _) = run(cli(dir.path()).args(["companies", "--csv"]));
+    assert_eq!(code, 0);
+    expect![[r#"
+        id,name,domain,website,resolution,boards,max_score,offer_count,unique_offer_count,strong_offer_count,open_offer_count,avg_strong_score,top_category,top_category_name,top_offer_url,last_strong_at,sources
+        1,Acme,acme.com,https://acme.com/,PENDING,,0.0,0,0,0,0,,,,,,list
+    "#]].assert_eq(&out);
 }
 
 #[test]

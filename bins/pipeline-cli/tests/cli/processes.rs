@@ -4,25 +4,32 @@
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use expect_test::expect;
 use pipeline_db::repo::{companies, runs};
 use pipeline_domain::RunStatus;
 
-use crate::{cli, csv_config, db, run, signal, wait_for};
+use crate::{cli, csv_config, db, normalize, regex, run, signal, wait_for};
 
-/// A server that accepts connections and never answers: a run that reads from it holds its lock.
-fn stalling_server() -> (u16, std::thread::JoinHandle<()>) {
+/// A server that accepts connections and never answers: a run that reads from it holds its lock. Returns its
+/// port and how many connections it has accepted.
+fn stalling_server() -> (u16, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback listener");
     let port = listener.local_addr().expect("its address").port();
-    let handle = std::thread::spawn(move || {
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    std::thread::spawn(move || {
         let mut held = Vec::new();
         for stream in listener.incoming().take(4) {
             held.push(stream);
+            counter.fetch_add(1, Ordering::SeqCst);
         }
         std::thread::sleep(Duration::from_secs(60));
     });
-    (port, handle)
+    (port, accepted)
 }
 
 /// `pipeline.toml` whose only directory is the stalling server on `port`.
@@ -47,7 +54,7 @@ fn running_runs(dir: &Path) -> usize {
 #[test]
 fn a_second_once_exits_75_naming_the_holder_and_sigterm_interrupts_the_first() {
     let dir = tempfile::tempdir().unwrap();
-    let (port, _server) = stalling_server();
+    let (port, accepted) = stalling_server();
     stalled_config(dir.path(), port);
     let first = cli(dir.path())
         .arg("once")
@@ -55,13 +62,26 @@ fn a_second_once_exits_75_naming_the_holder_and_sigterm_interrupts_the_first() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    wait_for(|| running_runs(dir.path()) == 1);
+    // Its one request is sent (and counted) before the server accepts it.
+    wait_for(|| running_runs(dir.path()) == 1 && accepted.load(Ordering::SeqCst) == 1);
     let (code, _, err) = run(cli(dir.path()).arg("once"));
     assert_eq!(code, 75, "{err}");
     assert!(
         err.contains(&format!(":{}:", first.id())) && err.contains("until"),
         "holder not named: {err}"
     );
+    let (code, status, err) = run(cli(dir.path()).arg("status"));
+    assert_eq!(code, 0, "{err}");
+    expect![[r#"
+        locks:
+          cycle      held by <owner> until <time>
+        pauses:
+        stages:
+          directory  running     last success never  failures in a row 0
+        last runs:
+          #1 directory  running     <time>
+    "#]]
+    .assert_eq(&normalize(&status, dir.path()));
     signal(&first, "-TERM");
     let out = first.wait_with_output().unwrap();
     assert_eq!(
@@ -70,6 +90,14 @@ fn a_second_once_exits_75_naming_the_holder_and_sigterm_interrupts_the_first() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    expect![[r#"
+        cycle <cycle>
+          stage      status       duration  counters
+          directory  interrupted     <dur>  requests=1
+                     interrupted
+          interrupted: in-flight work released, runs marked interrupted
+    "#]]
+    .assert_eq(&normalize(&String::from_utf8_lossy(&out.stdout), dir.path()));
     let latest = db(dir.path()).read(|c| runs::latest(c, 1)).unwrap();
     assert_eq!(latest[0].status, RunStatus::Interrupted);
     let (_, status, _) = run(cli(dir.path()).args(["status", "--json"]));
@@ -99,7 +127,15 @@ fn kill_9_in_the_middle_of_a_large_csv_then_once_again_takes_over_and_completes(
     first.wait().unwrap();
     let (code, out, err) = run(cli(dir.path()).arg("once"));
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("took over a stale lock"), "{out}");
+    // How many rows the killed run had loaded varies: the split between new and updated is not shown.
+    let out = regex(r"companies_(new|updated)=\d+").replace_all(&out, "companies_$1=<n>");
+    expect![[r#"
+        cycle <cycle>
+          took over a stale lock from <owner>; its runs were marked abandoned
+          stage      status       duration  counters
+          directory  succeeded       <dur>  companies_new=<n> rows_read=60000 sources_ok=1
+    "#]]
+    .assert_eq(&normalize(&out, dir.path()));
     let db = db(dir.path());
     assert_eq!(db.integrity_check().unwrap(), "ok");
     assert_eq!(db.read(companies::count).unwrap(), 60_000);
@@ -131,7 +167,14 @@ fn processes_migrating_a_fresh_database_together_all_succeed() {
     }
     let (code, out, _) = run(cli(dir.path()).arg("doctor"));
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("migrations") && out.contains("current"), "{out}");
+    expect![[r#"
+        ok   config       built-in defaults is valid
+        ok   database     <dir>/data/pipeline.db reachable, integrity ok
+        ok   migrations   current
+        ok   catalog      built-in catalog: version c061b0b79f2c0374
+        ok   sheets       no spreadsheet configured (sheets and feedback stages are skipped)
+    "#]]
+    .assert_eq(&normalize(&out, dir.path()));
 }
 
 #[test]
@@ -168,5 +211,10 @@ fn forever_cycles_sleeps_and_exits_130_on_sigterm_without_waiting_out_the_sleep(
         asked.elapsed() < Duration::from_secs(10),
         "woke from its sleep on the signal"
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("companies_new=1"));
+    expect![[r#"
+        cycle <cycle>
+          stage      status       duration  counters
+          directory  succeeded       <dur>  companies_new=1 rows_read=1 sources_ok=1
+    "#]]
+    .assert_eq(&normalize(&String::from_utf8_lossy(&out.stdout), dir.path()));
 }

@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use crate::{cli, run};
+use expect_test::expect;
+
+use crate::{cli, normalize, run};
 
 /// A world on loopback and a config file pointing at it.
 fn world_config(dir: &Path, seed: u64, companies: usize) -> pipeline_testkit::WorldHandle {
@@ -60,7 +62,9 @@ fn board_prints_the_normalised_postings_of_every_provider() {
     }
     let (code, _, err) = run(cli(dir.path()).args(["board", "greenhouse:no-such-board", "--json"]));
     assert_eq!(code, 3, "a gone board exits 3: {err}");
-    assert!(err.contains("gone"), "{err}");
+    expect![[r#"
+        error: board greenhouse:no-such-board is gone: http://127.0.0.1:<port>/greenhouse/v1/boards/no-such-board/jobs?content=true: HTTP 404: {"error":"Not Found","status":404}
+    "#]].assert_eq(&normalize(&err, dir.path()));
     assert_eq!(run(cli(dir.path()).args(["board", "nonsense"])).0, 2);
 }
 
