@@ -1,13 +1,15 @@
 //! CSV lists: a header row, configurable name/website columns, delimiter and encoding (UTF-8 or
-//! Windows-1252), read record by record from a file or a streamed URL.
+//! Windows-1252), read record by record from a file or a streamed URL, within the [`ReadCaps`].
 
-use std::io::Read;
+use std::io::{BufRead, BufReader};
 
 use async_trait::async_trait;
 use pipeline_domain::CompanyInput;
+use pipeline_domain::text::echo;
 use tokio::sync::mpsc;
 
-use super::input::{self, Location};
+use super::csv_record::{Next, Record, Records};
+use super::input::{self, Location, ReadCaps, Rows};
 use super::{DirectorySource, SourceError, SourceItem};
 use pipeline_http::HttpClient;
 
@@ -16,11 +18,16 @@ use pipeline_http::HttpClient;
 pub struct CsvSource {
     pub name: String,
     pub location: Location,
+    /// The name column; empty = the list has none.
     pub name_field: String,
+    /// The website column; empty = the list has none.
     pub website_field: String,
     pub delimiter: u8,
     /// `None` = UTF-8 (a BOM is skipped); `Some` = transcode from this encoding.
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Quoted fields may hold line breaks; otherwise a line ending inside quotes is a bad row.
+    pub multiline_fields: bool,
+    pub caps: ReadCaps,
     pub http: HttpClient,
 }
 
@@ -32,205 +39,131 @@ impl DirectorySource for CsvSource {
 
     async fn read(&self, sink: mpsc::Sender<SourceItem>) -> Result<(), SourceError> {
         let this = self.clone();
-        input::parse_blocking(&self.location, &self.http, move |reader| {
+        input::parse_blocking(&self.location, &self.http, self.caps, move |reader| {
             this.parse(reader, &sink)
         })
         .await
     }
 }
 
+/// Where the mapped columns are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Columns {
+    count: usize,
+    name: Option<usize>,
+    website: Option<usize>,
+}
+
 impl CsvSource {
-    /// Parses `reader` (blocking), sending each row. Malformed lines become bad rows; only an unreadable
-    /// header or an I/O failure stops the source.
+    /// Parses `reader` (blocking), sending each row. Malformed lines become bad rows; only a missing or
+    /// unusable header, an I/O failure or the source cap stops the source (the rows sent are kept).
     pub fn parse(
         &self,
-        reader: Box<dyn Read + Send>,
+        reader: Box<dyn BufRead + Send>,
         sink: &mpsc::Sender<SourceItem>,
     ) -> Result<(), SourceError> {
+        let mut rows = Rows::new(sink, &self.location, self.caps);
         let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
             .encoding(self.encoding)
             .build(reader);
-        let mut csv = csv::ReaderBuilder::new()
-            .delimiter(self.delimiter)
-            .has_headers(true)
-            .from_reader(decoded);
-        let (name_col, web_col) = self.columns(&mut csv)?;
-        let mut record = csv::StringRecord::new();
-        loop {
-            let item = match csv.read_record(&mut record) {
-                Ok(false) => return Ok(()),
-                Ok(true) => row_item(&record, name_col, web_col),
-                Err(e) if e.is_io_error() => {
-                    return Err(SourceError::Read {
-                        location: self.location.to_string(),
-                        reason: e.to_string(),
-                    });
-                }
-                Err(e) => SourceItem::Bad {
-                    location: line_of(&e),
-                    reason: describe(&e),
-                },
-            };
-            sink.blocking_send(item).map_err(|_| SourceError::Stopped)?;
-        }
-    }
-
-    fn columns<R: Read>(
-        &self,
-        csv: &mut csv::Reader<R>,
-    ) -> Result<(Option<usize>, Option<usize>), SourceError> {
-        let location = self.location.to_string();
-        let headers = csv.headers().map_err(|e| SourceError::Format {
-            location: location.clone(),
-            reason: format!("header row: {e}"),
-        })?;
-        let find = |field: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim().eq_ignore_ascii_case(field.trim()))
+        let mut records = Records::new(
+            BufReader::with_capacity(64 * 1024, decoded),
+            self.delimiter,
+            self.multiline_fields,
+            self.caps.max_record,
+            self.caps.record_text(),
+        );
+        let columns = match records.next().map_err(|e| rows.read_error(e))? {
+            None => return Err(rows.format_error("no header row (the list is empty)")),
+            Some(Next::Bad { reason, .. }) => return Err(rows.format_error(format!("header row: {reason}"))),
+            Some(Next::Record { .. }) => self.columns(records.record(), &rows)?,
         };
-        let (name_col, web_col) = (find(&self.name_field), find(&self.website_field));
-        if name_col.is_none() && web_col.is_none() {
-            let reason = format!(
-                "header has neither a `{}` nor a `{}` column (found: {})",
-                self.name_field,
-                self.website_field,
-                headers.iter().collect::<Vec<_>>().join(", ")
-            );
-            return Err(SourceError::Format { location, reason });
+        while let Some(next) = records.next().map_err(|e| rows.read_error(e))? {
+            match next {
+                Next::Record { line } => rows.send(row_item(records.record(), columns, line))?,
+                Next::Bad { line, reason } => rows.bad(format!("line {line}"), reason)?,
+            }
         }
-        Ok((name_col, web_col))
-    }
-}
-
-fn row_item(record: &csv::StringRecord, name_col: Option<usize>, web_col: Option<usize>) -> SourceItem {
-    let location = format!("line {}", record.position().map_or(0, |p| p.line()));
-    let name = name_col.and_then(|i| record.get(i));
-    let website = web_col.and_then(|i| record.get(i));
-    match CompanyInput::from_listing(name, website) {
-        Ok(input) => SourceItem::Company { input, location },
-        Err(e) => SourceItem::Bad {
-            location,
-            reason: e.to_string(),
-        },
-    }
-}
-
-fn line_of(e: &csv::Error) -> String {
-    format!("line {}", e.position().map_or(0, |p| p.line()))
-}
-
-fn describe(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("malformed CSV line: {len} fields where the header has {expected_len}")
-        }
-        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8 (is the source's `encoding` right?)".to_owned(),
-        _ => e.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    fn source(delimiter: u8, encoding: Option<&'static encoding_rs::Encoding>) -> CsvSource {
-        CsvSource {
-            name: "test".into(),
-            location: Location::File("companies.csv".into()),
-            name_field: "name".into(),
-            website_field: "website".into(),
-            delimiter,
-            encoding,
-            http: HttpClient::new(Default::default()).unwrap(),
-        }
+        Ok(())
     }
 
-    fn parse(src: &CsvSource, bytes: &[u8]) -> Result<Vec<SourceItem>, SourceError> {
-        let (tx, mut rx) = mpsc::channel(1000);
-        src.parse(Box::new(std::io::Cursor::new(bytes.to_vec())), &tx)?;
-        drop(tx);
-        let mut out = Vec::new();
-        while let Ok(item) = rx.try_recv() {
-            out.push(item);
-        }
-        Ok(out)
-    }
-
-    fn bad(items: &[SourceItem]) -> Vec<(String, String)> {
-        items
-            .iter()
-            .filter_map(|i| match i {
-                SourceItem::Bad { location, reason } => Some((location.clone(), reason.clone())),
-                SourceItem::Company { .. } => None,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn bad_rows_are_reported_with_their_line_and_the_rest_proceeds() {
-        pipeline_http::install_crypto_provider();
-        let csv = "\u{feff}Name,Website,city\nAcme,acme.com,Madrid\n,,Sevilla\nNameOnly,,\nBadUrl,http://exa mple.com,x\nToo,many,fields,here\nLast,last.es,Bilbao\n";
-        let items = parse(&source(b',', None), csv.as_bytes()).unwrap();
-        let companies: Vec<_> = items
-            .iter()
-            .filter_map(|i| match i {
-                SourceItem::Company { input, location } => {
-                    Some((input.normalized_name.clone().unwrap(), location.clone()))
-                }
-                SourceItem::Bad { .. } => None,
+    /// Finds the configured columns (trimmed, case-insensitive); one that is configured but absent fails
+    /// the source, naming the headers found. A repeated header name is a warning (the first is used).
+    fn columns(&self, header: &Record, rows: &Rows<'_>) -> Result<Columns, SourceError> {
+        let names: Vec<String> = (0..header.len())
+            .map(|i| {
+                String::from_utf8_lossy(header.field(i).unwrap_or_default())
+                    .trim()
+                    .to_owned()
             })
             .collect();
-        assert_eq!(companies[0], ("acme".into(), "line 2".into()));
-        assert!(companies.iter().any(|(n, _)| n == "last"));
-        let bad = bad(&items);
-        assert!(
-            bad.contains(&("line 3".into(), "no name and no website".into())),
-            "{bad:?}"
-        );
-        assert!(
-            bad.iter().any(|(l, r)| l == "line 6" && r.contains("4 fields")),
-            "{bad:?}"
-        );
-        assert!(bad.iter().any(|(_, r)| r.contains("bad website")), "{bad:?}");
-    }
-
-    #[test]
-    fn windows_1252_and_semicolons_are_read() {
-        pipeline_http::install_crypto_provider();
-        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("nombre;web\nCafé Ñandú SL;cafe.es\n");
-        let mut src = source(b';', Some(encoding_rs::WINDOWS_1252));
-        src.name_field = "nombre".into();
-        src.website_field = "web".into();
-        let items = parse(&src, &bytes).unwrap();
-        let SourceItem::Company { input, .. } = &items[0] else {
-            panic!("{items:?}")
+        for warning in repeated_headers(&names) {
+            tracing::warn!(source = %self.name, "{warning}");
+        }
+        let find = |field: &str| -> Result<Option<usize>, SourceError> {
+            let field = field.trim();
+            if field.is_empty() {
+                return Ok(None);
+            }
+            match names.iter().position(|h| h.eq_ignore_ascii_case(field)) {
+                Some(index) => Ok(Some(index)),
+                None => Err(rows.format_error(format!(
+                    "column `{}` not in header (found: {})",
+                    echo(field),
+                    echo(&names.join(", "))
+                ))),
+            }
         };
-        assert_eq!(input.name_display.as_deref(), Some("Café Ñandú SL"));
-        assert_eq!(input.normalized_name.as_deref(), Some("cafe nandu"));
+        Ok(Columns {
+            count: names.len(),
+            name: find(&self.name_field)?,
+            website: find(&self.website_field)?,
+        })
     }
+}
 
-    #[test]
-    fn invalid_utf8_in_a_utf8_source_is_a_bad_row() {
-        pipeline_http::install_crypto_provider();
-        let mut bytes = b"name,website\nGood,good.es\n".to_vec();
-        bytes.extend_from_slice(b"Caf\xe9,cafe.es\nAfter,after.es\n");
-        let items = parse(&source(b',', None), &bytes).unwrap();
-        assert_eq!(items.len(), 3);
-        assert!(bad(&items)[0].1.contains("UTF-8"));
+/// A warning for each header name that repeats an earlier one, naming both positions (1-based).
+pub(crate) fn repeated_headers(names: &[String]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (later, name) in names.iter().enumerate() {
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(first) = names[..later].iter().position(|n| n.eq_ignore_ascii_case(name)) {
+            warnings.push(format!(
+                "the header names `{}` twice (columns {} and {}); the first is used",
+                echo(name),
+                first + 1,
+                later + 1
+            ));
+        }
     }
+    warnings
+}
 
-    #[test]
-    fn a_header_without_the_configured_columns_fails_the_source() {
-        pipeline_http::install_crypto_provider();
-        let err = parse(&source(b',', None), b"company,url\nA,a.com\n").unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("neither a `name` nor a `website` column"),
-            "{err}"
-        );
+fn row_item(record: &Record, columns: Columns, line: u64) -> SourceItem {
+    let location = format!("line {line}");
+    let bad = |reason: String| SourceItem::Bad {
+        location: location.clone(),
+        reason,
+    };
+    if record.len() != columns.count {
+        return bad(format!(
+            "malformed CSV line: {} fields where the header has {}",
+            record.len(),
+            columns.count
+        ));
+    }
+    if std::str::from_utf8(record.bytes()).is_err() {
+        return bad("invalid UTF-8 (is the source's `encoding` right?)".to_owned());
+    }
+    let text = |column: Option<usize>| {
+        column
+            .and_then(|i| record.field(i))
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+    };
+    match CompanyInput::from_listing(text(columns.name), text(columns.website)) {
+        Ok(input) => SourceItem::Company { input, location },
+        Err(e) => bad(e.to_string()),
     }
 }

@@ -1,15 +1,16 @@
-//! JSON lists: one array of objects (streamed element by element), or JSON Lines (one object per line).
+//! JSON lists: one array of objects (streamed element by element), or JSON Lines (one object per line),
+//! within the [`ReadCaps`]. Only the two mapped fields of each object are read (see `json_fields`).
 
-use std::fmt;
-use std::io::{BufRead, BufReader, Read};
+use std::io::BufRead;
 
 use async_trait::async_trait;
 use pipeline_domain::CompanyInput;
-use serde::de::{Deserializer, SeqAccess, Visitor};
-use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::input::{self, Location};
+use super::input::{self, Location, ReadCaps, Rows};
+use super::json_array::{ArrayError, Elements};
+use super::json_fields::mapped_fields;
+use super::lines::Lines;
 use super::{DirectorySource, SourceError, SourceItem};
 use pipeline_http::HttpClient;
 
@@ -20,6 +21,7 @@ pub struct JsonSource {
     pub location: Location,
     pub name_field: String,
     pub website_field: String,
+    pub caps: ReadCaps,
     pub http: HttpClient,
 }
 
@@ -31,7 +33,7 @@ impl DirectorySource for JsonSource {
 
     async fn read(&self, sink: mpsc::Sender<SourceItem>) -> Result<(), SourceError> {
         let this = self.clone();
-        input::parse_blocking(&self.location, &self.http, move |reader| {
+        input::parse_blocking(&self.location, &self.http, self.caps, move |reader| {
             this.parse(reader, &sink)
         })
         .await
@@ -42,16 +44,12 @@ impl JsonSource {
     /// Parses `reader` (blocking): an array when the first character is `[`, JSON Lines otherwise.
     pub fn parse(
         &self,
-        reader: Box<dyn Read + Send>,
+        mut reader: Box<dyn BufRead + Send>,
         sink: &mpsc::Sender<SourceItem>,
     ) -> Result<(), SourceError> {
-        let mut reader = BufReader::new(reader);
-        let read_err = |e: std::io::Error| SourceError::Read {
-            location: self.location.to_string(),
-            reason: e.to_string(),
-        };
+        let mut rows = Rows::new(sink, &self.location, self.caps);
         let first = loop {
-            let buf = reader.fill_buf().map_err(read_err)?;
+            let buf = reader.fill_buf().map_err(|e| rows.read_error(e))?;
             let skip = buf
                 .iter()
                 .take_while(|b| b.is_ascii_whitespace() || matches!(b, 0xEF | 0xBB | 0xBF))
@@ -62,218 +60,82 @@ impl JsonSource {
             reader.consume(skip);
         };
         match first {
-            Some(b'[') => self.parse_array(reader, sink),
-            _ => self.parse_lines(reader, sink),
+            Some(b'[') => self.parse_array(reader, &mut rows),
+            _ => self.parse_lines(reader, &mut rows),
         }
     }
 
-    fn parse_array(&self, reader: impl Read, sink: &mpsc::Sender<SourceItem>) -> Result<(), SourceError> {
-        let mut de = serde_json::Deserializer::from_reader(reader);
-        let visitor = Elements { source: self, sink };
-        let result = de.deserialize_seq(visitor).and_then(|()| de.end());
-        match result {
-            Ok(()) => Ok(()),
-            Err(e) if e.to_string() == STOPPED => Err(SourceError::Stopped),
-            Err(e) if e.is_io() => Err(SourceError::Read {
-                location: self.location.to_string(),
-                reason: e.to_string(),
-            }),
-            Err(e) => Err(SourceError::Format {
-                location: self.location.to_string(),
-                reason: e.to_string(),
-            }),
+    fn parse_array(&self, reader: impl BufRead, rows: &mut Rows<'_>) -> Result<(), SourceError> {
+        let mut elements = Elements::new(reader, self.caps.max_record);
+        let (mut buf, mut index) = (Vec::new(), 0u64);
+        loop {
+            match elements.read_into(&mut buf) {
+                Ok(false) => return Ok(()),
+                Ok(true) if buf.trim_ascii().is_empty() => {
+                    rows.bad(format!("index {index}"), "empty element (a stray comma?)")?;
+                }
+                Ok(true) => rows.send(self.item(&buf, format!("index {index}")))?,
+                Err(ArrayError::Io(e)) => return Err(rows.read_error(e)),
+                Err(ArrayError::TooLong) => {
+                    let reason = format!(
+                        "element {index} is longer than the {} cap; the rest of the array cannot be read \
+                         reliably after it",
+                        rows.record_cap()
+                    );
+                    return Err(rows.format_error(reason));
+                }
+                Err(ArrayError::Truncated) => {
+                    let reason =
+                        format!("the array ends before its closing `]` (truncated?) after {index} elements");
+                    return Err(rows.format_error(reason));
+                }
+                Err(ArrayError::Trailing) => {
+                    return Err(rows.format_error("characters after the array's closing `]`"));
+                }
+            }
+            index += 1;
         }
     }
 
-    fn parse_lines(&self, reader: impl BufRead, sink: &mpsc::Sender<SourceItem>) -> Result<(), SourceError> {
-        for (i, line) in reader.lines().enumerate() {
-            let line = line.map_err(|e| SourceError::Read {
-                location: self.location.to_string(),
-                reason: e.to_string(),
-            })?;
-            if line.trim().is_empty() {
+    fn parse_lines(&self, reader: impl BufRead, rows: &mut Rows<'_>) -> Result<(), SourceError> {
+        let mut lines = Lines::new(reader, self.caps.max_record);
+        let mut buf = Vec::new();
+        while let Some(line) = lines.read_into(&mut buf).map_err(|e| rows.read_error(e))? {
+            let location = format!("line {}", line.number);
+            if line.too_long {
+                let reason = format!("line longer than the {} cap", rows.record_cap());
+                rows.bad(location, reason)?;
                 continue;
             }
-            if line.trim() == "{" {
+            let text = buf.trim_ascii();
+            if text.is_empty() {
+                continue;
+            }
+            if text == b"{" {
                 // A pretty-printed document, not one object per line: every line would be a bad row.
                 let reason = format!(
                     "line {}: expected one array of objects, or JSON Lines (one object per line); \
                      this looks like a pretty-printed JSON object",
-                    i + 1
+                    line.number
                 );
-                return Err(SourceError::Format {
-                    location: self.location.to_string(),
-                    reason,
-                });
+                return Err(rows.format_error(reason));
             }
-            let location = format!("line {}", i + 1);
-            let item = match serde_json::from_str::<Value>(&line) {
-                Ok(value) => self.item(value, location),
-                Err(e) => SourceItem::Bad {
-                    location,
-                    reason: format!("malformed JSON: {e}"),
-                },
-            };
-            sink.blocking_send(item).map_err(|_| SourceError::Stopped)?;
+            rows.send(self.item(text, location))?;
         }
         Ok(())
     }
 
-    fn item(&self, value: Value, location: String) -> SourceItem {
-        let Value::Object(map) = value else {
-            return SourceItem::Bad {
-                location,
-                reason: format!("expected an object, got {}", type_name(&value)),
-            };
-        };
-        let field = |key: &str| -> Result<Option<String>, String> {
-            match map.get(key) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(other) => Err(format!(
-                    "field `{key}` is {}, expected a string",
-                    type_name(other)
-                )),
-            }
-        };
-        let fields = field(&self.name_field).and_then(|n| Ok((n, field(&self.website_field)?)));
-        match fields.and_then(|(n, w)| {
-            CompanyInput::from_listing(n.as_deref(), w.as_deref()).map_err(|e| e.to_string())
-        }) {
+    fn item(&self, text: &[u8], location: String) -> SourceItem {
+        let company =
+            mapped_fields(text, &self.name_field, &self.website_field).and_then(|(name, website)| {
+                CompanyInput::from_listing(name.as_deref(), website.as_deref()).map_err(|e| e.to_string())
+            });
+        match company {
             Ok(input) => SourceItem::Company { input, location },
-            Err(reason) => SourceItem::Bad { location, reason },
+            Err(reason) => SourceItem::Bad {
+                location,
+                reason: pipeline_domain::text::echo(&reason).into_owned(),
+            },
         }
-    }
-}
-
-const STOPPED: &str = "directory reader stopped";
-
-struct Elements<'a> {
-    source: &'a JsonSource,
-    sink: &'a mpsc::Sender<SourceItem>,
-}
-
-impl<'de> Visitor<'de> for Elements<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of objects")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut index = 0usize;
-        while let Some(value) = seq.next_element::<Value>()? {
-            let item = self.source.item(value, format!("index {index}"));
-            self.sink
-                .blocking_send(item)
-                .map_err(|_| serde::de::Error::custom(STOPPED))?;
-            index += 1;
-        }
-        Ok(())
-    }
-}
-
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    fn source() -> JsonSource {
-        pipeline_http::install_crypto_provider();
-        JsonSource {
-            name: "j".into(),
-            location: Location::File("c.json".into()),
-            name_field: "name".into(),
-            website_field: "website".into(),
-            http: HttpClient::new(Default::default()).unwrap(),
-        }
-    }
-
-    fn parse(text: &str) -> Result<Vec<SourceItem>, SourceError> {
-        let src = source();
-        let (tx, mut rx) = mpsc::channel(1000);
-        src.parse(Box::new(std::io::Cursor::new(text.as_bytes().to_vec())), &tx)?;
-        drop(tx);
-        let mut out = Vec::new();
-        while let Ok(item) = rx.try_recv() {
-            out.push(item);
-        }
-        Ok(out)
-    }
-
-    fn bad(items: &[SourceItem]) -> Vec<(String, String)> {
-        items
-            .iter()
-            .filter_map(|i| match i {
-                SourceItem::Bad { location, reason } => Some((location.clone(), reason.clone())),
-                SourceItem::Company { .. } => None,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn arrays_report_bad_elements_by_index() {
-        let items = parse(
-            r#" [{"name":"Acme","website":"acme.com"}, 42, {"name":7}, {"website":null,"name":"Solo"}, {}]"#,
-        )
-        .unwrap();
-        assert_eq!(items.len(), 5);
-        assert_eq!(
-            bad(&items),
-            vec![
-                ("index 1".into(), "expected an object, got a number".into()),
-                (
-                    "index 2".into(),
-                    "field `name` is a number, expected a string".into()
-                ),
-                ("index 4".into(), "no name and no website".into()),
-            ]
-        );
-    }
-
-    #[test]
-    fn json_lines_report_malformed_lines_and_continue() {
-        let items =
-            parse("{\"name\":\"A\",\"website\":\"a.es\"}\n\n{broken\n[1]\n{\"name\":\"B\"}\n").unwrap();
-        let bad = bad(&items);
-        assert_eq!(bad.len(), 2);
-        assert_eq!(bad[0].0, "line 3");
-        assert!(bad[0].1.starts_with("malformed JSON"));
-        assert_eq!(
-            bad[1],
-            ("line 4".into(), "expected an object, got an array".into())
-        );
-        assert_eq!(items.len(), 4);
-    }
-
-    #[test]
-    fn a_truncated_array_fails_the_source_after_the_rows_before_it() {
-        let (tx, mut rx) = mpsc::channel(10);
-        let src = source();
-        let err = src
-            .parse(
-                Box::new(std::io::Cursor::new(br#"[{"name":"A"}, {"name":"#.to_vec())),
-                &tx,
-            )
-            .unwrap_err();
-        assert!(matches!(err, SourceError::Format { .. }), "{err}");
-        assert!(matches!(rx.try_recv(), Ok(SourceItem::Company { .. })));
-    }
-
-    #[test]
-    fn a_pretty_printed_object_fails_the_source_with_a_clear_reason() {
-        let err = parse("{\n  \"companies\": []\n}\n").unwrap_err();
-        assert!(err.to_string().contains("pretty-printed JSON object"), "{err}");
     }
 }

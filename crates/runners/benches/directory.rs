@@ -47,6 +47,8 @@ fn load(rt: &tokio::runtime::Runtime, db: Db, csv: &std::path::Path) {
         website_field: "website".into(),
         delimiter: b',',
         encoding: None,
+        multiline_fields: false,
+        caps: Default::default(),
         http,
     };
     let settings = EngineSettings {

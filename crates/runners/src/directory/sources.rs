@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use pipeline_directory::builtin::BuiltinDirectory;
-use pipeline_directory::{BuiltinSource, CsvSource, DirectorySource, JsonSource, Location, ScraperCaps};
+use pipeline_directory::{
+    BuiltinSource, CsvSource, DirectorySource, JsonSource, Location, ReadCaps, ScraperCaps,
+};
 use pipeline_domain::config::{DirectoryConfig, DirectorySourceConfig, SourceEncoding, SourceKind};
 use pipeline_http::HttpClient;
 use url::Url;
@@ -35,13 +37,21 @@ pub fn sources_from_config(
             http: http.clone(),
         }));
     }
+    let read_caps = ReadCaps {
+        max_record: cfg.max_record_size.as_usize(),
+        max_source: cfg.max_source_size.as_u64(),
+    };
     for source in &cfg.sources {
-        sources.push(user_source(source, http)?);
+        sources.push(user_source(source, read_caps, http)?);
     }
     Ok(sources)
 }
 
-fn user_source(cfg: &DirectorySourceConfig, http: &HttpClient) -> Result<Arc<dyn DirectorySource>, String> {
+fn user_source(
+    cfg: &DirectorySourceConfig,
+    caps: ReadCaps,
+    http: &HttpClient,
+) -> Result<Arc<dyn DirectorySource>, String> {
     let key = |k: &str| format!("directory.sources `{}`: {k}", cfg.name);
     let location = match (&cfg.path, &cfg.url) {
         (Some(path), None) => Location::File(path.clone()),
@@ -64,6 +74,8 @@ fn user_source(cfg: &DirectorySourceConfig, http: &HttpClient) -> Result<Arc<dyn
                 SourceEncoding::Utf8 => None,
                 SourceEncoding::Windows1252 => Some(encoding_rs::WINDOWS_1252),
             },
+            multiline_fields: cfg.multiline_fields,
+            caps,
             http: http.clone(),
         }),
         SourceKind::Json => Arc::new(JsonSource {
@@ -71,6 +83,7 @@ fn user_source(cfg: &DirectorySourceConfig, http: &HttpClient) -> Result<Arc<dyn
             location,
             name_field: cfg.name_field.clone(),
             website_field: cfg.website_field.clone(),
+            caps,
             http: http.clone(),
         }),
     })
