@@ -112,23 +112,23 @@ pub fn load(
     })
 }
 
-/// The file to read as (path shown to the user, path to open), or `None` for the built-in defaults.
+/// The file to read as (path shown to the user, path to open), or `None` for the built-in defaults. Only a
+/// file that is not there is "missing" (and, for `./pipeline.toml`, means the defaults); any other failure to
+/// look at it (permission denied, a parent that is not a directory, a symlink loop) is reported as it is, with
+/// the path, instead of being taken for an absent file.
 fn locate(explicit: Option<&Path>, cwd: &Path) -> Result<Option<(PathBuf, PathBuf)>, ConfigError> {
-    match explicit {
-        Some(given) => {
-            let path = cwd.join(given);
-            if path.exists() {
-                Ok(Some((given.to_path_buf(), path)))
-            } else {
-                Err(ConfigError::Missing {
-                    path: given.to_path_buf(),
-                })
-            }
+    let (shown, required) = match explicit {
+        Some(given) => (given.to_path_buf(), true),
+        None => (PathBuf::from(DEFAULT_FILE_NAME), false),
+    };
+    let path = cwd.join(&shown);
+    match std::fs::metadata(&path) {
+        Ok(_) => Ok(Some((shown, path))),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound && required => {
+            Err(ConfigError::Missing { path: shown })
         }
-        None => {
-            let path = cwd.join(DEFAULT_FILE_NAME);
-            Ok(path.exists().then(|| (PathBuf::from(DEFAULT_FILE_NAME), path)))
-        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(ConfigError::Read { path: shown, source }),
     }
 }
 

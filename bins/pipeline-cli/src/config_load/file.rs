@@ -118,14 +118,20 @@ impl ParsedFile {
     }
 
     /// `FILE:LINE` of a key given as a dotted path with indexes (`directory.sources[1].url`): the deepest
-    /// part of it written in the file, or `None` when none of it is.
+    /// part of it written in the file, or `None` when none of it is. A map's key may hold dots itself
+    /// (`http.resolve.api.test`): when a part is not a key, the rest of the path is tried as one.
     pub(super) fn locate(&self, dotted: &str) -> Option<String> {
         let spanned = DeTable::parse(&self.text).ok()?;
         let mut table = spanned.get_ref();
         let mut found = None;
-        for part in dotted.split('.') {
+        let parts: Vec<&str> = dotted.split('.').collect();
+        for (at, part) in parts.iter().enumerate() {
             let (name, index) = split_index(part);
             let Some((key, mut value)) = table.iter().find(|(key, _)| key.get_ref() == name) else {
+                let rest = parts[at..].join(".");
+                if let Some((key, _)) = table.iter().find(|(key, _)| *key.get_ref() == rest) {
+                    found = Some(key.span().start);
+                }
                 break;
             };
             found = Some(key.span().start);

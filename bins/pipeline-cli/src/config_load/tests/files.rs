@@ -77,3 +77,51 @@ fn relative_paths_resolve_against_the_config_files_directory() {
         Some(conf.join("lists/mine.csv"))
     );
 }
+
+/// A path that exists but cannot be read, or cannot even be looked at, is its I/O error with the path, not
+/// "does not exist" (nor, for `./pipeline.toml`, a silent fall-back to the defaults).
+#[test]
+fn an_unreadable_config_file_reports_the_io_error_not_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plain"), "").unwrap();
+    let error = load(Some(Path::new("plain/pipeline.toml")), dir.path(), &[]).unwrap_err();
+    assert!(matches!(error, ConfigError::Read { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.starts_with("cannot read config file plain/pipeline.toml: Not a directory"),
+        "{message}"
+    );
+    std::fs::create_dir(dir.path().join(DEFAULT_FILE_NAME)).unwrap();
+    let message = load(None, dir.path(), &[]).unwrap_err().to_string();
+    assert!(
+        message.starts_with("cannot read config file pipeline.toml: Is a directory"),
+        "{message}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_file_without_read_permission_reports_permission_denied() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("p.toml"), "").unwrap();
+    std::fs::set_permissions(locked.join("p.toml"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    // The file unreadable, then its directory closed too.
+    for mode in [0o700, 0o000] {
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(mode)).unwrap();
+        let result = load(Some(Path::new("locked/p.toml")), dir.path(), &[]);
+        // root reads whatever the mode bits say: there is nothing to refuse then.
+        if std::fs::read(locked.join("p.toml")).is_ok() {
+            assert!(result.is_ok(), "{result:?}");
+            continue;
+        }
+        let message = result.unwrap_err().to_string();
+        assert!(
+            message.starts_with("cannot read config file locked/p.toml: Permission denied"),
+            "mode {mode:o}: {message}"
+        );
+    }
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o700)).unwrap();
+}

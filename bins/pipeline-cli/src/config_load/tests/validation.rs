@@ -111,3 +111,27 @@ fn assert_kind(value: &toml::Value, kind: KeyKind, path: &str) {
         (kind, value) => panic!("{path}: {kind:?} does not match {value:?}"),
     }
 }
+
+/// Values checked at load, before any work, each at its line: a header-breaking `user_agent`, an `[http]
+/// resolve` entry (a host holding dots is one key), a time zone the IANA database does not have.
+#[test]
+fn user_agent_resolve_and_timezone_issues_are_located_at_their_line() {
+    let message = load_error(
+        "user_agent = \"bot/1\\nX-Injected: yes\"\n\n[http.resolve]\n\"*.test\" = \"127.0.0.1\"\n\
+         \"api.test\" = \"localhost\"\n\n[feedback]\ntimezone = \"Mars/Olympus\"\n",
+    );
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(lines.len(), 4, "{message}");
+    assert!(
+        lines[1].starts_with("  pipeline.toml:1: user_agent: must not contain control characters"),
+        "{message}"
+    );
+    assert!(
+        lines[2].starts_with("  pipeline.toml:5: http.resolve.api.test: `localhost` is not an IP address"),
+        "{message}"
+    );
+    assert!(
+        lines[3].starts_with("  pipeline.toml:8: feedback.timezone: `Mars/Olympus` is not a time zone"),
+        "{message}"
+    );
+}
