@@ -51,6 +51,15 @@ fn parse_stage(text: &str) -> Result<Stage, String> {
     })
 }
 
+/// A score bound: a finite number from 0 to 10, the range of scores (`nan`, `inf`, `-1`, `11` are refused).
+fn parse_score(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(score) if (0.0..=10.0).contains(&score) => Ok(score),
+        Ok(_) => Err("a score is a number from 0 to 10".to_owned()),
+        Err(e) => Err(format!("not a number: {e}")),
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct CycleArgs {
     /// Run only this stage (repeatable; canonical order is kept).
@@ -98,7 +107,8 @@ pub enum Command {
         csv: bool,
         #[arg(long, value_name = "N")]
         limit: Option<i64>,
-        #[arg(long, value_name = "X")]
+        /// Only companies whose max score is at least X (0 to 10).
+        #[arg(long, value_name = "X", value_parser = parse_score, allow_negative_numbers = true)]
         min_score: Option<f64>,
     },
     /// Checks configuration, database and migrations; one line per check.
@@ -161,4 +171,19 @@ pub enum DbCommand {
     Migrate,
     /// Writes a consistent copy of the database while it is in use.
     Backup { file: PathBuf },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_score;
+
+    #[test]
+    fn min_score_must_be_a_finite_number_from_0_to_10() {
+        for (text, score) in [("0", 0.0), ("7.5", 7.5), ("10", 10.0), (" 3 ", 3.0)] {
+            assert_eq!(parse_score(text), Ok(score), "{text}");
+        }
+        for text in ["nan", "NaN", "inf", "-inf", "-1", "10.01", "1e400", "", "seven"] {
+            assert!(parse_score(text).is_err(), "{text}");
+        }
+    }
 }

@@ -3,7 +3,9 @@
 
 use pipeline_ats::{AtsClients, DetailBudget};
 use pipeline_discovery::{Detection, detect};
+use pipeline_domain::company::MAX_WEBSITE_CHARS;
 use pipeline_domain::config::Config;
+use pipeline_domain::text::echo;
 use serde_json::{Value, json};
 use url::Url;
 
@@ -37,15 +39,48 @@ pub async fn run(config: &Config, url: &str, as_json: bool) -> CmdResult {
     )
 }
 
-/// `acme.com` is read as `https://acme.com`.
+/// The website to run discovery on: an http(s) URL with a host, of at most [`MAX_WEBSITE_CHARS`] characters;
+/// one without a scheme (`acme.com`, `acme.com:8443/jobs`) is read as `https://…`. Any other scheme — `ftp://`,
+/// `file:`, `data:`, `javascript:`, `mailto:` — is a usage error (exit 2). Messages quote the URL cut to
+/// 200 characters.
 fn parse(url: &str) -> Result<Url, Failure> {
     let url = url.trim();
-    let parsed = if url.contains("://") {
-        Url::parse(url)
+    let shown = echo(url);
+    if url.chars().nth(MAX_WEBSITE_CHARS).is_some() {
+        let length = url.chars().count();
+        return Err(Failure::usage(format!(
+            "`{shown}` is {length} characters long: a website URL has at most {MAX_WEBSITE_CHARS}"
+        )));
+    }
+    let text = if has_scheme(url) {
+        url.to_owned()
     } else {
-        Url::parse(&format!("https://{url}"))
+        format!("https://{url}")
     };
-    parsed.map_err(|e| Failure::usage(format!("`{url}` is not a URL: {e}")))
+    let parsed = Url::parse(&text).map_err(|e| Failure::usage(format!("`{shown}` is not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Failure::usage(format!(
+            "`{shown}`: only http(s) URLs can be detected, not `{}:`",
+            echo(parsed.scheme())
+        )));
+    }
+    if parsed.host().is_none() {
+        return Err(Failure::usage(format!("`{shown}` is not a URL: no host")));
+    }
+    Ok(parsed)
+}
+
+/// Whether `text` starts with a scheme: `x://…`, or `x:…` unless a port number follows the colon
+/// (`acme.com:8443` is a host and a port).
+fn has_scheme(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let scheme_like = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    scheme_like && (rest.starts_with("//") || !rest.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 fn to_json(d: &Detection) -> Value {
@@ -115,5 +150,50 @@ fn print_text(d: &Detection) {
     }
     for (c, reason) in &d.rejected {
         println!("  not confirmed: {} ({}): {reason}", c.board, c.evidence_url);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(url: &str) -> String {
+        let failure = parse(url).expect_err(url);
+        assert_eq!(failure.exit as i32, 2, "{url}");
+        failure.message
+    }
+
+    #[test]
+    fn detect_takes_only_http_urls() {
+        for (given, read) in [
+            ("acme.com", "https://acme.com/"),
+            ("acme.com:8443/jobs", "https://acme.com:8443/jobs"),
+            ("127.0.0.1:8080", "https://127.0.0.1:8080/"),
+            ("http://Acme.com/careers", "http://acme.com/careers"),
+        ] {
+            assert_eq!(
+                parse(given).map(String::from).ok().as_deref(),
+                Some(read),
+                "{given}"
+            );
+        }
+        for url in [
+            "ftp://acme.com/",
+            "file:///etc/passwd",
+            "file:/etc/passwd",
+            "data:text/html,<a href=x>",
+            "javascript:alert(1)",
+            "mailto:jobs@acme.com",
+        ] {
+            assert!(refused(url).contains("only http(s) URLs"), "{url}");
+        }
+        assert!(refused("https://").contains("not a URL"));
+    }
+
+    #[test]
+    fn detect_quotes_a_huge_url_cut_short() {
+        let message = refused(&format!("https://acme.com/{}", "a".repeat(100_000)));
+        assert!(message.len() < 400, "{message}");
+        assert!(message.contains("…` is 100017 characters long"), "{message}");
     }
 }
