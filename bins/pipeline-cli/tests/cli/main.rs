@@ -8,6 +8,7 @@
 mod admin;
 mod config;
 mod directory;
+mod inputs;
 mod processes;
 mod scoring;
 mod world;
