@@ -4,15 +4,16 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use pipeline_db::repo::companies::{self, UpsertKind};
-use pipeline_db::repo::events;
+use pipeline_db::repo::{events, runs};
 use pipeline_directory::{DirectorySource, SourceError, SourceItem};
 use pipeline_domain::{CompanyInput, Counter, RunCounters, Stage};
 use pipeline_engine::{Outcome, StageRun, Task, TaskError};
 use pipeline_http::HttpStats;
 use tokio::sync::mpsc;
 
-/// Rows written per transaction: large enough to amortise the commit, small enough that a crash loses
-/// little and the progress bar moves.
+/// Rows written per transaction (with the run's counters, so a crash or an interruption never leaves rows
+/// written but not counted): large enough to amortise the commit, small enough that a crash loses little
+/// and the progress bar moves.
 const BATCH: usize = 1000;
 
 /// `--company DOMAIN`: only that company's rows are loaded.
@@ -53,9 +54,17 @@ impl DirectoryStage {
         run.count(Counter::Http5xx, server_errors - before.2);
     }
 
+    /// Reads one source into the DB. On a signal the reader is dropped at once (a slow site must not hold
+    /// the shutdown) while the writer finishes the batch in flight, so its rows and counters commit together.
     async fn load(&self, source: &dyn DirectorySource, run: &StageRun) -> Result<(), TaskError> {
         let (tx, rx) = mpsc::channel(4 * BATCH);
-        let (read, write) = tokio::join!(source.read(tx), self.consume(source.name(), rx, run));
+        let read = async {
+            tokio::select! {
+                read = source.read(tx) => read,
+                () = run.cancel.cancelled() => Err(SourceError::Stopped),
+            }
+        };
+        let (read, write) = tokio::join!(read, self.consume(source.name(), rx, run));
         write?;
         match read {
             Ok(()) | Err(SourceError::Stopped) => Ok(()),
@@ -64,7 +73,7 @@ impl DirectoryStage {
     }
 
     /// Drains the channel in batches; returns early (dropping the receiver, which stops the reader) when
-    /// the run is cancelled or the `--limit` is reached.
+    /// the run is cancelled or the `--limit` is reached. A batch being written is never abandoned.
     async fn consume(
         &self,
         source: &str,
@@ -72,9 +81,14 @@ impl DirectoryStage {
         run: &StageRun,
     ) -> Result<(), TaskError> {
         let limit = run.ctx.limit.map_or(usize::MAX, |l| l as usize);
-        let (mut batch, mut taken, mut batches) = (Vec::with_capacity(BATCH), 0usize, 0u64);
+        let (mut batch, mut taken) = (Vec::with_capacity(BATCH), 0usize);
         while taken < limit {
-            let Some(item) = rx.recv().await else { break };
+            let item = tokio::select! {
+                biased;
+                () = run.cancel.cancelled() => break,
+                item = rx.recv() => item,
+            };
+            let Some(item) = item else { break };
             run.count(Counter::RowsRead, 1);
             match item {
                 SourceItem::Bad { location, reason } => {
@@ -94,13 +108,6 @@ impl DirectoryStage {
             }
             if batch.len() >= BATCH || taken >= limit {
                 self.flush(source, &mut batch, run).await?;
-                batches += 1;
-                if batches % 20 == 0 {
-                    run.checkpoint().await.map_err(|e| TaskError::from_error(&e))?;
-                }
-            }
-            if run.is_cancelled() {
-                break;
             }
         }
         self.flush(source, &mut batch, run).await
@@ -117,6 +124,7 @@ impl DirectoryStage {
         }
         let rows = std::mem::take(batch);
         let (source, now, n) = (source.to_owned(), run.now(), rows.len() as u64);
+        let (run_id, owner, mut total) = (run.run_id, run.owner.clone(), run.counters());
         let counters = run
             .db
             .call(move |db| {
@@ -130,6 +138,9 @@ impl DirectoryStage {
                             UpsertKind::Unchanged => {}
                         }
                     }
+                    // The run's counters with this batch, in the batch's transaction.
+                    total.merge(&counters);
+                    runs::save_counters(c, run_id, &owner, &total)?;
                     Ok(counters)
                 })
             })
@@ -179,12 +190,10 @@ impl Task for DirectoryStage {
                 break;
             }
             run.progress.message(source.name());
-            // On a signal, stop waiting for the source (a slow site must not hold the shutdown); the
-            // batch being written, if any, still commits or rolls back whole.
-            let loaded = tokio::select! {
-                loaded = self.load(source.as_ref(), run) => loaded,
-                () = run.cancel.cancelled() => break,
-            };
+            let loaded = self.load(source.as_ref(), run).await;
+            if run.is_cancelled() {
+                break;
+            }
             match loaded {
                 Ok(()) => run.count(Counter::SourcesOk, 1),
                 Err(e) if e.class == pipeline_domain::ErrorClass::Fatal => return Err(e),

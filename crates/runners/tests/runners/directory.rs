@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pipeline_db::Db;
-use pipeline_db::repo::{companies, events};
+use pipeline_db::repo::{companies, events, runs};
 use pipeline_db::testing::TestDb;
 use pipeline_directory::{DirectorySource, MockDirectorySource, SourceError, SourceItem};
 use pipeline_domain::{CompanyInput, Counter, ManualClock, RunStatus};
@@ -40,6 +40,15 @@ fn source(name: &'static str, items: Vec<SourceItem>, fail: bool) -> Arc<dyn Dir
 }
 
 async fn run(db: &Db, stage: DirectoryStage, ctx: RunContext) -> pipeline_engine::CycleReport {
+    run_until(db, stage, ctx, &CancellationToken::new()).await
+}
+
+async fn run_until(
+    db: &Db,
+    stage: DirectoryStage,
+    ctx: RunContext,
+    cancel: &CancellationToken,
+) -> pipeline_engine::CycleReport {
     let clock = ManualClock::new(crate::start());
     let settings = EngineSettings {
         lock_ttl: Duration::from_secs(60),
@@ -48,7 +57,7 @@ async fn run(db: &Db, stage: DirectoryStage, ctx: RunContext) -> pipeline_engine
     };
     let mut engine = Engine::new(db.clone(), Arc::new(clock), "test:1:x", settings);
     engine.register(Arc::new(stage));
-    engine.run_cycle(&ctx, &CancellationToken::new()).await.unwrap()
+    engine.run_cycle(&ctx, cancel).await.unwrap()
 }
 
 #[tokio::test]
@@ -174,4 +183,79 @@ async fn limit_zero_loads_nothing_and_company_loads_only_that_company() {
         ["c3.es"]
     );
     assert_eq!(report.stages[0].counters.skipped("company_filter"), 4);
+}
+
+/// A source that lists one batch of companies, then stalls. Once the stage has taken the whole batch it
+/// interrupts the run (like SIGINT mid-write) and a watcher notes what the DB holds when the rows are in.
+struct StallsAfterOneBatch {
+    db: Db,
+    cancel: CancellationToken,
+    seen: Arc<std::sync::Mutex<Option<(i64, u64)>>>,
+}
+
+#[async_trait::async_trait]
+impl DirectorySource for StallsAfterOneBatch {
+    fn name(&self) -> &str {
+        "stalls"
+    }
+
+    async fn read(&self, sink: tokio::sync::mpsc::Sender<SourceItem>) -> Result<(), SourceError> {
+        for i in 0..1000 {
+            let item = company(&format!("C{i}"), &format!("c{i}.es"), i + 2);
+            sink.send(item).await.map_err(|_| SourceError::Stopped)?;
+        }
+        while sink.capacity() < sink.max_capacity() {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let (db, seen) = (self.db.clone(), Arc::clone(&self.seen));
+        tokio::spawn(async move {
+            loop {
+                let rows = db.read(companies::count).unwrap();
+                let run = db.read(|c| runs::latest(c, 1)).unwrap().remove(0);
+                if rows > 0 {
+                    *seen.lock().unwrap() = Some((rows, run.counters.get(Counter::CompaniesNew)));
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+        });
+        self.cancel.cancel();
+        std::future::pending().await
+    }
+}
+
+#[tokio::test]
+async fn an_interrupted_run_counts_every_row_it_wrote_in_the_same_transaction() {
+    let test = TestDb::new();
+    let db = test.db();
+    let cancel = CancellationToken::new();
+    let seen = Arc::default();
+    let source = StallsAfterOneBatch {
+        db: db.clone(),
+        cancel: cancel.clone(),
+        seen: Arc::clone(&seen),
+    };
+    let stage = DirectoryStage::new(vec![Arc::new(source)], Vec::new());
+    let report = run_until(db, stage, RunContext::default(), &cancel).await;
+    let stage = &report.stages[0];
+    assert_eq!(stage.status, RunStatus::Interrupted);
+    assert_eq!(
+        db.read(companies::count).unwrap(),
+        1000,
+        "the batch in flight was committed whole"
+    );
+    assert_eq!(stage.counters.get(Counter::CompaniesNew), 1000);
+    let stored = db.read(|c| runs::latest(c, 1)).unwrap().remove(0);
+    assert_eq!(stored.counters.get(Counter::CompaniesNew), 1000);
+    for _ in 0..500 {
+        if seen.lock().unwrap().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        *seen.lock().unwrap(),
+        Some((1000, 1000)),
+        "rows and the counters counting them become visible together"
+    );
 }
