@@ -13,7 +13,12 @@ pub enum HttpError {
     Timeout { url: String },
     #[error("{url}: connection failed: {reason}")]
     Connect { url: String, reason: String },
-    #[error("{url}: HTTP {status}{}", snippet.as_ref().map(|s| format!(": {s}")).unwrap_or_default())]
+    /// Shown as `URL: HTTP 429 (retry after 3600s): snippet`, the wait only when the server gave one.
+    #[error(
+        "{url}: HTTP {status}{}{}",
+        retry_after.map(|w| format!(" (retry after {}s)", w.as_secs())).unwrap_or_default(),
+        snippet.as_ref().map(|s| format!(": {s}")).unwrap_or_default()
+    )]
     Status {
         url: String,
         status: u16,
@@ -68,5 +73,26 @@ impl Classify for HttpError {
             | HttpError::Redirect { .. } => ErrorClass::Permanent,
             HttpError::Client(_) => ErrorClass::Fatal,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_error_shows_the_retry_after_it_was_given() {
+        let error = |retry_after| HttpError::Status {
+            url: "http://api.test/x".into(),
+            status: 429,
+            retry_after,
+            snippet: Some("slow down".into()),
+        };
+        let long = error(Some(Duration::from_secs(3600)));
+        assert_eq!(
+            long.to_string(),
+            "http://api.test/x: HTTP 429 (retry after 3600s): slow down"
+        );
+        assert_eq!(error(None).to_string(), "http://api.test/x: HTTP 429: slow down");
     }
 }
