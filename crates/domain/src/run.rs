@@ -124,10 +124,18 @@ pub enum Counter {
     CompaniesNew,
     CompaniesUpdated,
     CompaniesExcluded,
+    CompaniesChecked,
+    BoardsFound,
+    BoardsActive,
+    BoardsSuspect,
+    BoardsInvalid,
+    NotFound,
+    Errored,
+    PausedSkips,
 }
 
 impl Counter {
-    pub const ALL: [Counter; 22] = [
+    pub const ALL: [Counter; 30] = [
         Counter::Requests,
         Counter::Http429,
         Counter::Http5xx,
@@ -150,6 +158,14 @@ impl Counter {
         Counter::CompaniesNew,
         Counter::CompaniesUpdated,
         Counter::CompaniesExcluded,
+        Counter::CompaniesChecked,
+        Counter::BoardsFound,
+        Counter::BoardsActive,
+        Counter::BoardsSuspect,
+        Counter::BoardsInvalid,
+        Counter::NotFound,
+        Counter::Errored,
+        Counter::PausedSkips,
     ];
 
     pub fn name(self) -> &'static str {
@@ -176,6 +192,14 @@ impl Counter {
             Counter::CompaniesNew => "companies_new",
             Counter::CompaniesUpdated => "companies_updated",
             Counter::CompaniesExcluded => "companies_excluded",
+            Counter::CompaniesChecked => "companies_checked",
+            Counter::BoardsFound => "boards_found",
+            Counter::BoardsActive => "boards_active",
+            Counter::BoardsSuspect => "boards_suspect",
+            Counter::BoardsInvalid => "boards_invalid",
+            Counter::NotFound => "not_found",
+            Counter::Errored => "errored",
+            Counter::PausedSkips => "paused_skips",
         }
     }
 }

@@ -4,9 +4,11 @@
 //! tracing and the engine's run rows.
 
 pub mod directory;
+pub mod discovery;
 mod services;
 mod stages;
 
 pub use directory::DirectoryStage;
+pub use discovery::DiscoveryStage;
 pub use services::{BuildError, Services};
 pub use stages::stages;

@@ -1,7 +1,9 @@
 //! `companies [--json|--csv]`: companies ranked by max_score, strong offers, id.
 
+use pipeline_db::repo::boards::{self, BoardRow};
 use pipeline_db::repo::companies::{self, CompanyFilter, CompanyRow};
 use pipeline_domain::config::Config;
+use pipeline_domain::{BoardRef, BoardStatus};
 use serde_json::{Value, json};
 
 use crate::exit::{CmdResult, Exit, Failure};
@@ -50,11 +52,13 @@ pub async fn run(
         let rows = db.read(|c| companies::list_ranked(c, &filter))?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let sources = db.read(|c| companies::sources_of(c, &ids))?;
+        let boards = db.read(|c| boards::of_companies(c, &ids))?;
         Ok(rows
             .into_iter()
             .map(|r| {
                 let s = sources.get(&r.id).cloned().unwrap_or_default();
-                to_json(&r, &s)
+                let b = boards.get(&r.id).map(Vec::as_slice).unwrap_or_default();
+                to_json(&r, &s, b)
             })
             .collect::<Vec<_>>())
     })
@@ -69,14 +73,29 @@ pub async fn run(
     Ok(Exit::Ok)
 }
 
-fn to_json(r: &CompanyRow, sources: &[String]) -> Value {
+/// A stored board as `companies --json` shows it (docs/interfaces.md#companies-json); invalid evidence is
+/// not a board and is left out.
+fn board_json(b: &BoardRow) -> Option<Value> {
+    let board: BoardRef = b.reference.parse().ok()?;
+    (b.status != BoardStatus::Invalid.as_str()).then(|| {
+        json!({
+            "board": b.reference,
+            "provider": board.provider.key(),
+            "tenant": board.tenant,
+            "variant": board.variant,
+            "status": b.status,
+        })
+    })
+}
+
+fn to_json(r: &CompanyRow, sources: &[String], boards: &[BoardRow]) -> Value {
     json!({
         "id": r.id,
         "name": r.display_name(),
         "domain": r.website_domain,
         "website": r.website_url,
         "resolution": r.resolution,
-        "boards": [],
+        "boards": boards.iter().filter_map(board_json).collect::<Vec<_>>(),
         "max_score": r.max_score,
         "offer_count": r.offer_count,
         "unique_offer_count": r.unique_offer_count,

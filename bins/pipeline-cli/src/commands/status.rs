@@ -1,7 +1,7 @@
 //! `status [--json]`: locks, pauses, per-stage state, the last runs with their counters.
 
 use chrono::Utc;
-use pipeline_db::repo::{locks, pauses, runs, stage_state};
+use pipeline_db::repo::{boards, locks, pauses, runs, stage_state};
 use pipeline_domain::config::Config;
 use serde_json::{Value, json};
 
@@ -10,18 +10,20 @@ use crate::output::{opt_time, print_json, time};
 use crate::wiring;
 
 const RUNS_SHOWN: i64 = 30;
+const SUSPECTS_SHOWN: i64 = 50;
 
 pub async fn run(config: &Config, as_json: bool) -> CmdResult {
     let config = config.clone();
     let value = super::blocking(move || {
         // Read-only: a fresh directory shows an empty status and gets no database file.
-        let (locks, pauses, stages, runs) = match wiring::open_db_read_only(&config)? {
+        let (locks, pauses, stages, runs, suspects) = match wiring::open_db_read_only(&config)? {
             None => Default::default(),
             Some(db) => (
                 db.read(locks::list)?,
                 db.read(|c| pauses::live(c, Utc::now()))?,
                 db.read(stage_state::list)?,
                 db.read(|c| runs::latest(c, RUNS_SHOWN))?,
+                db.read(|c| boards::suspects(c, SUSPECTS_SHOWN))?,
             ),
         };
         Ok(json!({
@@ -37,7 +39,10 @@ pub async fn run(config: &Config, as_json: bool) -> CmdResult {
                 "finished_at": opt_time(r.finished_at), "counters": r.counters,
             })).collect::<Vec<_>>(),
             "rejected_feedback": [],
-            "suspect_boards": [],
+            "suspect_boards": suspects.iter().map(|(b, domain)| json!({
+                "company": domain, "board": b.reference, "reason": b.status_reason,
+                "found_on": b.found_on, "evidence_url": b.evidence_url,
+            })).collect::<Vec<_>>(),
         }))
     })
     .await?;
@@ -85,6 +90,18 @@ fn print_text(v: &Value) {
             st["consecutive_failures"],
             st["last_error"].as_str().unwrap_or("")
         );
+    }
+    let suspects = list("suspect_boards");
+    if !suspects.is_empty() {
+        println!("suspect boards (not ingested until confirmed in [[boards]]):");
+        for b in suspects {
+            println!(
+                "  {:<24} {:<36} {}",
+                s(&b["company"]),
+                s(&b["board"]),
+                s(&b["reason"])
+            );
+        }
     }
     println!("last runs:");
     for r in list("runs") {

@@ -1,6 +1,6 @@
-//! Boards: what discovery found (or `[[boards]]` declared) for a company, with the evidence and status. A
-//! board belongs to one company for good: a second company naming it gets a `board_conflict` event and
-//! nothing else.
+//! Boards: what discovery found (or `[[boards]]` declared) for a company, with the evidence and status. An
+//! active board belongs to one company for good: a second company naming it gets a `board_conflict` event
+//! and nothing else. A board held only as suspect or invalid evidence goes to the company it validates for.
 
 use std::collections::BTreeMap;
 
@@ -66,6 +66,11 @@ fn owner_of(conn: &mut Conn, key: &str) -> Result<Option<(i64, i64, String)>, Db
         .optional()?)
 }
 
+/// Whether a stored status makes the board its company's (active, or gone: it was theirs).
+fn holds(status: &str) -> bool {
+    status == BoardStatus::Active.as_str() || status == BoardStatus::Gone.as_str()
+}
+
 fn conflict(
     conn: &mut Conn,
     company_id: i64,
@@ -108,6 +113,37 @@ pub fn record_found(
         boards::updated_at.eq(now),
     );
     match owner_of(conn, &key)? {
+        // A board another company only holds as suspect or invalid evidence goes to the company it
+        // validates for (a site linking a partner's board must not keep the partner from its own).
+        Some((id, owner, status))
+            if owner != company_id && found.status == BoardStatus::Active && !holds(&status) =>
+        {
+            diesel::update(boards::table.find(id))
+                .set((
+                    evidence,
+                    boards::company_id.eq(company_id),
+                    boards::status.eq(BoardStatus::Active.as_str()),
+                    boards::status_reason.eq(None::<String>),
+                    boards::source.eq("discovery"),
+                ))
+                .execute(conn)?;
+            let (subject, detail) = (
+                found.board.to_string(),
+                format!("was {status} under company {owner}"),
+            );
+            events::record(
+                conn,
+                now,
+                NewEvent {
+                    kind: "board_reassigned",
+                    stage: Some("discovery"),
+                    company_id: Some(company_id),
+                    subject: Some(&subject),
+                    detail: Some(&detail),
+                },
+            )?;
+            Ok(Recorded::Created)
+        }
         Some((_, owner, _)) if owner != company_id => conflict(conn, company_id, &found.board, owner, now),
         Some((id, _, status)) => {
             // A hand-confirmed board stays active whatever the API's company name says.

@@ -315,3 +315,13 @@ pub fn set_resolution(
         .execute(conn)?;
     Ok(n == 1)
 }
+
+/// The id of the company with this website domain (`www.` and case ignored).
+pub fn id_by_domain(conn: &mut Conn, domain: &str) -> Result<Option<i64>, DbError> {
+    let domain = domain.trim().trim_start_matches("www.").to_ascii_lowercase();
+    Ok(companies::table
+        .filter(companies::website_domain.eq(domain))
+        .select(companies::id)
+        .first(conn)
+        .optional()?)
+}

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod directory;
+mod discovery;
 
 use chrono::{DateTime, Utc};
 

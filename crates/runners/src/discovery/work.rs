@@ -1,0 +1,194 @@
+//! One company's discovery as a unit of work: due-ness from the database, the site read and its boards
+//! validated, the outcome (boards with evidence, the next check) written under the fence.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pipeline_ats::AtsClients;
+use pipeline_db::repo::boards::{self, FoundBoard, Recorded};
+use pipeline_db::repo::discovery::{self, Checked, DueCompany};
+use pipeline_db::repo::leases::{self, Fenced};
+use pipeline_db::{Conn, DbError};
+use pipeline_discovery::{Detection, Rejection, SiteFailure, check_owner, detect};
+use pipeline_domain::{BoardStatus, Counter, ErrorClass, RunCounters};
+use pipeline_engine::{DueQuery, StageRun, UnitFailure, UnitWork};
+use pipeline_http::HttpClient;
+use url::Url;
+
+/// How soon a company is looked at again when a provider could not confirm one of its candidates.
+const RETRY_UNCONFIRMED: Duration = Duration::from_secs(6 * 3600);
+
+/// What discovery needs to check one company.
+pub struct DiscoveryWork {
+    /// Reads company sites (SSRF guard, 2 MB, 10 s).
+    pub pages: HttpClient,
+    /// Validates candidates (no detail calls).
+    pub clients: AtsClients,
+    /// The client `clients` share, for the request counters.
+    pub api: HttpClient,
+    pub max_links: usize,
+    pub recheck_after: Duration,
+    pub recheck_boards_after: Duration,
+}
+
+impl DiscoveryWork {
+    /// Requests, 429s and 5xx of both clients so far.
+    pub(super) fn requests(&self) -> [(u64, u64, u64); 2] {
+        [self.pages.stats().snapshot(), self.api.stats().snapshot()]
+    }
+
+    pub(super) fn count_requests(&self, run: &StageRun, before: [(u64, u64, u64); 2]) {
+        for (now, then) in self.requests().iter().zip(before) {
+            run.count(Counter::Requests, now.0 - then.0);
+            run.count(Counter::Http429, now.1 - then.1);
+            run.count(Counter::Http5xx, now.2 - then.2);
+        }
+    }
+}
+
+fn after(now: DateTime<Utc>, wait: Duration) -> DateTime<Utc> {
+    now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX)
+}
+
+#[async_trait]
+impl UnitWork for DiscoveryWork {
+    type Unit = DueCompany;
+    type Output = Detection;
+    type Error = SiteFailure;
+
+    fn kind(&self) -> &'static str {
+        "discovery"
+    }
+
+    fn due(&self, conn: &mut Conn, query: &DueQuery<'_>) -> Result<Vec<DueCompany>, DbError> {
+        let leased = leases::live_keys(conn, query.kind, query.now)?;
+        discovery::due(conn, query.now, query.limit, query.company, &leased)
+    }
+
+    fn key(&self, unit: &DueCompany) -> String {
+        unit.id.to_string()
+    }
+
+    fn failures(&self, unit: &DueCompany) -> u32 {
+        unit.failures.unwrap_or(0).max(0) as u32
+    }
+
+    async fn work(&self, unit: &DueCompany, _run: &StageRun) -> Result<Detection, SiteFailure> {
+        let website = Url::parse(&unit.website_url).map_err(|e| SiteFailure::Unreachable {
+            class: ErrorClass::Permanent,
+            message: format!("stored website `{}` is not a URL: {e}", unit.website_url),
+        })?;
+        let detection = detect(&website, &self.pages, self.max_links, &self.clients).await;
+        match &detection.error {
+            Some(failure) => Err(failure.clone()),
+            None => Ok(detection),
+        }
+    }
+
+    fn record_success(
+        &self,
+        tx: &mut Fenced<'_>,
+        unit: &DueCompany,
+        detection: Detection,
+        now: DateTime<Utc>,
+    ) -> Result<RunCounters, DbError> {
+        let mut counters = RunCounters::default();
+        counters.add(Counter::CompaniesChecked, 1);
+        counters.add(Counter::Pages, detection.pages_fetched as u64);
+        let mut kept = 0;
+        for found in found_boards(unit, &detection) {
+            let status = found.status;
+            if boards::record_found(tx.conn(), unit.id, &found, now)? == Recorded::Created {
+                counters.add(Counter::BoardsFound, 1);
+            }
+            match status {
+                BoardStatus::Active => counters.add(Counter::BoardsActive, 1),
+                BoardStatus::Suspect => counters.add(Counter::BoardsSuspect, 1),
+                BoardStatus::Invalid | BoardStatus::Gone => counters.add(Counter::BoardsInvalid, 1),
+            }
+            kept += usize::from(matches!(status, BoardStatus::Active | BoardStatus::Suspect));
+        }
+        let (checked, mut next) = if kept > 0 {
+            (Checked::Found, after(now, self.recheck_boards_after))
+        } else {
+            counters.add(Counter::NotFound, 1);
+            (Checked::NotFound, after(now, self.recheck_after))
+        };
+        if detection.has_transient_rejection() {
+            // A provider could not answer: its board may be real; look again soon instead of in a month.
+            next = next.min(after(now, RETRY_UNCONFIRMED));
+        }
+        discovery::record_checked(tx, unit.id, checked, next, now)?;
+        Ok(counters)
+    }
+
+    fn record_failure(
+        &self,
+        tx: &mut Fenced<'_>,
+        unit: &DueCompany,
+        failure: &UnitFailure,
+    ) -> Result<(), DbError> {
+        let next = failure.next_due_at.unwrap_or(failure.now);
+        let message = pipeline_domain::text::echo(&failure.message);
+        discovery::record_failure(
+            tx,
+            unit.id,
+            failure.class.as_str(),
+            &message,
+            next,
+            failure.counts_as_attempt,
+            failure.now,
+        )
+    }
+}
+
+/// The boards to store: validated ones (active, or suspect when the API's company name does not match)
+/// and candidates the provider says do not exist (invalid evidence).
+fn found_boards(unit: &DueCompany, detection: &Detection) -> Vec<FoundBoard> {
+    let evidence = |c: &pipeline_discovery::Candidate| {
+        (
+            c.evidence_url.clone(),
+            c.found_on.to_string(),
+            c.how.as_str().to_owned(),
+        )
+    };
+    let mut found = Vec::new();
+    for b in &detection.boards {
+        let (evidence_url, found_on, how) = evidence(&b.candidate);
+        // Without a company name from the API (Lever, Workday, ...), the tenant is the board's name.
+        let tenant = b.candidate.board.tenant.split('/').next().unwrap_or_default();
+        let named = b.company_name.as_deref().or(Some(tenant));
+        let owner = check_owner(named, unit.name.as_deref(), unit.domain.as_deref());
+        found.push(FoundBoard {
+            board: b.candidate.board.clone(),
+            status: if owner.is_ok() {
+                BoardStatus::Active
+            } else {
+                BoardStatus::Suspect
+            },
+            status_reason: owner.err(),
+            evidence_url,
+            found_on,
+            how,
+            job_count: Some(i32::try_from(b.job_count).unwrap_or(i32::MAX)),
+            provider_company_name: b.company_name.clone(),
+        });
+    }
+    for (candidate, rejection) in &detection.rejected {
+        if let Rejection::Gone(reason) = rejection {
+            let (evidence_url, found_on, how) = evidence(candidate);
+            found.push(FoundBoard {
+                board: candidate.board.clone(),
+                status: BoardStatus::Invalid,
+                status_reason: Some(pipeline_domain::text::echo(reason).into_owned()),
+                evidence_url,
+                found_on,
+                how,
+                job_count: None,
+                provider_company_name: None,
+            });
+        }
+    }
+    found
+}
