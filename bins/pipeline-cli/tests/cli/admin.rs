@@ -78,7 +78,7 @@ fn pause_and_resume_show_in_status() {
 fn backup_writes_a_usable_copy() {
     let dir = tempfile::tempdir().unwrap();
     csv_config(dir.path(), "name,website\nAcme,acme.com\n");
-    assert_eq!(run(cli(dir.path()).arg("once")).0, 0);
+    assert_eq!(run(cli(dir.path()).args(["once", "--stage", "directory"])).0, 0);
     let (code, out, err) = run(cli(dir.path()).args(["db", "backup", "copy.db"]));
     assert_eq!(code, 0, "{err}");
     expect![[r#"

@@ -12,7 +12,7 @@ fn an_unknown_config_key_exits_2_naming_it_and_its_line() {
         "[runner]\nlock_ttl = \"60s\"\nlok_ttl = \"5s\"\n",
     )
     .unwrap();
-    let (code, out, err) = run(cli(dir.path()).arg("once"));
+    let (code, out, err) = run(cli(dir.path()).args(["once", "--stage", "directory"]));
     assert_eq!(code, 2, "{err}");
     assert_eq!(out, "");
     expect![[r#"

@@ -11,7 +11,7 @@ fn once_from_an_empty_directory_uses_defaults_and_reports_unreachable_directorie
     let dir = tempfile::tempdir().unwrap();
     let port = closed_port();
     let (code, out, err) = run(cli(dir.path())
-        .args(["once"])
+        .args(["once", "--stage", "directory"])
         .env(
             "PIPELINE_DIRECTORY__BUILTIN_URLS__CATALONIA",
             format!("http://127.0.0.1:{port}/list-of-startups"),
@@ -44,7 +44,7 @@ fn the_same_csv_loaded_twice_makes_no_duplicates_and_updates_last_seen() {
         dir.path(),
         "name,website\nAcme,https://acme.com\nAcme SL,http://www.ACME.com/\nBeta,beta.io\nSolo Name,\n",
     );
-    let (code, out, err) = run(cli(dir.path()).arg("once"));
+    let (code, out, err) = run(cli(dir.path()).args(["once", "--stage", "directory"]));
     assert_eq!(code, 0, "{out}\n{err}");
     expect![[r#"
         cycle <cycle>
@@ -53,7 +53,7 @@ fn the_same_csv_loaded_twice_makes_no_duplicates_and_updates_last_seen() {
     "#]]
     .assert_eq(&normalize(&out, dir.path()));
     let first = db(dir.path()).read(|c| companies::entries_of(c, 1)).unwrap()[0].last_seen_at;
-    let (code, out, _) = run(cli(dir.path()).arg("once"));
+    let (code, out, _) = run(cli(dir.path()).args(["once", "--stage", "directory"]));
     assert_eq!(code, 0);
     expect![[r#"
         cycle <cycle>
@@ -88,7 +88,7 @@ fn bad_rows_are_reported_with_source_and_line_and_counted() {
         dir.path(),
         "name,website\nGood,good.es\n,\nBad Url,http://bad url\nToo,many,fields\nAlso Good,also.es\n",
     );
-    let (code, out, err) = run(cli(dir.path()).arg("once"));
+    let (code, out, err) = run(cli(dir.path()).args(["once", "--stage", "directory"]));
     assert_eq!(code, 0, "{out}\n{err}");
     expect![[r#"
         cycle <cycle>
@@ -108,7 +108,7 @@ fn bad_rows_are_reported_with_source_and_line_and_counted() {
 fn companies_csv_has_the_contract_columns() {
     let dir = tempfile::tempdir().unwrap();
     csv_config(dir.path(), "name,website\nAcme,acme.com\n");
-    assert_eq!(run(cli(dir.path()).arg("once")).0, 0);
+    assert_eq!(run(cli(dir.path()).args(["once", "--stage", "directory"])).0, 0);
     let (code, out, _) = run(cli(dir.path()).args(["companies", "--csv"]));
     assert_eq!(code, 0);
     expect![[r#"
@@ -121,7 +121,7 @@ fn companies_csv_has_the_contract_columns() {
 fn json_logs_are_one_object_per_line() {
     let dir = tempfile::tempdir().unwrap();
     csv_config(dir.path(), "name,website\n,\nAcme,acme.com\n");
-    let (code, _, err) = run(cli(dir.path()).args(["once", "--log-format", "json"]));
+    let (code, _, err) = run(cli(dir.path()).args(["once", "--stage", "directory", "--log-format", "json"]));
     assert_eq!(code, 0, "{err}");
     let lines: Vec<serde_json::Value> = err.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let bad = lines.iter().find(|l| l["message"] == "bad row skipped").unwrap();

@@ -57,14 +57,14 @@ fn a_second_once_exits_75_naming_the_holder_and_sigterm_interrupts_the_first() {
     let (port, accepted) = stalling_server();
     stalled_config(dir.path(), port);
     let first = cli(dir.path())
-        .arg("once")
+        .args(["once", "--stage", "directory"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     // Its one request is sent (and counted) before the server accepts it.
     wait_for(|| running_runs(dir.path()) == 1 && accepted.load(Ordering::SeqCst) == 1);
-    let (code, _, err) = run(cli(dir.path()).arg("once"));
+    let (code, _, err) = run(cli(dir.path()).args(["once", "--stage", "directory"]));
     assert_eq!(code, 75, "{err}");
     assert!(
         err.contains(&format!(":{}:", first.id())) && err.contains("until"),
@@ -114,7 +114,7 @@ fn kill_9_in_the_middle_of_a_large_csv_then_once_again_takes_over_and_completes(
     }
     csv_config(dir.path(), &csv);
     let mut first = cli(dir.path())
-        .arg("once")
+        .args(["once", "--stage", "directory"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -125,7 +125,7 @@ fn kill_9_in_the_middle_of_a_large_csv_then_once_again_takes_over_and_completes(
     });
     first.kill().unwrap();
     first.wait().unwrap();
-    let (code, out, err) = run(cli(dir.path()).arg("once"));
+    let (code, out, err) = run(cli(dir.path()).args(["once", "--stage", "directory"]));
     assert_eq!(code, 0, "{out}\n{err}");
     // How many rows the killed run had loaded varies: the split between new and updated is not shown.
     let out = regex(r"companies_(new|updated)=\d+").replace_all(&out, "companies_$1=<n>");
@@ -185,7 +185,7 @@ fn forever_cycles_sleeps_and_exits_130_on_sigterm_without_waiting_out_the_sleep(
     let config = format!("[runner]\ncycle_sleep_min = \"1h\"\ncycle_sleep_max = \"2h\"\n\n{config}");
     std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
     let child = cli(dir.path())
-        .arg("forever")
+        .args(["forever", "--stage", "directory"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -65,7 +65,7 @@ fn a_bad_catalog_stops_once_before_any_work_and_catalog_check_names_the_problem(
     let catalog = "version = \"1\"\n\n[[categories]]\nid = \"cat_fx_x\"\nname = \"X\"\ntier = 9\n\n[[keywords]]\nid = \"kw\"\ncategory_id = \"cat_fx_x\"\ncanonical = \"x\"\naliases = [\"usd\"]\n";
     std::fs::write(dir.path().join("catalog.toml"), catalog).unwrap();
     std::fs::write(dir.path().join("pipeline.toml"), "catalog = \"catalog.toml\"\n").unwrap();
-    let (code, _, err) = run(cli(dir.path()).arg("once"));
+    let (code, _, err) = run(cli(dir.path()).args(["once", "--stage", "directory"]));
     assert_eq!(code, 2, "{err}");
     expect![[r#"
         error: catalog <dir>/catalog.toml: invalid catalog (1 problem(s)):
