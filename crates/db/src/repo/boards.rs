@@ -71,6 +71,26 @@ fn holds(status: &str) -> bool {
     status == BoardStatus::Active.as_str() || status == BoardStatus::Gone.as_str()
 }
 
+/// Records a discovery event about `board` for `company_id`.
+fn board_event(
+    conn: &mut Conn,
+    kind: &str,
+    company_id: i64,
+    board: &BoardRef,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let subject = board.to_string();
+    let event = NewEvent {
+        kind,
+        stage: Some("discovery"),
+        company_id: Some(company_id),
+        subject: Some(&subject),
+        detail: Some(detail),
+    };
+    events::record(conn, now, event)
+}
+
 fn conflict(
     conn: &mut Conn,
     company_id: i64,
@@ -79,18 +99,7 @@ fn conflict(
     now: DateTime<Utc>,
 ) -> Result<Recorded, DbError> {
     let detail = format!("already owned by company {owner}");
-    let subject = board.to_string();
-    events::record(
-        conn,
-        now,
-        NewEvent {
-            kind: "board_conflict",
-            stage: Some("discovery"),
-            company_id: Some(company_id),
-            subject: Some(&subject),
-            detail: Some(&detail),
-        },
-    )?;
+    board_event(conn, "board_conflict", company_id, board, &detail, now)?;
     Ok(Recorded::Conflict { owner })
 }
 
@@ -127,21 +136,8 @@ pub fn record_found(
                     boards::source.eq("discovery"),
                 ))
                 .execute(conn)?;
-            let (subject, detail) = (
-                found.board.to_string(),
-                format!("was {status} under company {owner}"),
-            );
-            events::record(
-                conn,
-                now,
-                NewEvent {
-                    kind: "board_reassigned",
-                    stage: Some("discovery"),
-                    company_id: Some(company_id),
-                    subject: Some(&subject),
-                    detail: Some(&detail),
-                },
-            )?;
+            let detail = format!("was {status} under company {owner}");
+            board_event(conn, "board_reassigned", company_id, &found.board, &detail, now)?;
             Ok(Recorded::Created)
         }
         Some((_, owner, _)) if owner != company_id => conflict(conn, company_id, &found.board, owner, now),
@@ -180,17 +176,13 @@ pub fn record_found(
                     evidence,
                 ))
                 .execute(conn)?;
-            let subject = found.board.to_string();
-            events::record(
+            board_event(
                 conn,
+                "board_found",
+                company_id,
+                &found.board,
+                found.status.as_str(),
                 now,
-                NewEvent {
-                    kind: "board_found",
-                    stage: Some("discovery"),
-                    company_id: Some(company_id),
-                    subject: Some(&subject),
-                    detail: Some(found.status.as_str()),
-                },
             )?;
             Ok(Recorded::Created)
         }

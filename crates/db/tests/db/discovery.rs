@@ -222,3 +222,34 @@ fn a_company_whose_board_went_gone_is_due_again_at_once() {
         .expect("made due");
     assert_eq!(due_ids(&db, "2026-12-02T00:00:00Z"), [a]);
 }
+
+#[test]
+fn a_board_held_only_as_suspect_goes_to_the_company_it_validates_for() {
+    let (_t, db) = fresh();
+    let (partner, owner) = (
+        company(&db, "Vertex", "vertex.com"),
+        company(&db, "Duna", "duna.com"),
+    );
+    let now = t("2026-12-01T00:00:00Z");
+    let linked = found("lever:duna", BoardStatus::Suspect);
+    fenced(&db, partner, |tx| {
+        boards::record_found(tx.conn(), partner, &linked, now)
+    });
+    let own = found("lever:duna", BoardStatus::Active);
+    assert_eq!(
+        fenced(&db, owner, |tx| boards::record_found(tx.conn(), owner, &own, now)),
+        Recorded::Created
+    );
+    let rows = db
+        .read(|c| boards::of_companies(c, &[partner, owner]))
+        .expect("boards");
+    assert!(!rows.contains_key(&partner));
+    assert_eq!(rows[&owner][0].status, "active");
+    let kinds: Vec<String> = db
+        .read(|c| events::recent(c, None, 10))
+        .expect("events")
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert!(kinds.contains(&"board_reassigned".to_owned()), "{kinds:?}");
+}

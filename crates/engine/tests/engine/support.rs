@@ -57,16 +57,22 @@ where
 
 type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
 
+/// A stage running `f`, in the given shared mode.
+fn task_in<F, Fut>(mode: SharedMode, f: F) -> Arc<dyn Task>
+where
+    F: Fn(StageRun) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<Outcome, TaskError>> + Send + 'static,
+{
+    Arc::new(FnTask(move |run| Box::pin(f(run)) as BoxFuture<_>, mode))
+}
+
 /// A singleton stage running `f`.
 pub fn task<F, Fut>(f: F) -> Arc<dyn Task>
 where
     F: Fn(StageRun) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<Outcome, TaskError>> + Send + 'static,
 {
-    Arc::new(FnTask(
-        move |run| Box::pin(f(run)) as BoxFuture<_>,
-        SharedMode::Singleton,
-    ))
+    task_in(SharedMode::Singleton, f)
 }
 
 /// A leased stage running `f` (every `--shared` worker runs it).
@@ -75,8 +81,5 @@ where
     F: Fn(StageRun) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<Outcome, TaskError>> + Send + 'static,
 {
-    Arc::new(FnTask(
-        move |run| Box::pin(f(run)) as BoxFuture<_>,
-        SharedMode::Leased,
-    ))
+    task_in(SharedMode::Leased, f)
 }
