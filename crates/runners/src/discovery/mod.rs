@@ -90,7 +90,9 @@ impl Task for DiscoveryStage {
     async fn run(&self, run: &StageRun) -> Result<Outcome, TaskError> {
         if run.ctx.dry_run {
             // Discovery's outcome is what it writes; a dry run must not write (reporting only is to come).
-            return Ok(Outcome::Skipped("dry run: discovery writes boards, skipped".into()));
+            return Ok(Outcome::Skipped(
+                "dry run: discovery writes boards, skipped".into(),
+            ));
         }
         let problems = self.declare(run).await?;
         for problem in &problems {
