@@ -316,8 +316,10 @@ mod tests {
         assert!(source.validate().is_empty(), "a list of names only");
         source.name_field = " ".to_owned();
         assert_eq!(source.validate()[0].key, "name_field");
-        let mut directory = DirectoryConfig::default();
-        directory.max_record_size = ByteSize(0);
+        let directory = DirectoryConfig {
+            max_record_size: ByteSize(0),
+            ..DirectoryConfig::default()
+        };
         let keys: Vec<String> = directory.validate().into_iter().map(|issue| issue.key).collect();
         assert_eq!(keys, ["directory.max_record_size"]);
     }
