@@ -54,6 +54,9 @@ struct Then {
     exit: Option<i32>,
     /// stdout is a JSON array of this length.
     json_array_len: Option<usize>,
+    /// stdout contains each of these.
+    #[serde(default)]
+    stdout_contains: Vec<String>,
 }
 
 fn default_seconds() -> u64 {
@@ -173,6 +176,13 @@ fn check(bin_dir: &Path, name: &str, case: &Case) -> Result<()> {
                 "{:?}: exit {:?}, expected {code}",
                 then.args,
                 out.status.code()
+            );
+        }
+        for needle in &then.stdout_contains {
+            ensure!(
+                stdout.contains(needle.as_str()),
+                "{:?}: stdout lacks `{needle}`:\n{stdout}",
+                then.args
             );
         }
         if let Some(len) = then.json_array_len {
