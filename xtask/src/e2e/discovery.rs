@@ -36,12 +36,18 @@ pub(super) fn detect_and_board(bin_dir: &Path) -> Result<()> {
             .filter_map(|b| b["board"].as_str())
             .map(str::to_lowercase)
             .collect();
-        for board in company["boards"]
+        let boards: Vec<String> = company["boards"]
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(Value::as_str)
-        {
+            .filter_map(board_text)
+            .collect();
+        ensure!(
+            !boards.is_empty(),
+            "{domain}: the truth's boards could not be read: {}",
+            company["boards"]
+        );
+        for board in boards.iter().map(String::as_str) {
             ensure!(
                 found.contains(&board.to_lowercase()),
                 "{domain}: {board} not detected in {found:?}"
@@ -68,8 +74,14 @@ fn detect_reports_an_unavailable_provider(
     let port = port_of(world)?;
     let (domain, board) = companies
         .iter()
-        .find_map(|c| Some((c["domain"].as_str()?, c["boards"].as_array()?.first()?.as_str()?)))
+        .find_map(|c| {
+            Some((
+                c["domain"].as_str()?,
+                board_text(c["boards"].as_array()?.first()?)?,
+            ))
+        })
         .context("no company with a board")?;
+    let board = board.as_str();
     let provider = board.split(':').next().unwrap_or_default();
     control(
         world,
@@ -98,4 +110,17 @@ fn detect_reports_an_unavailable_provider(
         "{board} not listed as unavailable: {out}"
     );
     Ok(())
+}
+
+/// A board of the world's truth (`{"provider","tenant","variant","workday":[pod, site]}`) as a board
+/// reference: `provider:tenant[/pod/site][@variant]`.
+fn board_text(board: &Value) -> Option<String> {
+    let mut text = format!("{}:{}", board["provider"].as_str()?, board["tenant"].as_str()?);
+    if let Some([pod, site]) = board["workday"].as_array().map(Vec::as_slice) {
+        text.push_str(&format!("/{}/{}", pod.as_str()?, site.as_str()?));
+    }
+    if let Some(variant) = board["variant"].as_str() {
+        text.push_str(&format!("@{variant}"));
+    }
+    Some(text)
 }
