@@ -102,7 +102,7 @@ fn no_source_file_passes_the_line_limit() {
     );
 }
 
-/// Whether a line ignores a test or expects a panic: `#[ignore]`, `#[should_panic]`, or either under
+/// Whether a line ignores a test or expects a panic: the `ignore` or `should_panic` attribute, or either under
 /// `#[cfg_attr(...)]`. The attribute names are spelled in pieces so that this file does not match itself.
 fn skips_or_expects_a_panic(line: &str) -> bool {
     let code = line.trim_start();
