@@ -1,7 +1,9 @@
 //! `cargo xtask bench [directory]`: criterion benchmarks, plus the directory-load figures of the real
-//! binary (rows/s, peak RSS, DB size) on a 100,000-row CSV with 1% bad rows and 10% duplicates.
+//! binary (rows/s, peak RSS, DB size) on a 100,000-row CSV with 1% bad rows and 10% duplicates, and its
+//! peak RSS on endless list bodies served from loopback until `directory.max_source_size` cuts them.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -38,7 +40,7 @@ fn directory() -> Result<()> {
     write_csv(&dir.join("companies.csv"), ROWS)?;
     let config = "[directory]\nbuiltin = []\n\n[[directory.sources]]\nname = \"bench\"\nkind = \"csv\"\npath = \"companies.csv\"\n";
     std::fs::write(dir.join("pipeline.toml"), config)?;
-    let (elapsed, peak_kb) = run_measured(&bin_dir.join("pipeline-cli"), &dir)?;
+    let (elapsed, peak_kb, _) = run_measured(&bin_dir.join("pipeline-cli"), &dir, 0)?;
     let db_size = std::fs::metadata(dir.join("data/pipeline.db"))?.len()
         + std::fs::metadata(dir.join("data/pipeline.db-wal"))
             .map(|m| m.len())
@@ -53,7 +55,116 @@ fn directory() -> Result<()> {
     println!("  peak RSS        {:.1} MB", peak_kb as f64 / 1024.0);
     println!("  database size   {:.1} MB", db_size as f64 / 1_048_576.0);
     std::fs::remove_dir_all(&dir).ok();
+    endless_sources(&bin_dir.join("pipeline-cli"))
+}
+
+/// The most a directory load may hold in memory, whatever the list: lists are streamed.
+const FLAT_RSS_MB: f64 = 100.0;
+
+/// One endless list body: what the source declares, the path it is served on, its start and the chunk
+/// repeated after it for as long as the client reads.
+struct Endless {
+    label: &'static str,
+    kind: &'static str,
+    path: &'static str,
+    head: &'static str,
+    chunk: fn() -> String,
+}
+
+const ENDLESS: [Endless; 3] = [
+    Endless {
+        label: "JSON array, 10 KB elements",
+        kind: "json",
+        path: "/array.json",
+        head: "[",
+        chunk: || {
+            let pad = "x".repeat(10_000);
+            format!(r#"{{"name":"Endless","website":"endless.example","pad":"{pad}"}},"#).repeat(8)
+        },
+    },
+    Endless {
+        label: "JSON Lines, one endless line",
+        kind: "json",
+        path: "/line.jsonl",
+        head: r#"{"name":"Endless","pad":""#,
+        chunk: || "x".repeat(64 * 1024),
+    },
+    Endless {
+        label: "CSV, one endless line",
+        kind: "csv",
+        path: "/line.csv",
+        head: "name,website\nEndless,endless.example\n",
+        chunk: || "x".repeat(64 * 1024),
+    },
+];
+
+/// Each endless body read by `pipeline-cli once` until the default 1 GB source cap: the source fails (exit
+/// 3) and the peak RSS must stay under [`FLAT_RSS_MB`].
+fn endless_sources(cli: &Path) -> Result<()> {
+    let port = serve_endless()?;
+    println!("endless list bodies on loopback (release binary, cut at directory.max_source_size = 1GB):");
+    for case in &ENDLESS {
+        let dir = scratch("bench-endless")?;
+        let config = format!(
+            "[http]\ntimeout = \"1h\"\n\n[directory]\nbuiltin = []\n\n[[directory.sources]]\nname = \"endless\"\n\
+             kind = \"{}\"\nurl = \"http://127.0.0.1:{port}{}\"\n",
+            case.kind, case.path
+        );
+        std::fs::write(dir.join("pipeline.toml"), config)?;
+        let (elapsed, peak_kb, out) = run_measured(cli, &dir, 3)?;
+        let reason = out
+            .lines()
+            .find(|l| l.contains(" cap "))
+            .map(str::trim)
+            .unwrap_or("(no cap reason in the summary)")
+            .to_owned();
+        let peak_mb = peak_kb as f64 / 1024.0;
+        println!(
+            "  {:<30} {elapsed:>6.1?}  peak RSS {peak_mb:>5.1} MB  {reason}",
+            case.label
+        );
+        std::fs::remove_dir_all(&dir).ok();
+        ensure!(
+            reason.contains("cap after"),
+            "{}: not cut at its cap: {out}",
+            case.label
+        );
+        ensure!(peak_mb < FLAT_RSS_MB, "{}: peak RSS {peak_mb:.1} MB", case.label);
+    }
     Ok(())
+}
+
+/// A loopback server answering each request for an [`ENDLESS`] path with that body, forever (until the
+/// client hangs up); its port.
+fn serve_endless() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || answer_endlessly(stream));
+        }
+    });
+    Ok(port)
+}
+
+fn answer_endlessly(mut stream: TcpStream) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut header = String::new();
+    while reader.read_line(&mut header)? > 2 {
+        header.clear();
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let Some(case) = ENDLESS.iter().find(|c| c.path == path) else {
+        return stream.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+    };
+    stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n")?;
+    stream.write_all(case.head.as_bytes())?;
+    let chunk = (case.chunk)();
+    loop {
+        stream.write_all(chunk.as_bytes())?;
+    }
 }
 
 /// A deterministic list: every 100th row bad (no name, no website), every 10th a repeat of an earlier
@@ -75,13 +186,16 @@ pub fn write_csv(path: &Path, rows: usize) -> Result<()> {
     Ok(())
 }
 
-/// Runs `once` in `dir`, sampling the child's peak resident set (VmHWM) until it exits.
-fn run_measured(cli: &Path, dir: &Path) -> Result<(Duration, u64)> {
+/// Runs `once` in `dir`, sampling the child's peak resident set (VmHWM) until it exits with `code`; its
+/// time, peak RSS in KB and standard output (the summary).
+fn run_measured(cli: &Path, dir: &Path, code: i32) -> Result<(Duration, u64, String)> {
     let start = Instant::now();
+    let stdout = std::fs::File::create(dir.join("stdout.txt"))?;
     let mut child = Command::new(cli)
-        .args(["once", "-qq"])
+        .args(["once", "--stage", "directory", "-qq"])
         .current_dir(dir)
-        .stdout(Stdio::null())
+        .stdout(Stdio::from(stdout))
+        .stderr(Stdio::null())
         .spawn()?;
     let status_file = format!("/proc/{}/status", child.id());
     let mut peak_kb = 0;
@@ -98,8 +212,12 @@ fn run_measured(cli: &Path, dir: &Path) -> Result<(Duration, u64)> {
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    ensure!(status.success(), "pipeline-cli once failed: {status}");
-    Ok((start.elapsed(), peak_kb))
+    let out = std::fs::read_to_string(dir.join("stdout.txt"))?;
+    ensure!(
+        status.code() == Some(code),
+        "pipeline-cli once: {status}, expected {code}\n{out}"
+    );
+    Ok((start.elapsed(), peak_kb, out))
 }
 
 fn vm_hwm_kb(status: &str) -> Option<u64> {
@@ -118,6 +236,26 @@ mod tests {
         );
         let own = std::fs::read_to_string("/proc/self/status").unwrap();
         assert!(super::vm_hwm_kb(&own).unwrap() > 0);
+    }
+
+    #[test]
+    fn the_endless_server_sends_its_head_then_repeats_its_chunk() {
+        use std::io::{Read, Write};
+        let port = super::serve_endless().unwrap();
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .write_all(b"GET /line.csv HTTP/1.1\r\nhost: x\r\n\r\n")
+            .unwrap();
+        let mut received = vec![0; 300_000];
+        stream.read_exact(&mut received).unwrap();
+        let text = String::from_utf8(received).unwrap();
+        let body = text.split_once("\r\n\r\n").unwrap().1;
+        assert!(body.starts_with("name,website\nEndless,endless.example\nxxxx"));
+        assert!(
+            body.trim_start_matches(super::ENDLESS[2].head)
+                .bytes()
+                .all(|b| b == b'x')
+        );
     }
 
     #[test]
