@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use pipeline_db::repo::companies::{self, UpsertKind};
 use pipeline_db::repo::{events, runs};
 use pipeline_directory::{DirectorySource, SourceError, SourceItem};
+use pipeline_domain::text::echo;
 use pipeline_domain::{CompanyInput, Counter, RunCounters, Stage};
 use pipeline_engine::{Outcome, StageRun, Task, TaskError};
 use pipeline_http::HttpStats;
@@ -93,6 +94,8 @@ impl DirectoryStage {
             match item {
                 SourceItem::Bad { location, reason } => {
                     run.count(Counter::RowsBad, 1);
+                    // Sources cut what they echo; a scraped page's text is cut here too.
+                    let reason = echo(&reason);
                     tracing::warn!(source, %location, %reason, "bad row skipped");
                 }
                 SourceItem::Company { input, .. } if input.is_excluded_by(&self.exclude_domains) => {
