@@ -5,6 +5,7 @@ use anyhow::Result;
 use crate::cmd::{self, cargo};
 
 pub fn run() -> Result<()> {
+    cmd::one_off_builds();
     cmd::run(cargo().args(["fmt", "--all", "--", "--check"]))?;
     cmd::run(cargo().args([
         "clippy",

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
 
@@ -13,10 +14,23 @@ pub fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// Set by `ci`: every cargo run builds without incremental state and without debug info, which a one-off
+/// build from a clean clone does not use (about a third less compile and link time on two cores).
+static ONE_OFF_BUILD: AtomicBool = AtomicBool::new(false);
+
+/// Makes every later [`cargo`] a one-off build (see `ONE_OFF_BUILD`).
+pub fn one_off_builds() {
+    ONE_OFF_BUILD.store(true, Ordering::Relaxed);
+}
+
 /// `cargo` as cargo invoked us (`$CARGO`), in the project root.
 pub fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.current_dir(root());
+    if ONE_OFF_BUILD.load(Ordering::Relaxed) {
+        cmd.env("CARGO_INCREMENTAL", "0")
+            .env("CARGO_PROFILE_DEV_DEBUG", "false");
+    }
     cmd
 }
 
