@@ -15,7 +15,7 @@ pub fn root() -> PathBuf {
 }
 
 /// Set by `ci`: every cargo run builds without incremental state and without debug info, which a one-off
-/// build from a clean clone does not use (about a third less compile and link time on two cores).
+/// build from a clean clone does not use: less to write, compile and link.
 static ONE_OFF_BUILD: AtomicBool = AtomicBool::new(false);
 
 /// Makes every later [`cargo`] a one-off build (see `ONE_OFF_BUILD`).
