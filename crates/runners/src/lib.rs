@@ -5,6 +5,7 @@
 
 pub mod directory;
 pub mod discovery;
+mod http_counters;
 mod services;
 mod stages;
 

@@ -49,10 +49,7 @@ impl DirectoryStage {
 
     fn count_requests(&self, run: &StageRun, before: (u64, u64, u64)) {
         let Some(stats) = &self.http_stats else { return };
-        let (requests, too_many, server_errors) = stats.snapshot();
-        run.count(Counter::Requests, requests - before.0);
-        run.count(Counter::Http429, too_many - before.1);
-        run.count(Counter::Http5xx, server_errors - before.2);
+        crate::http_counters::count_http(run, stats.snapshot(), before);
     }
 
     /// Reads one source into the DB. On a signal the reader is dropped at once (a slow site must not hold

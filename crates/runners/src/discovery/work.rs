@@ -39,10 +39,8 @@ impl DiscoveryWork {
     }
 
     pub(super) fn count_requests(&self, run: &StageRun, before: [(u64, u64, u64); 2]) {
-        for (now, then) in self.requests().iter().zip(before) {
-            run.count(Counter::Requests, now.0 - then.0);
-            run.count(Counter::Http429, now.1 - then.1);
-            run.count(Counter::Http5xx, now.2 - then.2);
+        for (now, then) in self.requests().into_iter().zip(before) {
+            crate::http_counters::count_http(run, now, then);
         }
     }
 }
