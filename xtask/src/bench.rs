@@ -1,6 +1,9 @@
-//! `cargo xtask bench [directory]`: criterion benchmarks, plus the directory-load figures of the real
-//! binary (rows/s, peak RSS, DB size) on a 100,000-row CSV with 1% bad rows and 10% duplicates, and its
-//! peak RSS on endless list bodies served from loopback until `directory.max_source_size` cuts them.
+//! `cargo xtask bench [directory|scoring|discovery]`: criterion benchmarks, plus the directory-load figures
+//! of the real binary (rows/s, peak RSS, DB size) on a 100,000-row CSV with 1% bad rows and 10% duplicates,
+//! and its peak RSS on endless list bodies served from loopback until `directory.max_source_size` cuts them;
+//! `discovery`: the discovery stage's figures against the simulated world (`bench/discovery.rs`).
+
+mod discovery;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -19,11 +22,13 @@ pub fn run(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
         None => {
             directory()?;
-            scoring()
+            scoring()?;
+            discovery::run()
         }
         Some("directory") => directory(),
         Some("scoring") => scoring(),
-        Some(other) => bail!("unknown benchmark `{other}` (known: directory, scoring)"),
+        Some("discovery") => discovery::run(),
+        Some(other) => bail!("unknown benchmark `{other}` (known: directory, scoring, discovery)"),
     }
 }
 

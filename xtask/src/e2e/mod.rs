@@ -76,7 +76,7 @@ pub fn run() -> Result<()> {
     Ok(())
 }
 
-fn cli(bin_dir: &Path, dir: &Path, args: &[&str]) -> Result<(i32, String, String)> {
+pub(crate) fn cli(bin_dir: &Path, dir: &Path, args: &[&str]) -> Result<(i32, String, String)> {
     let Output {
         status,
         stdout,
@@ -163,7 +163,7 @@ fn directory_reads_the_world(bin_dir: &Path) -> Result<()> {
 }
 
 /// Sends one request to the world's control API (`/__world/...`), checks it succeeded and returns the body.
-fn control(world: &WorldProcess, method: &str, path_and_query: &str) -> Result<String> {
+pub(crate) fn control(world: &WorldProcess, method: &str, path_and_query: &str) -> Result<String> {
     let addr = world.base_url.trim_start_matches("http://");
     let mut stream = TcpStream::connect(addr)?;
     let head = format!("{method} /__world/{path_and_query} HTTP/1.1\r\nHost: {addr}\r\n");
@@ -200,7 +200,7 @@ fn spawn_once(bin_dir: &Path, dir: &Path) -> Result<Child> {
 }
 
 /// The latest runs as `status --json` prints them.
-fn runs(bin_dir: &Path, dir: &Path) -> Result<Vec<Value>> {
+pub(crate) fn runs(bin_dir: &Path, dir: &Path) -> Result<Vec<Value>> {
     let (code, out, err) = cli(bin_dir, dir, &["status", "--json"])?;
     ensure!(code == 0, "status exited {code}: {err}");
     let status: Value = serde_json::from_str(&out)?;
