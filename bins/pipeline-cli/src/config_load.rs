@@ -98,6 +98,11 @@ pub fn load(
         .unwrap_or(cwd)
         .to_path_buf();
     config.resolve_paths(&base_dir);
+    if let Some(file) = &parsed {
+        for (index, decl) in config.boards.iter_mut().enumerate() {
+            decl.at = file.locate(&format!("boards[{index}].company"));
+        }
+    }
     if let Err(issues) = config.validate() {
         let issues = issues
             .iter()

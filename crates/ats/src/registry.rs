@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use pipeline_domain::Provider;
 use pipeline_domain::config::Config;
-use pipeline_http::HttpClient;
+use pipeline_http::{HttpClient, Throttles};
 
 use super::{
     AshbyClient, AtsClient, DetailBudget, Endpoints, GreenhouseClient, LeverClient, PersonioClient,
@@ -53,18 +53,23 @@ impl std::fmt::Debug for AtsClients {
 impl AtsClients {
     /// A client per enabled provider (`[providers.X] enabled`), at its configured endpoints, all sharing
     /// `http` and one detail-call `budget` (validation uses a budget of 0: whether a board answers does not
-    /// need its postings' details).
-    pub fn from_config(config: &Config, http: HttpClient, budget: DetailBudget) -> Self {
+    /// need its postings' details). Each provider's requests pass through its throttle of `throttles`: give
+    /// every `AtsClients` of a process the same `throttles`, so that the provider's limits hold for all of
+    /// them together (docs/stages.md#politeness).
+    pub fn from_config(
+        config: &Config,
+        http: &HttpClient,
+        budget: DetailBudget,
+        throttles: &Throttles,
+    ) -> Self {
         config
             .providers
             .iter()
             .filter(|(_, p)| p.enabled)
             .map(|(provider, _)| {
                 let endpoints = Endpoints::from_config(config, provider);
-                (
-                    provider,
-                    client_for(provider, endpoints, http.clone(), budget.clone()),
-                )
+                let http = http.throttled(throttles.get(provider));
+                (provider, client_for(provider, endpoints, http, budget.clone()))
             })
             .collect()
     }
@@ -98,7 +103,8 @@ mod tests {
         let mut config = Config::default();
         config.providers.workday.enabled = false;
         let http = HttpClient::new(pipeline_http::HttpSettings::default()).unwrap();
-        let clients = AtsClients::from_config(&config, http, DetailBudget::new(0));
+        let throttles = Throttles::from_config(&config);
+        let clients = AtsClients::from_config(&config, &http, DetailBudget::new(0), &throttles);
         assert!(clients.get(Provider::Workday).is_none());
         for provider in Provider::ALL.into_iter().filter(|p| *p != Provider::Workday) {
             assert_eq!(clients.get(provider).map(|c| c.provider()), Some(provider));

@@ -10,7 +10,7 @@ use pipeline_domain::Provider;
 use url::Url;
 
 use super::{Candidate, Rejection, SiteFailure, candidate_pages, career_links, scan_page};
-use pipeline_ats::{AtsClient, AtsClients};
+use pipeline_ats::{AtsClient, AtsClients, AtsError};
 use pipeline_http::{HttpClient, HttpError};
 
 /// A candidate whose provider API answered.
@@ -43,9 +43,18 @@ impl Detection {
 }
 
 /// Finds the client of a provider (`None`: the provider is disabled): [`AtsClients`], or any
-/// `Fn(Provider) -> Option<Arc<dyn AtsClient>>`.
+/// `Fn(Provider) -> Option<Arc<dyn AtsClient>>`. The discovery stage's lookup also pauses providers that
+/// keep answering 429 (docs/stages.md#pauses).
 pub trait ClientLookup: Sync {
     fn client(&self, provider: Provider) -> Option<Arc<dyn AtsClient>>;
+
+    /// Whether `provider` is paused now: its candidates are not validated (no call is made).
+    fn paused(&self, _provider: Provider) -> bool {
+        false
+    }
+
+    /// Told the outcome of every validation call: `None` when the provider answered with a board.
+    fn observe(&self, _provider: Provider, _error: Option<&AtsError>) {}
 }
 
 impl ClientLookup for AtsClients {
@@ -152,16 +161,25 @@ async fn validate(
 ) -> (Vec<DetectedBoard>, Vec<(Candidate, Rejection)>) {
     let (mut boards, mut rejected) = (Vec::new(), Vec::new());
     for candidate in candidates {
-        let Some(client) = clients.client(candidate.board.provider) else {
+        let provider = candidate.board.provider;
+        let Some(client) = clients.client(provider) else {
             rejected.push((candidate, Rejection::ProviderDisabled));
             continue;
         };
-        match client.fetch_board(&candidate.board, None).await {
+        if clients.paused(provider) {
+            rejected.push((candidate, Rejection::Paused));
+            continue;
+        }
+        let result = client.fetch_board(&candidate.board, None).await;
+        clients.observe(provider, result.as_ref().err());
+        match result {
             Ok(fetch) => boards.push(DetectedBoard {
                 job_count: fetch.postings.len(),
                 company_name: fetch.company_name,
                 candidate,
             }),
+            // Paused while this call waited its turn or failed: not an answer about the board.
+            Err(_) if clients.paused(provider) => rejected.push((candidate, Rejection::Paused)),
             Err(e) => rejected.push((candidate, Rejection::from_error(&e))),
         }
     }

@@ -18,6 +18,8 @@ pub enum Rejection {
     Invalid(String),
     /// The provider could not be asked now (timeout, connection failure, 5xx, 429): ask again later.
     Unavailable { class: ErrorClass, message: String },
+    /// The provider is paused after repeated 429s: not asked; ask again when the pause ends.
+    Paused,
 }
 
 impl Rejection {
@@ -33,7 +35,7 @@ impl Rejection {
 
     /// Whether asking again later can confirm the board.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Rejection::Unavailable { .. })
+        matches!(self, Rejection::Unavailable { .. } | Rejection::Paused)
     }
 
     /// Stable name for JSON and logs.
@@ -43,6 +45,7 @@ impl Rejection {
             Rejection::Gone(_) => "gone",
             Rejection::Invalid(_) => "invalid",
             Rejection::Unavailable { .. } => "unavailable",
+            Rejection::Paused => "paused",
         }
     }
 }
@@ -53,6 +56,7 @@ impl fmt::Display for Rejection {
             Rejection::ProviderDisabled => f.write_str("provider disabled"),
             Rejection::Gone(m) | Rejection::Invalid(m) => f.write_str(m),
             Rejection::Unavailable { message, .. } => write!(f, "provider unavailable: {message}"),
+            Rejection::Paused => f.write_str("provider paused after repeated 429s: not asked"),
         }
     }
 }
@@ -136,5 +140,7 @@ mod tests {
         ));
         assert!(matches!(invalid, Rejection::Invalid(_)) && !invalid.is_transient());
         assert!(!Rejection::ProviderDisabled.is_transient());
+        assert!(Rejection::Paused.is_transient());
+        assert_eq!(Rejection::Paused.kind(), "paused");
     }
 }

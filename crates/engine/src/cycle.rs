@@ -37,6 +37,8 @@ pub struct StageReport {
     pub message: Option<String>,
     /// The stage failed with a fatal error: the cycle stopped after it.
     pub fatal: bool,
+    /// That fatal error is the configuration's (exit 2).
+    pub config_error: bool,
 }
 
 /// How a cycle ended.
@@ -259,6 +261,7 @@ impl Engine {
         duration: Duration,
     ) -> Result<StageReport, EngineError> {
         let counters = run.counters();
+        let config_error = matches!(&result, Err(e) if e.config);
         let (status, message, error) = match result {
             _ if run.is_cancelled() => (RunStatus::Interrupted, Some("interrupted".to_owned()), None),
             Ok(Outcome::Done) if counters.failure_ratio() > self.settings.alert_failure_ratio => {
@@ -314,6 +317,7 @@ impl Engine {
             counters,
             message,
             fatal,
+            config_error,
         })
     }
 
@@ -357,6 +361,7 @@ fn skipped(stage: &'static str, message: String) -> StageReport {
         counters: RunCounters::default(),
         message: Some(message),
         fatal: false,
+        config_error: false,
     }
 }
 

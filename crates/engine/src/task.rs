@@ -32,6 +32,9 @@ pub enum SharedMode {
 pub struct TaskError {
     pub class: ErrorClass,
     pub message: String,
+    /// The configuration is wrong in a way only the DB can tell (a `[[boards]]` entry naming no known
+    /// company): the cycle stops and the process exits 2, like a configuration that does not validate.
+    pub config: bool,
 }
 
 impl TaskError {
@@ -39,6 +42,15 @@ impl TaskError {
         Self {
             class,
             message: message.into(),
+            config: false,
+        }
+    }
+
+    /// A configuration error found at run time (fatal: the cycle stops; exit 2).
+    pub fn config(message: impl Into<String>) -> Self {
+        Self {
+            config: true,
+            ..Self::new(ErrorClass::Fatal, message)
         }
     }
 

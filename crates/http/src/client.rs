@@ -10,7 +10,7 @@ use pipeline_domain::{Classify, ErrorClass};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use url::Url;
 
-use super::{HttpError, HttpSettings, NetworkPolicy, Refusal, parse_retry_after};
+use super::{HostGate, HttpError, HttpSettings, NetworkPolicy, Refusal, Slot, Throttle, parse_retry_after};
 
 /// What the client did, for the run counters.
 #[derive(Debug, Default)]
@@ -92,12 +92,16 @@ impl Request {
     }
 }
 
-/// The shared client. Cheap to clone.
+/// The shared client. Cheap to clone; clones share the connection pool and the stats.
 #[derive(Debug, Clone)]
 pub struct HttpClient {
     inner: reqwest::Client,
     settings: Arc<HttpSettings>,
     stats: Arc<HttpStats>,
+    /// A provider's politeness: every attempt waits for it (docs/stages.md#politeness).
+    throttle: Option<Arc<Throttle>>,
+    /// One request in flight per host (company sites).
+    hosts: Option<Arc<HostGate>>,
 }
 
 impl HttpClient {
@@ -116,7 +120,43 @@ impl HttpClient {
             inner,
             settings: Arc::new(settings),
             stats: Arc::default(),
+            throttle: None,
+            hosts: None,
         })
+    }
+
+    /// The same client (same pool, same stats) whose every request attempt first waits for `throttle`'s
+    /// slot and token; `None` limits nothing.
+    pub fn throttled(&self, throttle: Option<Arc<Throttle>>) -> Self {
+        Self {
+            throttle,
+            ..self.clone()
+        }
+    }
+
+    /// The same client, sending at most one request at a time to any one host (clones share the gate).
+    pub fn one_request_per_host(mut self) -> Self {
+        self.hosts = Some(Arc::default());
+        self
+    }
+
+    /// Waits until this request may be sent: the host's turn, then the provider's slot and token. The
+    /// slots are held until the response is read. A closed throttle (a paused provider) refuses it.
+    async fn enter(&self, url: &Url) -> Result<(Option<Slot>, Option<Slot>), HttpError> {
+        let host = match (&self.hosts, url.host_str()) {
+            (Some(gate), Some(host)) => Some(gate.enter(host).await),
+            _ => None,
+        };
+        let provider = match &self.throttle {
+            Some(throttle) => Some(
+                throttle
+                    .enter()
+                    .await
+                    .ok_or_else(|| HttpError::Paused { url: url.to_string() })?,
+            ),
+            None => None,
+        };
+        Ok((host, provider))
     }
 
     pub fn stats(&self) -> &Arc<HttpStats> {
@@ -137,6 +177,7 @@ impl HttpClient {
     /// an [`HttpError::Status`].
     pub async fn fetch(&self, request: &Request) -> Result<Fetched, HttpError> {
         self.with_retries(&request.url, || async {
+            let _slots = self.enter(&request.url).await?;
             let response = self.send(request).await?;
             read_capped(response, self.settings.max_body).await
         })
@@ -147,8 +188,21 @@ impl HttpClient {
     /// the request and its status are retried.
     pub async fn open(&self, url: &Url) -> Result<BodyStream, HttpError> {
         let request = Request::get(url.clone());
-        let response = self.with_retries(url, || self.send(&request)).await?;
-        Ok(Box::pin(response.bytes_stream().map_err(std::io::Error::other)))
+        let (slots, response) = self
+            .with_retries(url, || async {
+                let slots = self.enter(url).await?;
+                Ok((slots, self.send(&request).await?))
+            })
+            .await?;
+        // The slots stay taken while the body streams.
+        let body = response
+            .bytes_stream()
+            .map_err(std::io::Error::other)
+            .map_ok(move |chunk| {
+                let _held = &slots;
+                chunk
+            });
+        Ok(Box::pin(body))
     }
 
     async fn send(&self, request: &Request) -> Result<reqwest::Response, HttpError> {

@@ -36,6 +36,9 @@ pub enum HttpError {
     Body { url: String, reason: String },
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
+    /// The provider is paused (its throttle is closed): the request was not sent.
+    #[error("{url}: not sent: the provider is paused")]
+    Paused { url: String },
 }
 
 impl HttpError {
@@ -62,6 +65,7 @@ impl Classify for HttpError {
                 retry_after,
                 ..
             } => ErrorClass::RateLimited { wait: *retry_after },
+            HttpError::Paused { .. } => ErrorClass::RateLimited { wait: None },
             HttpError::Status {
                 status: 408 | 500..=599,
                 ..

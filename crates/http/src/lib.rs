@@ -1,8 +1,8 @@
 //! `pipeline-http`: the polite HTTP core every provider uses: one reqwest client (rustls/ring, no proxy),
 //! user agent, timeouts, a body cap, retries of transient failures with capped exponential backoff + jitter
 //! honouring Retry-After, typed errors that carry their class, a resolver that applies `[http] resolve`
-//! overrides, and the SSRF guard. Architecture invariant: the only crate that uses reqwest (and rustls);
-//! no DB.
+//! overrides, the SSRF guard, and politeness: a per-provider throttle and one request per host.
+//! Architecture invariant: the only crate that uses reqwest (and rustls); no DB.
 
 mod client;
 mod error;
@@ -10,6 +10,7 @@ mod guard;
 mod resolve;
 mod retry_after;
 mod settings;
+mod throttle;
 
 pub use client::{BodyStream, Fetched, HttpClient, HttpStats, Request};
 pub use error::HttpError;
@@ -17,6 +18,7 @@ pub use guard::{NetworkPolicy, Refusal, is_public};
 pub use resolve::{HostOverride, OverrideResolver};
 pub use retry_after::parse_retry_after;
 pub use settings::{HttpConfigError, HttpSettings, default_user_agent};
+pub use throttle::{HostGate, Slot, Throttle, Throttles};
 
 /// The header names and maps of [`Fetched::headers`] and [`Request`], so that users need not name reqwest.
 pub mod header {

@@ -3,7 +3,7 @@
 
 use pipeline_ats::{AtsClients, DetailBudget};
 use pipeline_domain::config::Config;
-use pipeline_http::{HttpClient, HttpConfigError, HttpError, HttpSettings};
+use pipeline_http::{HttpClient, HttpConfigError, HttpError, HttpSettings, Throttles};
 
 /// Why services or stages cannot be built from a configuration.
 #[derive(Debug, thiserror::Error)]
@@ -31,8 +31,11 @@ pub struct Services {
     /// Its [`stats`](HttpClient::stats) are the run counters of the stages that use it.
     pub http: HttpClient,
     /// The client discovery reads company websites with: page caps and the SSRF guard
-    /// ([`HttpSettings::for_company_sites`]).
+    /// ([`HttpSettings::for_company_sites`]), one request at a time per site.
     pub pages: HttpClient,
+    /// Every provider's politeness limits, one set for the whole process: every client of a provider
+    /// passes through its throttle (docs/stages.md#politeness).
+    pub throttles: Throttles,
     /// A client per enabled provider, on [`http`](Self::http), sharing one budget of
     /// `ingestion.detail_calls_per_cycle` detail calls.
     pub ats: AtsClients,
@@ -42,9 +45,15 @@ impl Services {
     /// Builds the shared clients: a bad `[http]` value is [`BuildError::Config`].
     pub fn from_config(config: &Config) -> Result<Self, BuildError> {
         let http = HttpClient::new(HttpSettings::from_config(config)?)?;
-        let pages = HttpClient::new(HttpSettings::for_company_sites(config)?)?;
+        let pages = HttpClient::new(HttpSettings::for_company_sites(config)?)?.one_request_per_host();
+        let throttles = Throttles::from_config(config);
         let budget = DetailBudget::new(u64::from(config.ingestion.detail_calls_per_cycle));
-        let ats = AtsClients::from_config(config, http.clone(), budget);
-        Ok(Self { http, pages, ats })
+        let ats = AtsClients::from_config(config, &http, budget, &throttles);
+        Ok(Self {
+            http,
+            pages,
+            throttles,
+            ats,
+        })
     }
 }

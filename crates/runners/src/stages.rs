@@ -6,8 +6,6 @@ use std::sync::Arc;
 use pipeline_domain::config::Config;
 use pipeline_engine::Task;
 
-use pipeline_ats::{AtsClients, DetailBudget};
-
 use crate::directory::{DirectoryStage, sources_from_config};
 use crate::discovery::{DiscoveryStage, DiscoveryWork};
 use crate::{BuildError, Services};
@@ -18,15 +16,7 @@ pub fn stages(config: &Config, services: &Services) -> Result<Vec<Arc<dyn Task>>
     let sources = sources_from_config(&config.directory, &services.http).map_err(BuildError::Config)?;
     let directory = DirectoryStage::new(sources, config.directory.exclude_domains.clone())
         .with_http_stats(services.http.stats().clone());
-    // Validation asks whether a board answers: no posting's details (a budget of 0).
-    let work = DiscoveryWork {
-        pages: services.pages.clone(),
-        clients: AtsClients::from_config(config, services.http.clone(), DetailBudget::new(0)),
-        api: services.http.clone(),
-        max_links: config.discovery.max_links_to_follow as usize,
-        recheck_after: config.discovery.recheck_after,
-        recheck_boards_after: config.discovery.recheck_boards_after,
-    };
+    let work = DiscoveryWork::from_config(config, services);
     Ok(vec![
         Arc::new(directory),
         Arc::new(DiscoveryStage::new(work, config)),

@@ -33,6 +33,9 @@ pub fn context(
 fn exit_of(report: &CycleReport, config: &Config) -> Exit {
     if report.interrupted {
         Exit::Interrupted
+    } else if report.stages.iter().any(|s| s.config_error) {
+        // A configuration error only the DB could tell (e.g. `[[boards]]` naming no known company).
+        Exit::Usage
     } else if report.stages.iter().any(|s| s.fatal) {
         // A fatal error (the DB failing under a stage) stopped the cycle.
         Exit::Fatal

@@ -8,6 +8,7 @@
 mod admin;
 mod config;
 mod directory;
+mod discovery;
 mod hardening;
 mod inputs;
 mod processes;

@@ -228,6 +228,35 @@ pub fn declare(
     }
 }
 
+/// Whether the board stored under `board`'s key was never validated, or not since `since`.
+pub fn needs_validation(conn: &mut Conn, board: &BoardRef, since: DateTime<Utc>) -> Result<bool, DbError> {
+    let validated: Option<Option<DateTime<Utc>>> = boards::table
+        .filter(boards::board_key.eq(board.key()))
+        .select(boards::validated_at)
+        .first(conn)
+        .optional()?;
+    Ok(matches!(validated, Some(at) if at.is_none_or(|at| at < since)))
+}
+
+/// Records what the provider's API said of a stored board: its job count and company name, validated now.
+pub fn record_validation(
+    conn: &mut Conn,
+    board: &BoardRef,
+    job_count: i32,
+    provider_company_name: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::update(boards::table.filter(boards::board_key.eq(board.key())))
+        .set((
+            boards::job_count.eq(job_count),
+            boards::provider_company_name.eq(provider_company_name),
+            boards::validated_at.eq(now),
+            boards::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The boards of these companies, by company id, oldest first.
 pub fn of_companies(conn: &mut Conn, ids: &[i64]) -> Result<BTreeMap<i64, Vec<BoardRow>>, DbError> {
     let rows: Vec<BoardRow> = boards::table

@@ -120,6 +120,21 @@ impl Default for ProvidersConfig {
 }
 
 impl ProvidersConfig {
+    /// One provider's settings, to change.
+    pub fn get_mut(&mut self, provider: Provider) -> &mut ProviderConfig {
+        match provider {
+            Provider::Lever => &mut self.lever,
+            Provider::Greenhouse => &mut self.greenhouse,
+            Provider::Ashby => &mut self.ashby,
+            Provider::Workable => &mut self.workable,
+            Provider::SmartRecruiters => &mut self.smartrecruiters,
+            Provider::Recruitee => &mut self.recruitee,
+            Provider::Personio => &mut self.personio,
+            Provider::Teamtailor => &mut self.teamtailor,
+            Provider::Workday => &mut self.workday,
+        }
+    }
+
     /// One provider's settings.
     pub fn get(&self, provider: Provider) -> &ProviderConfig {
         match provider {

@@ -129,6 +129,9 @@ pub struct BoardDecl {
     /// The board reference, `PROVIDER:TENANT[@VARIANT]` (docs/interfaces.md#7-board-references), e.g.
     /// `greenhouse:acme`.
     pub board: String,
+    /// Where the entry is written (`FILE:LINE`), filled in by the loader, for messages about it.
+    #[serde(skip)]
+    pub at: Option<String>,
 }
 
 /// `[ingestion]`: fetching the postings of known boards.

@@ -290,14 +290,17 @@ mod tests {
             BoardDecl {
                 company: "acme.com".into(),
                 board: "greenhouse:acme".into(),
+                at: None,
             },
             BoardDecl {
                 company: "acme.com".into(),
                 board: "jobvite:acme".into(),
+                at: None,
             },
             BoardDecl {
                 company: "".into(),
                 board: "lever:acme@eu".into(),
+                at: None,
             },
         ];
         let mut config = Config {

@@ -3,16 +3,20 @@
 //! and the boards with their evidence and the company's next check are written under the unit's fence.
 //! `[[boards]]` entries are applied first.
 
+mod declared;
+mod dry_run;
+mod pausing;
 mod work;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use pipeline_db::repo::{boards, companies};
-use pipeline_domain::BoardRef;
+use pipeline_db::repo::pauses;
+use pipeline_domain::Provider;
 use pipeline_domain::config::{BoardDecl, Config};
 use pipeline_engine::{Outcome, SharedMode, StageRun, Task, TaskError, UnitSettings, run_units};
 
+pub use pausing::{PauseBoard, PauseRules};
 pub use work::DiscoveryWork;
 
 /// The `discovery` stage.
@@ -37,44 +41,6 @@ impl DiscoveryStage {
             declared: config.boards.clone(),
         }
     }
-
-    /// Adds or confirms the `[[boards]]` entries. An entry whose company is not in the database yet is
-    /// reported (the directory may list it later); the references were checked when the config loaded.
-    async fn declare(&self, run: &StageRun) -> Result<Vec<String>, TaskError> {
-        let (declared, now) = (self.declared.clone(), run.now());
-        run.db
-            .call(move |db| {
-                db.write(|c| {
-                    let mut problems = Vec::new();
-                    for decl in &declared {
-                        let board: BoardRef = match decl.board.parse() {
-                            Ok(board) => board,
-                            Err(e) => {
-                                problems.push(format!("[[boards]] {}: {e}", decl.board));
-                                continue;
-                            }
-                        };
-                        match companies::id_by_domain(c, &decl.company)? {
-                            Some(id) => {
-                                if let boards::Recorded::Conflict { owner } =
-                                    boards::declare(c, id, &board, now)?
-                                {
-                                    problems.push(format!(
-                                        "[[boards]] {board}: already owned by company {owner}"
-                                    ));
-                                }
-                            }
-                            None => {
-                                problems.push(format!("[[boards]] {board}: no company `{}`", decl.company))
-                            }
-                        }
-                    }
-                    Ok(problems)
-                })
-            })
-            .await
-            .map_err(|e| TaskError::from_error(&e))
-    }
 }
 
 #[async_trait]
@@ -89,15 +55,35 @@ impl Task for DiscoveryStage {
 
     async fn run(&self, run: &StageRun) -> Result<Outcome, TaskError> {
         if run.ctx.dry_run {
-            // Discovery's outcome is what it writes; a dry run must not write (reporting only is to come).
-            return Ok(Outcome::Skipped(
-                "dry run: discovery writes boards, skipped".into(),
-            ));
+            if !self.declared.is_empty() {
+                tracing::info!(
+                    stage = "discovery",
+                    "dry run: {} [[boards]] entries not applied",
+                    self.declared.len()
+                );
+            }
+            return dry_run::run(&self.work, run, self.settings.concurrency).await;
         }
-        let problems = self.declare(run).await?;
+        let problems = declared::apply(
+            &self.declared,
+            &self.work.clients,
+            self.work.recheck_boards_after,
+            run,
+        )
+        .await?;
         for problem in &problems {
             tracing::warn!(stage = "discovery", "{problem}");
         }
+        let now = run.now();
+        let live = run
+            .db
+            .call(move |db| db.write(|c| pauses::active(c, now)))
+            .await
+            .map_err(|e| TaskError::from_error(&e))?;
+        let live = live
+            .into_iter()
+            .filter_map(|p| Some((Provider::parse(&p.provider)?, p.paused_until)));
+        self.work.pauses.start(live);
         run.progress.begin("discovery", None);
         let before = self.work.requests();
         let result = run_units(self.work.clone(), run, &self.settings).await;
@@ -106,7 +92,7 @@ impl Task for DiscoveryStage {
         result?;
         Ok(match problems.first() {
             Some(first) => Outcome::Partial(format!(
-                "{} [[boards]] entries not applied; first: {first}",
+                "{} [[boards]] entries need attention; first: {first}",
                 problems.len()
             )),
             None => Outcome::Done,

@@ -5,16 +5,20 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pipeline_ats::AtsClients;
+use pipeline_ats::{AtsClients, DetailBudget};
 use pipeline_db::repo::boards::{self, FoundBoard, Recorded};
 use pipeline_db::repo::discovery::{self, Checked, DueCompany};
 use pipeline_db::repo::leases::{self, Fenced};
 use pipeline_db::{Conn, DbError};
 use pipeline_discovery::{Detection, Rejection, SiteFailure, check_owner, detect};
+use pipeline_domain::config::Config;
 use pipeline_domain::{BoardStatus, Counter, ErrorClass, RunCounters};
 use pipeline_engine::{DueQuery, StageRun, UnitFailure, UnitWork};
 use pipeline_http::HttpClient;
 use url::Url;
+
+use super::pausing::{PauseBoard, PauseRules, UnitLookup};
+use crate::Services;
 
 /// How soon a company is looked at again when a provider could not confirm one of its candidates.
 const RETRY_UNCONFIRMED: Duration = Duration::from_secs(6 * 3600);
@@ -30,9 +34,33 @@ pub struct DiscoveryWork {
     pub max_links: usize,
     pub recheck_after: Duration,
     pub recheck_boards_after: Duration,
+    /// Providers paused by their 429s, for the whole run.
+    pub pauses: PauseBoard,
 }
 
 impl DiscoveryWork {
+    /// From `[discovery]` and `[ingestion]`'s pause rules, on the shared clients. Validation asks whether a
+    /// board answers: no posting's details (a budget of 0), but the providers' throttles of `services`.
+    pub fn from_config(config: &Config, services: &Services) -> Self {
+        let budget = DetailBudget::new(0);
+        Self {
+            pages: services.pages.clone(),
+            clients: AtsClients::from_config(config, &services.http, budget, &services.throttles),
+            api: services.http.clone(),
+            max_links: config.discovery.max_links_to_follow as usize,
+            recheck_after: config.discovery.recheck_after,
+            recheck_boards_after: config.discovery.recheck_boards_after,
+            pauses: PauseBoard::new(
+                PauseRules {
+                    after: config.ingestion.pause_after_429.max(1),
+                    pause_for: config.ingestion.pause_for,
+                    max_wait: config.ingestion.max_retry_after,
+                },
+                services.throttles.clone(),
+            ),
+        }
+    }
+
     /// Requests, 429s and 5xx of both clients so far.
     pub(super) fn requests(&self) -> [(u64, u64, u64); 2] {
         [self.pages.stats().snapshot(), self.api.stats().snapshot()]
@@ -43,6 +71,60 @@ impl DiscoveryWork {
             crate::http_counters::count_http(run, now, then);
         }
     }
+
+    /// What a detection means for the company, before anything is written: the boards to store, the
+    /// counters (all but `boards_found`, which only the DB can tell), the outcome and the next check.
+    pub(super) fn assess(&self, unit: &DueCompany, detection: &Detection, now: DateTime<Utc>) -> Assessment {
+        let mut counters = RunCounters::default();
+        counters.add(Counter::CompaniesChecked, 1);
+        counters.add(Counter::Pages, detection.pages_fetched as u64);
+        let boards = found_boards(unit, detection);
+        for board in &boards {
+            match board.status {
+                BoardStatus::Active => counters.add(Counter::BoardsActive, 1),
+                BoardStatus::Suspect => counters.add(Counter::BoardsSuspect, 1),
+                BoardStatus::Invalid | BoardStatus::Gone => counters.add(Counter::BoardsInvalid, 1),
+            }
+        }
+        let kept = boards
+            .iter()
+            .any(|b| matches!(b.status, BoardStatus::Active | BoardStatus::Suspect));
+        let (checked, mut next) = if kept {
+            (Checked::Found, after(now, self.recheck_boards_after))
+        } else {
+            counters.add(Counter::NotFound, 1);
+            (Checked::NotFound, after(now, self.recheck_after))
+        };
+        if detection.has_transient_rejection() {
+            // A provider could not answer: its board may be real; look again soon instead of in a month.
+            next = next.min(after(now, RETRY_UNCONFIRMED));
+        }
+        let paused: Vec<_> = detection
+            .rejected
+            .iter()
+            .filter(|(_, r)| *r == Rejection::Paused)
+            .filter_map(|(c, _)| self.pauses.paused_until(c.board.provider, now))
+            .collect();
+        if !paused.is_empty() {
+            // Not asked: the company stays due, and is looked at again when the pause ends.
+            counters.add(Counter::PausedSkips, 1);
+            next = paused.into_iter().fold(next, DateTime::min);
+        }
+        Assessment {
+            boards,
+            counters,
+            checked,
+            next,
+        }
+    }
+}
+
+/// What one company's detection comes to ([`DiscoveryWork::assess`]).
+pub(super) struct Assessment {
+    pub boards: Vec<FoundBoard>,
+    pub counters: RunCounters,
+    pub checked: Checked,
+    pub next: DateTime<Utc>,
 }
 
 fn after(now: DateTime<Utc>, wait: Duration) -> DateTime<Utc> {
@@ -72,12 +154,17 @@ impl UnitWork for DiscoveryWork {
         unit.failures.unwrap_or(0).max(0) as u32
     }
 
-    async fn work(&self, unit: &DueCompany, _run: &StageRun) -> Result<Detection, SiteFailure> {
+    async fn work(&self, unit: &DueCompany, run: &StageRun) -> Result<Detection, SiteFailure> {
         let website = Url::parse(&unit.website_url).map_err(|e| SiteFailure::Unreachable {
             class: ErrorClass::Permanent,
             message: format!("stored website `{}` is not a URL: {e}", unit.website_url),
         })?;
-        let detection = detect(&website, &self.pages, self.max_links, &self.clients).await;
+        let lookup = UnitLookup {
+            clients: &self.clients,
+            board: &self.pauses,
+            now: run.now(),
+        };
+        let detection = detect(&website, &self.pages, self.max_links, &lookup).await;
         match &detection.error {
             Some(failure) => Err(failure.clone()),
             None => Ok(detection),
@@ -91,31 +178,17 @@ impl UnitWork for DiscoveryWork {
         detection: Detection,
         now: DateTime<Utc>,
     ) -> Result<RunCounters, DbError> {
-        let mut counters = RunCounters::default();
-        counters.add(Counter::CompaniesChecked, 1);
-        counters.add(Counter::Pages, detection.pages_fetched as u64);
-        let mut kept = 0;
-        for found in found_boards(unit, &detection) {
-            let status = found.status;
-            if boards::record_found(tx.conn(), unit.id, &found, now)? == Recorded::Created {
+        self.pauses.write_pending(tx.conn(), now)?;
+        let Assessment {
+            boards: found,
+            mut counters,
+            checked,
+            next,
+        } = self.assess(unit, &detection, now);
+        for board in &found {
+            if boards::record_found(tx.conn(), unit.id, board, now)? == Recorded::Created {
                 counters.add(Counter::BoardsFound, 1);
             }
-            match status {
-                BoardStatus::Active => counters.add(Counter::BoardsActive, 1),
-                BoardStatus::Suspect => counters.add(Counter::BoardsSuspect, 1),
-                BoardStatus::Invalid | BoardStatus::Gone => counters.add(Counter::BoardsInvalid, 1),
-            }
-            kept += usize::from(matches!(status, BoardStatus::Active | BoardStatus::Suspect));
-        }
-        let (checked, mut next) = if kept > 0 {
-            (Checked::Found, after(now, self.recheck_boards_after))
-        } else {
-            counters.add(Counter::NotFound, 1);
-            (Checked::NotFound, after(now, self.recheck_after))
-        };
-        if detection.has_transient_rejection() {
-            // A provider could not answer: its board may be real; look again soon instead of in a month.
-            next = next.min(after(now, RETRY_UNCONFIRMED));
         }
         discovery::record_checked(tx, unit.id, checked, next, now)?;
         Ok(counters)
@@ -127,6 +200,7 @@ impl UnitWork for DiscoveryWork {
         unit: &DueCompany,
         failure: &UnitFailure,
     ) -> Result<(), DbError> {
+        self.pauses.write_pending(tx.conn(), failure.now)?;
         let next = failure.next_due_at.unwrap_or(failure.now);
         let message = pipeline_domain::text::echo(&failure.message);
         discovery::record_failure(

@@ -16,7 +16,7 @@ use pipeline_testkit::{World, WorldHandle};
 use tokio_util::sync::CancellationToken;
 
 /// The world's `pipeline.toml`, with its companies as the one directory source.
-fn config_for(world: &WorldHandle, dir: &std::path::Path) -> Config {
+pub(super) fn config_for(world: &WorldHandle, dir: &std::path::Path) -> Config {
     std::fs::write(dir.join("companies.csv"), world.companies_csv()).unwrap();
     let text = format!(
         "{}\n[directory]\nbuiltin = []\n\n[[directory.sources]]\nname = \"world\"\nkind = \"csv\"\npath = \"companies.csv\"\n",
@@ -27,14 +27,14 @@ fn config_for(world: &WorldHandle, dir: &std::path::Path) -> Config {
     config
 }
 
-async fn cycle(engine: &Engine) -> CycleReport {
+pub(super) async fn cycle(engine: &Engine) -> CycleReport {
     engine
         .run_cycle(&RunContext::default(), &CancellationToken::new())
         .await
         .unwrap()
 }
 
-fn engine(test: &TestDb, world: &WorldHandle, config: &Config) -> Engine {
+pub(super) fn engine(test: &TestDb, world: &WorldHandle, config: &Config) -> Engine {
     pipeline_http::install_crypto_provider();
     let settings = EngineSettings {
         lock_ttl: config.runner.lock_ttl,

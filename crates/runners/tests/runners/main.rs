@@ -4,6 +4,7 @@
 
 mod directory;
 mod discovery;
+mod politeness;
 
 use chrono::{DateTime, Utc};
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use pipeline_domain::Provider;
 use pipeline_domain::config::keys::{self, Key, KeyKind};
-use pipeline_domain::config::{BoardDecl, Config, DirectorySourceConfig, ProviderConfig, SourceKind};
+use pipeline_domain::config::{BoardDecl, Config, DirectorySourceConfig, SourceKind};
 
 use super::*;
 
@@ -56,28 +56,14 @@ fn fully_populated() -> Config {
     config.boards.push(BoardDecl {
         company: "acme.com".into(),
         board: "lever:acme".into(),
+        at: None,
     });
     for provider in Provider::ALL {
-        let settings = provider_mut(&mut config, provider);
+        let settings = config.providers.get_mut(provider);
         settings.eu_base_url = Some("http://eu.test".into());
         settings.com_base_url = Some("http://com.test".into());
     }
     config
-}
-
-fn provider_mut(config: &mut Config, provider: Provider) -> &mut ProviderConfig {
-    let providers = &mut config.providers;
-    match provider {
-        Provider::Lever => &mut providers.lever,
-        Provider::Greenhouse => &mut providers.greenhouse,
-        Provider::Ashby => &mut providers.ashby,
-        Provider::Workable => &mut providers.workable,
-        Provider::SmartRecruiters => &mut providers.smartrecruiters,
-        Provider::Recruitee => &mut providers.recruitee,
-        Provider::Personio => &mut providers.personio,
-        Provider::Teamtailor => &mut providers.teamtailor,
-        Provider::Workday => &mut providers.workday,
-    }
 }
 
 fn assert_same_keys(table: &toml::Table, known: &'static [Key], prefix: &str) {

@@ -1,0 +1,253 @@
+//! Politeness (docs/stages.md#politeness): per provider a token bucket (`requests_per_second`, burst 1, on
+//! the `governor` crate) and a `max_concurrency` semaphore, one [`Throttle`] per provider for the whole
+//! process ([`Throttles`]), shared by discovery's validation calls and ingestion; and [`HostGate`], at most
+//! one request in flight per company site.
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use pipeline_domain::Provider;
+use pipeline_domain::config::Config;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// One provider's limits: requests started at most `requests_per_second` (no burst), at most
+/// `max_concurrency` in flight. Every attempt of a request (retries included) passes through it.
+#[derive(Debug)]
+pub struct Throttle {
+    rate: DefaultDirectRateLimiter,
+    slots: Arc<Semaphore>,
+    requests_per_second: f64,
+    /// Closed while the provider is paused: a request that gets its turn then is not sent.
+    closed: AtomicBool,
+}
+
+/// A slot held while a request is in flight (its body read included); dropping it frees the slot.
+#[derive(Debug)]
+pub struct Slot {
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Throttle {
+    /// `requests_per_second` must be positive and finite, `max_concurrency` at least 1 (the configuration is
+    /// validated for both; out-of-range values are clamped here rather than panicking).
+    pub fn new(requests_per_second: f64, max_concurrency: u32) -> Self {
+        let rps = if requests_per_second.is_finite() && requests_per_second > 0.0 {
+            requests_per_second
+        } else {
+            1.0
+        };
+        let period = Duration::from_secs_f64(1.0 / rps).max(Duration::from_nanos(1));
+        let quota = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::MIN);
+        Self {
+            rate: RateLimiter::direct(quota),
+            slots: Arc::new(Semaphore::new(max_concurrency.max(1) as usize)),
+            requests_per_second: rps,
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    /// Waits for a free slot, then for the next token of the bucket; `None` when the throttle is closed by
+    /// then (the provider was paused while the request waited its turn).
+    pub async fn enter(&self) -> Option<Slot> {
+        let permit = Arc::clone(&self.slots)
+            .acquire_owned()
+            .await
+            .unwrap_or_else(|_| unreachable!("the semaphore is never closed"));
+        self.rate.until_ready().await;
+        (!self.is_closed()).then_some(Slot { _permit: permit })
+    }
+
+    /// Closes (the provider is paused) or opens the throttle.
+    pub fn set_closed(&self, closed: bool) {
+        self.closed.store(closed, Ordering::SeqCst);
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
+    }
+
+    pub fn requests_per_second(&self) -> f64 {
+        self.requests_per_second
+    }
+}
+
+/// The throttle of every provider, built once per process from `[providers.*]`. Cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct Throttles {
+    by_provider: HashMap<Provider, Arc<Throttle>>,
+}
+
+impl Throttles {
+    pub fn from_config(config: &Config) -> Self {
+        let by_provider = config
+            .providers
+            .iter()
+            .map(|(provider, p)| {
+                let throttle = Throttle::new(p.requests_per_second, p.max_concurrency);
+                (provider, Arc::new(throttle))
+            })
+            .collect();
+        Self { by_provider }
+    }
+
+    /// The throttle of `provider` (`None` in a `Throttles::default()`, which limits nothing).
+    pub fn get(&self, provider: Provider) -> Option<Arc<Throttle>> {
+        self.by_provider.get(&provider).cloned()
+    }
+
+    /// Closes the throttles of `paused` providers and opens every other (a stage calls it when it starts,
+    /// with the pauses live in the DB, and when it pauses a provider).
+    pub fn close_only(&self, paused: &[Provider]) {
+        for (provider, throttle) in &self.by_provider {
+            throttle.set_closed(paused.contains(provider));
+        }
+    }
+
+    /// Closes `provider`'s throttle: requests waiting for it are not sent.
+    pub fn close(&self, provider: Provider) {
+        if let Some(throttle) = self.by_provider.get(&provider) {
+            throttle.set_closed(true);
+        }
+    }
+}
+
+/// At most one request in flight per host: a company site is never asked two things at once, whichever
+/// units of work ask.
+#[derive(Debug, Default)]
+pub struct HostGate {
+    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+/// Hosts remembered before idle ones are forgotten.
+const REMEMBERED_HOSTS: usize = 1024;
+
+impl HostGate {
+    /// Waits until no other request to `host` is in flight.
+    pub async fn enter(&self, host: &str) -> Slot {
+        let semaphore = {
+            let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+            if hosts.len() >= REMEMBERED_HOSTS {
+                // Idle: nobody holds or waits for it (the map's own reference is the only one).
+                hosts.retain(|_, s| Arc::strong_count(s) > 1);
+            }
+            Arc::clone(
+                hosts
+                    .entry(host.to_ascii_lowercase())
+                    .or_insert_with(|| Arc::new(Semaphore::new(1))),
+            )
+        };
+        let permit = semaphore
+            .acquire_owned()
+            .await
+            .unwrap_or_else(|_| unreachable!("the semaphore is never closed"));
+        Slot { _permit: permit }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Instant;
+
+    use super::*;
+
+    /// Runs `n` tasks that each hold `enter`'s slot for 20 ms; returns the most in flight at once.
+    async fn most_in_flight<F, Fut>(n: usize, enter: F) -> usize
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Slot> + Send,
+    {
+        let (now, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let enter = Arc::new(enter);
+        let tasks: Vec<_> = (0..n)
+            .map(|_| {
+                let (now, most, enter) = (now.clone(), most.clone(), enter.clone());
+                tokio::spawn(async move {
+                    let _slot = enter().await;
+                    let current = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(current, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    now.fetch_sub(1, Ordering::SeqCst);
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        most.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test]
+    async fn requests_are_spaced_by_the_rate_with_no_burst() {
+        let throttle = Throttle::new(20.0, 8);
+        let start = Instant::now();
+        for _ in 0..5 {
+            assert!(throttle.enter().await.is_some());
+        }
+        // The first passes at once, the four others one period (50 ms) apart.
+        assert!(
+            start.elapsed() >= Duration::from_millis(190),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[tokio::test]
+    async fn no_more_than_max_concurrency_are_in_flight() {
+        let throttle = Arc::new(Throttle::new(10_000.0, 2));
+        let most = most_in_flight(8, move || {
+            let throttle = throttle.clone();
+            async move { throttle.enter().await.unwrap() }
+        })
+        .await;
+        assert_eq!(most, 2);
+    }
+
+    #[tokio::test]
+    async fn one_request_per_host_at_a_time_but_hosts_do_not_wait_for_each_other() {
+        let gate = Arc::new(HostGate::default());
+        let one = gate.clone();
+        let same = most_in_flight(4, move || {
+            let gate = one.clone();
+            async move { gate.enter("Acme.example").await }
+        })
+        .await;
+        assert_eq!(same, 1);
+        let counter = Arc::new(AtomicUsize::new(0));
+        let many = most_in_flight(4, move || {
+            let (gate, i) = (gate.clone(), counter.fetch_add(1, Ordering::SeqCst));
+            async move { gate.enter(&format!("site{i}.example")).await }
+        })
+        .await;
+        assert_eq!(many, 4);
+    }
+
+    #[test]
+    fn every_provider_gets_its_configured_throttle() {
+        let mut config = Config::default();
+        config.providers.lever.requests_per_second = 7.5;
+        let throttles = Throttles::from_config(&config);
+        let lever = throttles.get(Provider::Lever).unwrap();
+        assert!((lever.requests_per_second() - 7.5).abs() < f64::EPSILON);
+        assert!(Provider::ALL.iter().all(|p| throttles.get(*p).is_some()));
+        assert!(Throttles::default().get(Provider::Lever).is_none());
+    }
+
+    #[tokio::test]
+    async fn a_closed_throttle_lets_nothing_through_until_opened() {
+        let throttles = Throttles::from_config(&Config::default());
+        throttles.close(Provider::Ashby);
+        let ashby = throttles.get(Provider::Ashby).unwrap();
+        assert!(ashby.enter().await.is_none());
+        assert!(throttles.get(Provider::Lever).unwrap().enter().await.is_some());
+        throttles.close_only(&[Provider::Lever]);
+        assert!(ashby.enter().await.is_some());
+        assert!(throttles.get(Provider::Lever).unwrap().is_closed());
+    }
+}
