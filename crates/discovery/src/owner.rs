@@ -2,7 +2,7 @@
 //! (docs/stages.md#discovery-validation). A board that fails this check is kept as `suspect`: a site may
 //! link a partner's or a parent's board, and ingesting it would credit the wrong company.
 
-use pipeline_domain::normalize_company_name;
+use pipeline_domain::{Provider, normalize_company_name};
 
 /// Words that name no company in particular.
 const GENERIC: &[&str] = &[
@@ -27,7 +27,66 @@ const GENERIC: &[&str] = &[
     "labs",
     "technologies",
     "tech",
+    // Sectors and trades: two companies of one sector share them ("Azahar Finance", "Vegakora Finance").
+    "finance",
+    "financial",
+    "fintech",
+    "pay",
+    "payments",
+    "capital",
+    "bank",
+    "insurance",
+    "ventures",
+    "health",
+    "healthcare",
+    "bio",
+    "pharma",
+    "medical",
+    "energy",
+    "solar",
+    "logistics",
+    "mobility",
+    "transport",
+    "travel",
+    "robotics",
+    "analytics",
+    "data",
+    "cloud",
+    "software",
+    "digital",
+    "systems",
+    "solutions",
+    "consulting",
+    "services",
+    "studio",
+    "media",
+    "foods",
+    "food",
+    "retail",
+    "security",
+    "legal",
+    "education",
+    "games",
+    // Spanish
+    "grupo",
+    "soluciones",
+    "servicios",
+    "sistemas",
+    "tecnologia",
+    "tecnologias",
+    "energia",
+    "salud",
+    "logistica",
+    "consultoria",
+    "ingenieria",
+    "digital",
 ];
+
+/// Providers whose API answers any tenant, even one that does not exist, with an empty list
+/// (SmartRecruiters, docs/ats-apis.md): there, an empty board with no company name confirms nothing.
+pub fn answers_unknown_tenants(provider: Provider) -> bool {
+    matches!(provider, Provider::SmartRecruiters)
+}
 
 fn words(text: &str) -> Vec<String> {
     let normalized = normalize_company_name(text).unwrap_or_default();
@@ -110,5 +169,18 @@ mod tests {
             "no name, nothing to doubt"
         );
         assert!(check_owner(Some("  "), Some("Acme"), None).is_ok());
+        assert!(
+            !ok(
+                "Vegakora Finance",
+                Some("Azahar Finance"),
+                Some("azaharfinance.test")
+            ),
+            "a sector word is not a name"
+        );
+        assert!(ok(
+            "Azahar Finance S.L.",
+            Some("Azahar Finance"),
+            Some("azaharfinance.test")
+        ));
     }
 }

@@ -114,7 +114,7 @@ fn detect_reports_an_unavailable_provider(
 
 /// A board of the world's truth (`{"provider","tenant","variant","workday":[pod, site]}`) as a board
 /// reference: `provider:tenant[/pod/site][@variant]`.
-fn board_text(board: &Value) -> Option<String> {
+pub(super) fn board_text(board: &Value) -> Option<String> {
     let mut text = format!("{}:{}", board["provider"].as_str()?, board["tenant"].as_str()?);
     if let Some([pod, site]) = board["workday"].as_array().map(Vec::as_slice) {
         text.push_str(&format!("/{}/{}", pod.as_str()?, site.as_str()?));

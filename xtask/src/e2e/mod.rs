@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::cmd;
 
 mod discovery;
+mod discovery_stage;
 use crate::world::{WorldProcess, scratch};
 
 type Scenario = fn(&Path) -> Result<()>;
@@ -37,6 +38,14 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     (
         "detect_and_board_read_the_world_sites_and_apis",
         discovery::detect_and_board,
+    ),
+    (
+        "discovery_stage_kill_9_midway_then_300_companies_boards",
+        discovery_stage::kill_9_mid_stage_then_the_boards_of_300_companies,
+    ),
+    (
+        "discovery_stage_counts_faults_and_pauses_a_429_storm",
+        discovery_stage::faults_are_counted_and_a_provider_answering_429_is_paused,
     ),
 ];
 

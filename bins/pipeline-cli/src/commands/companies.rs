@@ -138,20 +138,43 @@ fn write_csv(rows: &[Value]) -> Result<(), Failure> {
 
 fn print_table(rows: &[Value]) {
     println!(
-        "{:>6}  {:<32} {:<28} {:>5} {:>6}  {:<14} sources",
-        "id", "name", "domain", "score", "strong", "resolution"
+        "{:>6}  {:<32} {:<28} {:>5} {:>6}  {:<14} {:<34} sources",
+        "id", "name", "domain", "score", "strong", "resolution", "boards"
     );
     for r in rows {
         let name: String = cell(&r["name"]).chars().take(32).collect();
         println!(
-            "{:>6}  {:<32} {:<28} {:>5.1} {:>6}  {:<14} {}",
+            "{:>6}  {:<32} {:<28} {:>5.1} {:>6}  {:<14} {:<34} {}",
             r["id"].as_i64().unwrap_or_default(),
             name,
             cell(&r["domain"]),
             r["max_score"].as_f64().unwrap_or(0.0),
             r["strong_offer_count"].as_i64().unwrap_or_default(),
             cell(&r["resolution"]),
+            boards_cell(&r["boards"]),
             cell(&r["sources"])
         );
+    }
+}
+
+/// The boards column: references, a suspect one marked `(suspect)`, gone ones left out; `-` for none.
+fn boards_cell(boards: &Value) -> String {
+    let shown: Vec<String> = boards
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|b| b["status"] != "gone")
+        .filter_map(|b| {
+            let reference = b["board"].as_str()?;
+            Some(match b["status"].as_str() {
+                Some("suspect") => format!("{reference} (suspect)"),
+                _ => reference.to_owned(),
+            })
+        })
+        .collect();
+    if shown.is_empty() {
+        "-".to_owned()
+    } else {
+        shown.join(", ")
     }
 }

@@ -1,6 +1,6 @@
 //! `once --stage discovery` as a user runs it against a simulated world: `[[boards]]` entries (a company
 //! the DB does not know is a configuration error; a declared board is validated but kept whatever its API
-//! says), and `--dry-run` (detects and reports, writes nothing).
+//! says), `--dry-run` (detects and reports, writes nothing), and the boards column of `companies`.
 
 use std::path::Path;
 
@@ -123,5 +123,10 @@ fn a_dry_run_detects_and_reports_but_writes_nothing() {
 
     let (code, out, err) = run(cli(dir.path()).args(["once", "--stage", "discovery"]));
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(!stored_boards(dir.path()).is_empty(), "the real run writes");
+    let stored = stored_boards(dir.path());
+    let active = stored.iter().find(|b| b.2 == "active").expect("the real run writes");
+    let (code, table, _) = run(cli(dir.path()).arg("companies"));
+    assert_eq!(code, 0);
+    let line = table.lines().find(|l| l.contains(&active.0)).expect("the company's row");
+    assert!(line.contains(&active.1), "its boards are listed: {line}");
 }

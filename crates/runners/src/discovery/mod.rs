@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use pipeline_db::repo::pauses;
-use pipeline_domain::Provider;
+use pipeline_domain::{Counter, Provider};
 use pipeline_domain::config::{BoardDecl, Config};
 use pipeline_engine::{Outcome, SharedMode, StageRun, Task, TaskError, UnitSettings, run_units};
 
@@ -88,6 +88,10 @@ impl Task for DiscoveryStage {
         let before = self.work.requests();
         let result = run_units(self.work.clone(), run, &self.settings).await;
         self.work.count_requests(run, before);
+        // A company whose site could not be read was checked too, and errored.
+        let failed = run.counters().get(Counter::UnitsFailed);
+        run.count(Counter::Errored, failed);
+        run.count(Counter::CompaniesChecked, failed);
         run.progress.end();
         result?;
         Ok(match problems.first() {

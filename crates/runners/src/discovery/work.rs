@@ -10,7 +10,7 @@ use pipeline_db::repo::boards::{self, FoundBoard, Recorded};
 use pipeline_db::repo::discovery::{self, Checked, DueCompany};
 use pipeline_db::repo::leases::{self, Fenced};
 use pipeline_db::{Conn, DbError};
-use pipeline_discovery::{Detection, Rejection, SiteFailure, check_owner, detect};
+use pipeline_discovery::{Detection, Rejection, SiteFailure, answers_unknown_tenants, check_owner, detect};
 use pipeline_domain::config::Config;
 use pipeline_domain::{BoardStatus, Counter, ErrorClass, RunCounters};
 use pipeline_engine::{DueQuery, StageRun, UnitFailure, UnitWork};
@@ -231,7 +231,15 @@ fn found_boards(unit: &DueCompany, detection: &Detection) -> Vec<FoundBoard> {
         // Without a company name from the API (Lever, Workday, ...), the tenant is the board's name.
         let tenant = b.candidate.board.tenant.split('/').next().unwrap_or_default();
         let named = b.company_name.as_deref().or(Some(tenant));
-        let owner = check_owner(named, unit.name.as_deref(), unit.domain.as_deref());
+        let provider = b.candidate.board.provider;
+        let owner = if b.job_count == 0 && b.company_name.is_none() && answers_unknown_tenants(provider) {
+            Err(format!(
+                "{} answers any tenant with an empty list: an empty board proves nothing (confirm it in [[boards]])",
+                provider.key()
+            ))
+        } else {
+            check_owner(named, unit.name.as_deref(), unit.domain.as_deref())
+        };
         found.push(FoundBoard {
             board: b.candidate.board.clone(),
             status: if owner.is_ok() {
