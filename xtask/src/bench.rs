@@ -23,13 +23,21 @@ pub fn run(args: &[String]) -> Result<()> {
         None => {
             directory()?;
             scoring()?;
+            scan()?;
             discovery::run()
         }
         Some("directory") => directory(),
         Some("scoring") => scoring(),
+        Some("scan") => scan(),
         Some("discovery") => discovery::run(),
-        Some(other) => bail!("unknown benchmark `{other}` (known: directory, scoring, discovery)"),
+        Some(other) => bail!("unknown benchmark `{other}` (known: directory, scoring, scan, discovery)"),
     }
+}
+
+/// `scan_page` on a 2 MB page, ≈1.9 MB of it inline script, its board link in the footer
+/// (docs/stages.md#discovery-scanning).
+fn scan() -> Result<()> {
+    cmd::run(cargo().args(["bench", "-p", "pipeline-discovery", "--bench", "scan"]))
 }
 
 /// Match + score of 10,000 generated postings (~400 words, Spanish and English) against the built-in

@@ -30,10 +30,10 @@ use url::Url;
 pub use candidates::{CAREER_PATHS, candidate_pages};
 pub use detect::{ClientLookup, DetectedBoard, Detection, detect};
 pub use links::{LINK_KEYWORDS, MAX_LINK_LEN, career_links};
-pub use owner::check_owner;
+pub use owner::{answers_unknown_tenants, check_owner};
 pub use patterns::{ATS_DOMAINS, board_from_url, is_ats_host};
 pub use rejection::{Rejection, SiteFailure};
-pub use scan::{MAX_SCANNED_CHARS, scan_page};
+pub use scan::scan_page;
 
 /// How a candidate was found (docs/interfaces.md#detect-json, `how`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

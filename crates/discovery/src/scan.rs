@@ -1,19 +1,19 @@
-//! Scanning one page for board references: anchors, iframes, scripts (source and inline text) and bare URLs in
-//! the text, in document order, first evidence per board wins.
+//! Scanning one page, all of it, for board references (docs/stages.md#discovery-scanning): anchors, iframes,
+//! scripts (source and inline text) and bare URLs in the text, in document order, first evidence per board wins.
+//! Text is only read around an ATS domain, so megabytes of inline script stay cheap.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use pipeline_domain::BoardRef;
+use regex::Regex;
 use scraper::node::Element;
 use scraper::{Html, Node};
 use url::Url;
 
-use super::patterns::board_from_url;
+use super::patterns::{ATS_DOMAINS, board_from_url};
 use super::text::ats_urls_in_text;
 use super::{Candidate, How};
-
-/// The part of a page that is scanned (docs/original-system.md#ref-4-phase-1: the first 200 000 characters).
-pub const MAX_SCANNED_CHARS: usize = 200_000;
 
 /// Every board reference the page names, de-duplicated by board (references compare case-insensitively): the
 /// first evidence in document order wins, whatever its kind.
@@ -24,6 +24,7 @@ pub fn scan_page(page_url: &Url, html: &str) -> Vec<Candidate> {
         seen: HashSet::new(),
         candidates: Vec::new(),
     };
+    let mut lower = String::new();
     for node in document.tree.root().descendants() {
         match node.value() {
             Node::Element(element) => found.element(element),
@@ -36,7 +37,7 @@ pub fn scan_page(page_url: &Url, html: &str) -> Vec<Candidate> {
                     Some("style" | "template") => continue,
                     _ => How::Text,
                 };
-                for url in ats_urls_in_text(text) {
+                for url in ats_urls(text, &mut lower) {
                     found.add(url, how);
                 }
             }
@@ -46,12 +47,51 @@ pub fn scan_page(page_url: &Url, html: &str) -> Vec<Candidate> {
     found.candidates
 }
 
-/// The first [`MAX_SCANNED_CHARS`] characters of `html`.
+/// The part of a page that is scanned: all of it (docs/stages.md#discovery-scanning). The page client's body
+/// cap (2 MB, docs/stages.md#discovery-fetching) bounds it; the original's 200 000-character cut missed
+/// footer links behind megabytes of inline script.
 pub(super) fn scanned_part(html: &str) -> &str {
-    match html.char_indices().nth(MAX_SCANNED_CHARS) {
-        Some((end, _)) => &html[..end],
-        None => html,
+    html
+}
+
+/// Any of the [`ATS_DOMAINS`], searched in lower-cased text (plain literals: a multi-literal search many times
+/// faster than a case-insensitive one); only what surrounds a match can name a board.
+static ATS_DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
+    let alternatives: Vec<String> = ATS_DOMAINS.iter().map(|domain| regex::escape(domain)).collect();
+    Regex::new(&alternatives.join("|")).expect("valid ATS-domain regex")
+});
+
+/// Bytes that end every token of text: ASCII delimiters of `ats_urls_in_text` (keep them a subset of
+/// `text::is_delimiter`), but not `\`, which JSON escaping pairs with `/`, so a stretch cut at one is read as it
+/// would be within the whole text.
+fn is_boundary(byte: u8) -> bool {
+    byte.is_ascii_whitespace() || b"\"'`<>()[]{}|^,;".contains(&byte)
+}
+
+/// What `ats_urls_in_text` finds in `text`, in order, reading only the stretches between boundaries around an
+/// ATS domain: megabytes of inline script without one cost one regex pass (docs/stages.md#discovery-scanning).
+/// `lower` is a buffer reused from call to call.
+pub(super) fn ats_urls(text: &str, lower: &mut String) -> Vec<Url> {
+    // ASCII lower-casing keeps every byte offset: positions in `lower` are positions in `text`.
+    lower.clear();
+    lower.push_str(text);
+    lower.make_ascii_lowercase();
+    let bytes = text.as_bytes();
+    let mut urls = Vec::new();
+    let mut from = 0;
+    while let Some(found) = ATS_DOMAIN.find_at(lower, from) {
+        let start = bytes[..found.start()]
+            .iter()
+            .rposition(|&b| is_boundary(b))
+            .map_or(0, |i| i + 1);
+        let end = bytes[found.end()..]
+            .iter()
+            .position(|&b| is_boundary(b))
+            .map_or(text.len(), |i| found.end() + i);
+        urls.extend(ats_urls_in_text(&text[start..end]));
+        from = end;
     }
+    urls
 }
 
 /// The candidates found so far on one page.

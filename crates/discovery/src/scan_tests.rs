@@ -1,10 +1,13 @@
-//! Tests of `scan_page` on hand-written pages: every kind of evidence, first evidence wins, decoys, the limit.
+//! Tests of `scan_page` on hand-written pages: every kind of evidence, first evidence wins, decoys, a 2 MB page
+//! read to its footer, the domain prefilter reading text as a whole-text read does.
 
 #![allow(clippy::unwrap_used)]
 
 use url::Url;
 
-use super::{Candidate, How, MAX_SCANNED_CHARS, scan_page};
+use super::scan::ats_urls;
+use super::text::ats_urls_in_text;
+use super::{Candidate, How, career_links, scan_page};
 
 const CAREERS_MIXED: &str = include_str!("../tests/fixtures/careers_mixed.html");
 const DECOYS: &str = include_str!("../tests/fixtures/decoys.html");
@@ -157,21 +160,73 @@ fn json_escaped_urls_in_scripts_are_read() {
     );
 }
 
-#[test]
-fn only_the_first_200_000_characters_are_scanned() {
-    // Multi-byte padding: the limit counts characters, not bytes.
-    let padding = "ñ".repeat(MAX_SCANNED_CHARS - 100);
-    let inside = format!("<p>{padding}</p><a href=\"https://jobs.lever.co/early\">x</a>");
-    assert!(inside.chars().count() < MAX_SCANNED_CHARS);
-    let html = format!(
-        "{inside}{}<a href=\"https://jobs.lever.co/late\">y</a>",
-        " ".repeat(200)
+/// About 2 MB: markup, then inline scripts (multi-byte strings, URLs, JSON-escaped slashes, no ATS), then a
+/// footer with a careers link and a board link.
+fn two_megabyte_page() -> String {
+    let mut html = String::from("<html><head><title>Acme</title></head><body><main>");
+    html.push_str(&"<p>Nuestro equipo diseña <a href=\"/producto\">producto</a>.</p>\n".repeat(500));
+    html.push_str("</main>");
+    let chunk = r#"function f(e){return e.fetch("https://cdn.acme.test/v1/track?id="+e.id,{t:'añadir → cesta'})}
+var d={"href":"https:\/\/www.acme.test\/blog\/","img":"//static.acme.test/i/1.png"};if(a<b&&c){d.n++}
+"#;
+    let script = format!("<script>{}</script>\n", chunk.repeat(500));
+    while html.len() + script.len() + 200 < 2_000_000 {
+        html.push_str(&script);
+    }
+    html.push_str(
+        "<footer><a href=\"/careers\">Careers</a> <a href=\"https://boards.greenhouse.io/acme\">Jobs</a></footer>",
     );
-    let boards: Vec<String> = scan_page(&url("https://acme.test/"), &html)
-        .iter()
-        .map(|c| c.board.to_string())
-        .collect();
-    assert_eq!(boards, ["lever:early"]);
+    html.push_str("</body></html>");
+    html
+}
+
+#[test]
+fn the_whole_page_is_scanned_so_a_footer_link_after_megabytes_of_script_is_found() {
+    let html = two_megabyte_page();
+    assert!((1_900_000..=2_000_000).contains(&html.len()), "{}", html.len());
+    let page = url("https://acme.test/");
+    assert_eq!(
+        summary(&scan_page(&page, &html)),
+        vec![row(
+            "greenhouse:acme",
+            "https://boards.greenhouse.io/acme",
+            How::Link
+        )]
+    );
+    assert_eq!(
+        career_links(&page, &html, &[], 5),
+        [url("https://acme.test/careers")]
+    );
+}
+
+#[test]
+fn the_domain_prefilter_reads_text_as_a_whole_text_read_does() {
+    let texts = [
+        "",
+        "no ATS here, just https://cdn.acme.test/app.js and lever co",
+        "Apply at JOBS.LEVER.CO/Acme, or jobs.lever.co/beta.",
+        r#"x={"a":"https:\/\/jobs.lever.co\/acme","b":"https:\/\/boards.greenhouse.io\/gamma"}"#,
+        "go https://acme.test/out?to=https://jobs.ashbyhq.com/delta&x=1 now",
+        "https://acme.test/a\u{a0}acme.recruitee.com/x\u{3000}beta.recruitee.com (greenhouse.io) [lever.co]",
+        "f('//boards.greenhouse.io/embed/job_board/js?for=eps');g(`${a}acme.teamtailor.com`)",
+        "mail jobs@acme.personio.de or visit acme.jobs.personio.de; ACME.WD3.MYWORKDAYJOBS.COM/External",
+        "señor→https://jobs.smartrecruiters.com/ñandú x greenhouse.iogreenhouse.io|careers.smartrecruiters.com/Z",
+    ];
+    for text in texts {
+        let strings = |urls: Vec<Url>| urls.into_iter().map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            strings(ats_urls(text, &mut String::from("STALE"))),
+            strings(ats_urls_in_text(text)),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        ats_urls("Apply at JOBS.LEVER.CO/Acme.", &mut String::new())
+            .iter()
+            .map(Url::as_str)
+            .collect::<Vec<_>>(),
+        ["https://jobs.lever.co/Acme"]
+    );
 }
 
 #[test]
