@@ -111,6 +111,14 @@ pub enum Command {
         #[arg(long, value_name = "X", value_parser = parse_score, allow_negative_numbers = true)]
         min_score: Option<f64>,
     },
+    /// One company's stored postings: open ones first, newest first.
+    Offers {
+        /// The company's domain (e.g. acme.com).
+        #[arg(long, value_name = "DOMAIN")]
+        company: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Checks configuration, database and migrations; one line per check.
     Doctor,
     /// Database maintenance.

@@ -73,7 +73,8 @@ pub struct BoardFetch {
     pub rate_limited: Option<ErrorClass>,
 }
 
-/// A shared cap on per-posting detail calls (SmartRecruiters, Workday): `ingestion.detail_calls_per_cycle`.
+/// A cap on per-posting detail calls (SmartRecruiters, Workday): `ingestion.detail_calls_per_cycle` per
+/// provider, refilled at each cycle's ingestion. Clones share the count.
 #[derive(Debug, Clone)]
 pub struct DetailBudget(Arc<AtomicU64>);
 
@@ -91,6 +92,11 @@ impl DetailBudget {
 
     pub fn remaining(&self) -> u64 {
         self.0.load(Ordering::SeqCst)
+    }
+
+    /// Sets the calls left to `calls` (a new cycle's budget).
+    pub fn refill(&self, calls: u64) {
+        self.0.store(calls, Ordering::SeqCst);
     }
 }
 

@@ -34,10 +34,11 @@ pub fn client_for(
     }
 }
 
-/// The clients of the providers in use, by provider. Cheap to clone.
+/// The clients of the providers in use, by provider, each with its own detail-call budget. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct AtsClients {
     clients: HashMap<Provider, Arc<dyn AtsClient>>,
+    budgets: Vec<DetailBudget>,
 }
 
 impl std::fmt::Debug for AtsClients {
@@ -52,26 +53,27 @@ impl std::fmt::Debug for AtsClients {
 
 impl AtsClients {
     /// A client per enabled provider (`[providers.X] enabled`), at its configured endpoints, all sharing
-    /// `http` and one detail-call `budget` (validation uses a budget of 0: whether a board answers does not
-    /// need its postings' details). Each provider's requests pass through its throttle of `throttles`: give
-    /// every `AtsClients` of a process the same `throttles`, so that the provider's limits hold for all of
-    /// them together (docs/stages.md#politeness).
-    pub fn from_config(
-        config: &Config,
-        http: &HttpClient,
-        budget: DetailBudget,
-        throttles: &Throttles,
-    ) -> Self {
-        config
-            .providers
-            .iter()
-            .filter(|(_, p)| p.enabled)
-            .map(|(provider, _)| {
-                let endpoints = Endpoints::from_config(config, provider);
-                let http = http.throttled(throttles.get(provider));
-                (provider, client_for(provider, endpoints, http, budget.clone()))
-            })
-            .collect()
+    /// `http`, each with a budget of `detail_calls` per-posting detail calls (validation uses 0: whether a
+    /// board answers does not need its postings' details). Each provider's requests pass through its
+    /// throttle of `throttles`: give every `AtsClients` of a process the same `throttles`, so that the
+    /// provider's limits hold for all of them together (docs/stages.md#politeness).
+    pub fn from_config(config: &Config, http: &HttpClient, detail_calls: u64, throttles: &Throttles) -> Self {
+        let mut clients = AtsClients::default();
+        for (provider, _) in config.providers.iter().filter(|(_, p)| p.enabled) {
+            let endpoints = Endpoints::from_config(config, provider);
+            let http = http.throttled(throttles.get(provider));
+            let budget = DetailBudget::new(detail_calls);
+            clients.budgets.push(budget.clone());
+            clients.insert(client_for(provider, endpoints, http, budget));
+        }
+        clients
+    }
+
+    /// Gives every provider `detail_calls` detail calls again (each cycle's ingestion starts so).
+    pub fn refill_budgets(&self, detail_calls: u64) {
+        for budget in &self.budgets {
+            budget.refill(detail_calls);
+        }
     }
 
     /// The client of `provider`; `None` when the provider is disabled.
@@ -89,6 +91,7 @@ impl FromIterator<(Provider, Arc<dyn AtsClient>)> for AtsClients {
     fn from_iter<I: IntoIterator<Item = (Provider, Arc<dyn AtsClient>)>>(iter: I) -> Self {
         Self {
             clients: iter.into_iter().collect(),
+            budgets: Vec::new(),
         }
     }
 }
@@ -104,7 +107,7 @@ mod tests {
         config.providers.workday.enabled = false;
         let http = HttpClient::new(pipeline_http::HttpSettings::default()).unwrap();
         let throttles = Throttles::from_config(&config);
-        let clients = AtsClients::from_config(&config, &http, DetailBudget::new(0), &throttles);
+        let clients = AtsClients::from_config(&config, &http, 0, &throttles);
         assert!(clients.get(Provider::Workday).is_none());
         for provider in Provider::ALL.into_iter().filter(|p| *p != Provider::Workday) {
             assert_eq!(clients.get(provider).map(|c| c.provider()), Some(provider));

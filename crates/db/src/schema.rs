@@ -152,8 +152,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    postings (id) {
+        id -> BigInt,
+        board_id -> BigInt,
+        company_id -> BigInt,
+        external_id -> Text,
+        url -> Text,
+        title -> Text,
+        description -> Text,
+        locations -> Text,
+        department -> Nullable<Text>,
+        employment_type -> Nullable<Text>,
+        workplace -> Nullable<Text>,
+        salary -> Nullable<Text>,
+        requisition_id -> Nullable<Text>,
+        published_at -> Nullable<TimestamptzSqlite>,
+        source_updated_at -> Nullable<TimestamptzSqlite>,
+        content_hash -> Text,
+        description_pending -> Bool,
+        first_seen_at -> TimestamptzSqlite,
+        changed_at -> TimestamptzSqlite,
+        closed_at -> Nullable<TimestamptzSqlite>,
+        canonical_id -> Nullable<BigInt>,
+        repost_count -> Integer,
+        needs_scoring -> Bool,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    board_ingestion (board_id) {
+        board_id -> BigInt,
+        etag -> Nullable<Text>,
+        last_modified -> Nullable<Text>,
+        last_fetched_at -> Nullable<TimestamptzSqlite>,
+        last_outcome -> Text,
+        failures -> Integer,
+        error_class -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        next_due_at -> TimestamptzSqlite,
+    }
+}
+
 diesel::joinable!(company_directory_entries -> companies (company_id));
 diesel::joinable!(boards -> companies (company_id));
 diesel::joinable!(company_discovery -> companies (company_id));
 
-diesel::allow_tables_to_appear_in_same_query!(companies, boards, company_discovery);
+diesel::joinable!(postings -> boards (board_id));
+diesel::joinable!(board_ingestion -> boards (board_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    companies,
+    boards,
+    company_discovery,
+    postings,
+    board_ingestion
+);

@@ -132,10 +132,17 @@ pub enum Counter {
     NotFound,
     Errored,
     PausedSkips,
+    BoardsOk,
+    BoardsFailed,
+    BoardsGone,
+    BoardsPaused,
+    BoardsNotModified,
+    PostingsReopened,
+    DetailsDeferred,
 }
 
 impl Counter {
-    pub const ALL: [Counter; 30] = [
+    pub const ALL: [Counter; 37] = [
         Counter::Requests,
         Counter::Http429,
         Counter::Http5xx,
@@ -166,6 +173,13 @@ impl Counter {
         Counter::NotFound,
         Counter::Errored,
         Counter::PausedSkips,
+        Counter::BoardsOk,
+        Counter::BoardsFailed,
+        Counter::BoardsGone,
+        Counter::BoardsPaused,
+        Counter::BoardsNotModified,
+        Counter::PostingsReopened,
+        Counter::DetailsDeferred,
     ];
 
     pub fn name(self) -> &'static str {
@@ -200,6 +214,13 @@ impl Counter {
             Counter::NotFound => "not_found",
             Counter::Errored => "errored",
             Counter::PausedSkips => "paused_skips",
+            Counter::BoardsOk => "boards_ok",
+            Counter::BoardsFailed => "boards_failed",
+            Counter::BoardsGone => "boards_gone",
+            Counter::BoardsPaused => "boards_paused",
+            Counter::BoardsNotModified => "boards_not_modified",
+            Counter::PostingsReopened => "postings_reopened",
+            Counter::DetailsDeferred => "details_deferred",
         }
     }
 }

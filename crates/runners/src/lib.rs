@@ -6,10 +6,12 @@
 pub mod directory;
 pub mod discovery;
 mod http_counters;
+pub mod ingestion;
 mod services;
 mod stages;
 
 pub use directory::DirectoryStage;
 pub use discovery::DiscoveryStage;
+pub use ingestion::IngestionStage;
 pub use services::{BuildError, Services};
 pub use stages::stages;

@@ -1,7 +1,7 @@
 //! [`Services`]: what the stages share that is built once from the configuration, and [`BuildError`], why
 //! services or stages cannot be built.
 
-use pipeline_ats::{AtsClients, DetailBudget};
+use pipeline_ats::AtsClients;
 use pipeline_domain::config::Config;
 use pipeline_http::{HttpClient, HttpConfigError, HttpError, HttpSettings, Throttles};
 
@@ -47,8 +47,8 @@ impl Services {
         let http = HttpClient::new(HttpSettings::from_config(config)?)?;
         let pages = HttpClient::new(HttpSettings::for_company_sites(config)?)?.one_request_per_host();
         let throttles = Throttles::from_config(config);
-        let budget = DetailBudget::new(u64::from(config.ingestion.detail_calls_per_cycle));
-        let ats = AtsClients::from_config(config, &http, budget, &throttles);
+        let detail_calls = u64::from(config.ingestion.detail_calls_per_cycle);
+        let ats = AtsClients::from_config(config, &http, detail_calls, &throttles);
         Ok(Self {
             http,
             pages,

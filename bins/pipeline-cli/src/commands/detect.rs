@@ -1,7 +1,7 @@
 //! `detect URL [--json]`: runs discovery on one website — the same page fetcher, SSRF guard, scanners and
 //! validation as the stage — and prints the boards found with their evidence; writes nothing.
 
-use pipeline_ats::{AtsClients, DetailBudget};
+use pipeline_ats::AtsClients;
 use pipeline_discovery::{Detection, detect};
 use pipeline_domain::company::MAX_WEBSITE_CHARS;
 use pipeline_domain::config::Config;
@@ -16,7 +16,7 @@ pub async fn run(config: &Config, url: &str, as_json: bool) -> CmdResult {
     let website = parse(url)?;
     let services = pipeline_runners::Services::from_config(config)?;
     // Validation needs no posting's details: a budget of 0.
-    let clients = AtsClients::from_config(config, &services.http, DetailBudget::new(0), &services.throttles);
+    let clients = AtsClients::from_config(config, &services.http, 0, &services.throttles);
     let detection = detect(
         &website,
         &services.pages,

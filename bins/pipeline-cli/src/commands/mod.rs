@@ -7,6 +7,7 @@ mod cycle;
 mod db;
 mod detect;
 mod doctor;
+mod offers;
 mod pause;
 mod status;
 mod summary;
@@ -39,6 +40,7 @@ pub async fn dispatch(cli: Cli) -> CmdResult {
             limit,
             min_score,
         } => companies::run(config, json, csv, limit, min_score).await,
+        Command::Offers { company, json } => offers::run(config, &company, json).await,
         Command::Doctor => doctor::run(&loaded).await,
         Command::Db {
             command: DbCommand::Migrate,

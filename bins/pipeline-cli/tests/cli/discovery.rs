@@ -124,9 +124,15 @@ fn a_dry_run_detects_and_reports_but_writes_nothing() {
     let (code, out, err) = run(cli(dir.path()).args(["once", "--stage", "discovery"]));
     assert_eq!(code, 0, "{out}\n{err}");
     let stored = stored_boards(dir.path());
-    let active = stored.iter().find(|b| b.2 == "active").expect("the real run writes");
+    let active = stored
+        .iter()
+        .find(|b| b.2 == "active")
+        .expect("the real run writes");
     let (code, table, _) = run(cli(dir.path()).arg("companies"));
     assert_eq!(code, 0);
-    let line = table.lines().find(|l| l.contains(&active.0)).expect("the company's row");
+    let line = table
+        .lines()
+        .find(|l| l.contains(&active.0))
+        .expect("the company's row");
     assert!(line.contains(&active.1), "its boards are listed: {line}");
 }

@@ -10,6 +10,7 @@ mod config;
 mod directory;
 mod discovery;
 mod hardening;
+mod ingestion;
 mod inputs;
 mod processes;
 mod scoring;

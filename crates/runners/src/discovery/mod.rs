@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use pipeline_db::repo::pauses;
-use pipeline_domain::{Counter, Provider};
 use pipeline_domain::config::{BoardDecl, Config};
+use pipeline_domain::{Counter, Provider};
 use pipeline_engine::{Outcome, SharedMode, StageRun, Task, TaskError, UnitSettings, run_units};
 
 pub use pausing::{PauseBoard, PauseRules};

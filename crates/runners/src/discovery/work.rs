@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pipeline_ats::{AtsClients, DetailBudget};
+use pipeline_ats::AtsClients;
 use pipeline_db::repo::boards::{self, FoundBoard, Recorded};
 use pipeline_db::repo::discovery::{self, Checked, DueCompany};
 use pipeline_db::repo::leases::{self, Fenced};
@@ -42,10 +42,9 @@ impl DiscoveryWork {
     /// From `[discovery]` and `[ingestion]`'s pause rules, on the shared clients. Validation asks whether a
     /// board answers: no posting's details (a budget of 0), but the providers' throttles of `services`.
     pub fn from_config(config: &Config, services: &Services) -> Self {
-        let budget = DetailBudget::new(0);
         Self {
             pages: services.pages.clone(),
-            clients: AtsClients::from_config(config, &services.http, budget, &services.throttles),
+            clients: AtsClients::from_config(config, &services.http, 0, &services.throttles),
             api: services.http.clone(),
             max_links: config.discovery.max_links_to_follow as usize,
             recheck_after: config.discovery.recheck_after,

@@ -4,6 +4,8 @@
 
 mod directory;
 mod discovery;
+mod ingestion;
+mod persist;
 mod politeness;
 
 use chrono::{DateTime, Utc};

@@ -1,0 +1,243 @@
+//! Each board's ingestion schedule (docs/stages.md#ingestion-schedule): which boards are due (active, of a
+//! company not resolved, of a provider not paused, never fetched or past `next_due_at`), oldest due first;
+//! and the outcome of a fetch, written under the board's fence. A board the provider says is gone is
+//! marked `gone`, and its company's discovery becomes due (it may have moved to another ATS).
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use pipeline_domain::{BoardStatus, Resolution};
+
+use crate::repo::events::{self, NewEvent};
+use crate::repo::leases::Fenced;
+use crate::schema::{board_ingestion as ingestion, boards, companies, company_discovery};
+use crate::{Conn, DbError};
+
+/// A board due for ingestion.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct DueBoard {
+    pub id: i64,
+    pub company_id: i64,
+    /// The reference as stored (`PROVIDER:TENANT[@VARIANT]`).
+    pub reference: String,
+    pub provider: String,
+    /// The validators of the last complete fetch.
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// Consecutive failures so far (`None`: never fetched).
+    pub failures: Option<i32>,
+}
+
+/// What a fetch that read the board came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fetched {
+    /// Every posting read: absent ones were closed.
+    Complete,
+    /// The server said nothing changed (304).
+    NotModified,
+    /// Part of the board could not be read: nothing was closed.
+    Incomplete,
+}
+
+impl Fetched {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fetched::Complete => "ok",
+            Fetched::NotModified => "not_modified",
+            Fetched::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// Up to `limit` due boards, never fetched first, then oldest due; leaving out `paused` providers and the
+/// board ids in `leased`.
+pub fn due(
+    conn: &mut Conn,
+    now: DateTime<Utc>,
+    limit: usize,
+    company: Option<&str>,
+    paused: &[String],
+    leased: &HashSet<String>,
+) -> Result<Vec<DueBoard>, DbError> {
+    let resolved: Vec<&str> = Resolution::ALL
+        .iter()
+        .filter(|r| r.is_resolved())
+        .map(|r| r.as_str())
+        .collect();
+    let mut query = boards::table
+        .inner_join(companies::table)
+        .left_join(ingestion::table)
+        .filter(boards::status.eq(BoardStatus::Active.as_str()))
+        .filter(companies::resolution.ne_all(resolved))
+        .filter(boards::provider.ne_all(paused))
+        .filter(
+            ingestion::next_due_at
+                .is_null()
+                .or(ingestion::next_due_at.le(now)),
+        )
+        .select((
+            boards::id,
+            boards::company_id,
+            boards::reference,
+            boards::provider,
+            ingestion::etag.nullable(),
+            ingestion::last_modified.nullable(),
+            ingestion::failures.nullable(),
+        ))
+        .order((
+            ingestion::next_due_at.is_not_null(),
+            ingestion::next_due_at,
+            boards::id,
+        ))
+        .limit(i64::try_from(limit.saturating_add(leased.len())).unwrap_or(i64::MAX))
+        .into_boxed();
+    if let Some(domain) = company {
+        let domain = domain.trim().trim_start_matches("www.").to_ascii_lowercase();
+        query = query.filter(companies::website_domain.eq(domain));
+    }
+    let mut rows: Vec<DueBoard> = query.load(conn)?;
+    rows.retain(|b| !leased.contains(&b.id.to_string()));
+    rows.truncate(limit);
+    Ok(rows)
+}
+
+/// Records a fetch that read the board: its outcome, the validators to send next time (a 304 keeps the
+/// stored ones), the next fetch; failures reset.
+pub fn record_fetched(
+    tx: &mut Fenced<'_>,
+    board_id: i64,
+    fetched: Fetched,
+    validators: Option<(Option<String>, Option<String>)>,
+    next_due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let conn = tx.conn();
+    let outcome = || {
+        (
+            ingestion::last_outcome.eq(fetched.as_str()),
+            ingestion::last_fetched_at.eq(now),
+            ingestion::failures.eq(0),
+            ingestion::error_class.eq(None::<String>),
+            ingestion::last_error.eq(None::<String>),
+            ingestion::next_due_at.eq(next_due_at),
+        )
+    };
+    diesel::insert_into(ingestion::table)
+        .values((ingestion::board_id.eq(board_id), outcome()))
+        .on_conflict(ingestion::board_id)
+        .do_update()
+        .set(outcome())
+        .execute(conn)?;
+    // Validators only from a complete read: an incomplete one must be read whole again, not answered 304.
+    let keep = fetched == Fetched::NotModified;
+    if !keep {
+        let (etag, last_modified) = match (fetched, validators) {
+            (Fetched::Complete, Some(v)) => v,
+            _ => (None, None),
+        };
+        diesel::update(ingestion::table.find(board_id))
+            .set((
+                ingestion::etag.eq(etag),
+                ingestion::last_modified.eq(last_modified),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Records a failed fetch: its class and message, the next try; `counts` adds a failure (a rate-limit
+/// snooze does not).
+pub fn record_failure(
+    tx: &mut Fenced<'_>,
+    board_id: i64,
+    class: &str,
+    message: &str,
+    next_due_at: DateTime<Utc>,
+    counts: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let _ = now;
+    let conn = tx.conn();
+    let add = i32::from(counts);
+    diesel::insert_into(ingestion::table)
+        .values((
+            ingestion::board_id.eq(board_id),
+            ingestion::last_outcome.eq("error"),
+            ingestion::failures.eq(add),
+            ingestion::error_class.eq(class),
+            ingestion::last_error.eq(message),
+            ingestion::next_due_at.eq(next_due_at),
+        ))
+        .on_conflict(ingestion::board_id)
+        .do_update()
+        .set((
+            ingestion::last_outcome.eq("error"),
+            ingestion::failures.eq(ingestion::failures + add),
+            ingestion::error_class.eq(class),
+            ingestion::last_error.eq(message),
+            ingestion::next_due_at.eq(next_due_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The provider says the board does not exist any more: the board is `gone` (a `board_gone` event), its
+/// schedule says so, and its company's discovery is due now.
+pub fn mark_gone(
+    tx: &mut Fenced<'_>,
+    board_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let conn = tx.conn();
+    let (company_id, reference): (i64, String) = boards::table
+        .find(board_id)
+        .select((boards::company_id, boards::reference))
+        .first(conn)?;
+    diesel::update(boards::table.find(board_id))
+        .set((
+            boards::status.eq(BoardStatus::Gone.as_str()),
+            boards::status_reason.eq(reason),
+            boards::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    let outcome = || {
+        (
+            ingestion::last_outcome.eq("gone"),
+            ingestion::error_class.eq("permanent"),
+            ingestion::last_error.eq(reason),
+            ingestion::next_due_at.eq(now),
+        )
+    };
+    diesel::insert_into(ingestion::table)
+        .values((ingestion::board_id.eq(board_id), outcome()))
+        .on_conflict(ingestion::board_id)
+        .do_update()
+        .set(outcome())
+        .execute(conn)?;
+    diesel::update(company_discovery::table.find(company_id))
+        .set(company_discovery::next_due_at.eq(now))
+        .execute(conn)?;
+    let event = NewEvent {
+        kind: "board_gone",
+        stage: Some("ingestion"),
+        company_id: Some(company_id),
+        subject: Some(&reference),
+        detail: Some(reason),
+    };
+    events::record(conn, now, event)
+}
+
+/// A board's schedule: (last outcome, failures, next due), for tests and `status`.
+pub fn state_of(conn: &mut Conn, board_id: i64) -> Result<Option<(String, i32, DateTime<Utc>)>, DbError> {
+    Ok(ingestion::table
+        .find(board_id)
+        .select((
+            ingestion::last_outcome,
+            ingestion::failures,
+            ingestion::next_due_at,
+        ))
+        .first(conn)
+        .optional()?)
+}

@@ -1,0 +1,255 @@
+//! Postings: every board's postings, normalized (docs/stages.md#ingestion-persistence). A posting is unique
+//! by (board, external id); its content hash says whether anything changed; a repost points to the earliest
+//! posting of its company it repeats, which counts it once. The ingestion stage decides what to write
+//! (with the scoring crate's repost rules) and writes it through these functions, inside the board's fenced
+//! transaction.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use pipeline_domain::NormalizedPosting;
+
+use crate::schema::postings;
+use crate::{Conn, DbError};
+
+/// What the stage needs of a stored posting of the board being written.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct StoredPosting {
+    pub id: i64,
+    pub external_id: String,
+    pub content_hash: String,
+    pub description: String,
+    pub description_pending: bool,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// A canonical (not a repost) posting of a company, for repost detection.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct CanonicalRow {
+    pub id: i64,
+    pub board_id: i64,
+    pub title: String,
+    pub description: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub source_updated_at: Option<DateTime<Utc>>,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// A posting as `offers` shows it.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct PostingRow {
+    pub id: i64,
+    pub board_id: i64,
+    pub external_id: String,
+    pub url: String,
+    pub title: String,
+    pub locations: String,
+    pub department: Option<String>,
+    pub employment_type: Option<String>,
+    pub workplace: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub first_seen_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub canonical_id: Option<i64>,
+    pub repost_count: i32,
+}
+
+/// The board's stored postings, by external id.
+pub fn of_board(conn: &mut Conn, board_id: i64) -> Result<HashMap<String, StoredPosting>, DbError> {
+    let rows: Vec<StoredPosting> = postings::table
+        .filter(postings::board_id.eq(board_id))
+        .select((
+            postings::id,
+            postings::external_id,
+            postings::content_hash,
+            postings::description,
+            postings::description_pending,
+            postings::closed_at,
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|p| (p.external_id.clone(), p)).collect())
+}
+
+/// The company's canonical postings (open or closed: a repost of a closed posting is still a repost).
+pub fn canonicals_of_company(conn: &mut Conn, company_id: i64) -> Result<Vec<CanonicalRow>, DbError> {
+    Ok(postings::table
+        .filter(postings::company_id.eq(company_id))
+        .filter(postings::canonical_id.is_null())
+        .select((
+            postings::id,
+            postings::board_id,
+            postings::title,
+            postings::description,
+            postings::published_at,
+            postings::source_updated_at,
+            postings::changed_at,
+        ))
+        .order(postings::id)
+        .load(conn)?)
+}
+
+/// The columns a posting's content sets.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = postings, treat_none_as_null = true)]
+struct Content<'a> {
+    url: &'a str,
+    title: &'a str,
+    description: &'a str,
+    locations: String,
+    department: Option<&'a str>,
+    employment_type: Option<&'a str>,
+    workplace: Option<&'a str>,
+    salary: Option<String>,
+    requisition_id: Option<&'a str>,
+    published_at: Option<DateTime<Utc>>,
+    source_updated_at: Option<DateTime<Utc>>,
+    content_hash: &'a str,
+    description_pending: bool,
+}
+
+fn content<'a>(posting: &'a NormalizedPosting, hash: &'a str, pending: bool) -> Content<'a> {
+    // Strings and numbers: serializing cannot fail (a non-finite number is written as null).
+    let locations = serde_json::to_string(&posting.locations).unwrap_or_else(|_| "[]".to_owned());
+    let salary = posting
+        .salary
+        .as_ref()
+        .and_then(|s| serde_json::to_string(s).ok());
+    let workplace = posting.workplace.map(|w| match w {
+        pipeline_domain::Workplace::Remote => "remote",
+        pipeline_domain::Workplace::Hybrid => "hybrid",
+        pipeline_domain::Workplace::Onsite => "onsite",
+    });
+    Content {
+        url: &posting.url,
+        title: &posting.title,
+        description: &posting.description,
+        locations,
+        department: posting.department.as_deref(),
+        employment_type: posting.employment_type.as_deref(),
+        workplace,
+        salary,
+        requisition_id: posting.requisition_id.as_deref(),
+        published_at: posting.published_at,
+        source_updated_at: posting.updated_at,
+        content_hash: hash,
+        description_pending: pending,
+    }
+}
+
+/// Inserts a new posting of `board_id` (marked for scoring unless its description is still to come), as a
+/// repost of `canonical` if given (whose `repost_count` goes up by one); returns its id.
+#[allow(clippy::too_many_arguments)]
+pub fn insert(
+    conn: &mut Conn,
+    board_id: i64,
+    company_id: i64,
+    posting: &NormalizedPosting,
+    hash: &str,
+    pending: bool,
+    canonical: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let id = diesel::insert_into(postings::table)
+        .values((
+            postings::board_id.eq(board_id),
+            postings::company_id.eq(company_id),
+            postings::external_id.eq(&posting.external_id),
+            content(posting, hash, pending),
+            postings::first_seen_at.eq(now),
+            postings::changed_at.eq(now),
+            postings::canonical_id.eq(canonical),
+            postings::needs_scoring.eq(!pending),
+        ))
+        .returning(postings::id)
+        .get_result(conn)?;
+    if let Some(canonical) = canonical {
+        diesel::update(postings::table.find(canonical))
+            .set(postings::repost_count.eq(postings::repost_count + 1))
+            .execute(conn)?;
+    }
+    Ok(id)
+}
+
+/// Replaces a stored posting's content (it changed): marked for scoring unless its description is still to
+/// come, reopened if it was closed.
+pub fn update(
+    conn: &mut Conn,
+    id: i64,
+    posting: &NormalizedPosting,
+    hash: &str,
+    pending: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::update(postings::table.find(id))
+        .set((
+            content(posting, hash, pending),
+            postings::changed_at.eq(now),
+            postings::closed_at.eq(None::<DateTime<Utc>>),
+            postings::needs_scoring.eq(!pending),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Reopens a closed posting whose board returns it again, unchanged.
+pub fn reopen(conn: &mut Conn, id: i64) -> Result<(), DbError> {
+    diesel::update(postings::table.find(id))
+        .set(postings::closed_at.eq(None::<DateTime<Utc>>))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Closes the given open postings (a complete fetch of their board no longer returns them).
+pub fn close(conn: &mut Conn, ids: &[i64], now: DateTime<Utc>) -> Result<usize, DbError> {
+    let mut closed = 0;
+    for chunk in ids.chunks(500) {
+        closed += diesel::update(postings::table.filter(postings::id.eq_any(chunk)))
+            .filter(postings::closed_at.is_null())
+            .set(postings::closed_at.eq(now))
+            .execute(conn)?;
+    }
+    Ok(closed)
+}
+
+/// Closes every open posting of a board (the provider says the board is gone).
+pub fn close_board(conn: &mut Conn, board_id: i64, now: DateTime<Utc>) -> Result<usize, DbError> {
+    Ok(diesel::update(postings::table)
+        .filter(postings::board_id.eq(board_id))
+        .filter(postings::closed_at.is_null())
+        .set(postings::closed_at.eq(now))
+        .execute(conn)?)
+}
+
+/// A company's postings for `offers`: open ones first, newest first.
+pub fn of_company(conn: &mut Conn, company_id: i64) -> Result<Vec<PostingRow>, DbError> {
+    Ok(postings::table
+        .filter(postings::company_id.eq(company_id))
+        .select((
+            postings::id,
+            postings::board_id,
+            postings::external_id,
+            postings::url,
+            postings::title,
+            postings::locations,
+            postings::department,
+            postings::employment_type,
+            postings::workplace,
+            postings::published_at,
+            postings::first_seen_at,
+            postings::closed_at,
+            postings::canonical_id,
+            postings::repost_count,
+        ))
+        .order((
+            postings::closed_at.is_not_null(),
+            postings::first_seen_at.desc(),
+            postings::id,
+        ))
+        .load(conn)?)
+}
+
+/// How many postings there are, for tests and `status`.
+pub fn count(conn: &mut Conn) -> Result<i64, DbError> {
+    Ok(postings::table.count().get_result(conn)?)
+}

@@ -1,0 +1,98 @@
+//! The `ingestion` stage (docs/stages.md#ingestion): every due active board is a unit of the engine's
+//! unit runner, keyed by board and paused by provider; its postings are fetched through the provider's
+//! client (under the provider's throttle, conditional on the last complete fetch's validators) and written
+//! with its schedule under the unit's fence ([`persist`](persist::persist)).
+
+mod persist;
+mod work;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use pipeline_db::repo::pauses;
+use pipeline_domain::config::Config;
+use pipeline_domain::{Counter, Provider};
+use pipeline_engine::{Outcome, SharedMode, StageRun, Task, TaskError, UnitSettings, run_units};
+use pipeline_http::Throttles;
+
+pub use persist::{BoardPostings, content_hash, persist};
+pub use work::{BoardOutcome, IngestionWork};
+
+use crate::Services;
+
+/// The `ingestion` stage.
+pub struct IngestionStage {
+    work: Arc<IngestionWork>,
+    settings: UnitSettings,
+    throttles: Throttles,
+    detail_calls: u64,
+}
+
+impl IngestionStage {
+    pub fn new(config: &Config, services: &Services) -> Self {
+        // Enough units in flight to keep every enabled provider at its `max_concurrency`; each request
+        // still waits for its provider's throttle.
+        let concurrency: u32 = config
+            .providers
+            .iter()
+            .filter(|(_, p)| p.enabled)
+            .map(|(_, p)| p.max_concurrency.max(1))
+            .sum();
+        let settings = UnitSettings {
+            concurrency: (concurrency as usize).clamp(1, 64),
+            lease_ttl: config.runner.lock_ttl,
+            pause_after_rate_limits: config.ingestion.pause_after_429.max(1),
+            pause_for: config.ingestion.pause_for,
+            max_wait: config.ingestion.max_retry_after,
+        };
+        let work = IngestionWork {
+            clients: services.ats.clone(),
+            api: services.http.clone(),
+            refresh_after: config.ingestion.refresh_after,
+        };
+        Self {
+            work: Arc::new(work),
+            settings,
+            throttles: services.throttles.clone(),
+            detail_calls: u64::from(config.ingestion.detail_calls_per_cycle),
+        }
+    }
+}
+
+#[async_trait]
+impl Task for IngestionStage {
+    fn key(&self) -> &'static str {
+        "ingestion"
+    }
+
+    fn shared_mode(&self) -> SharedMode {
+        SharedMode::Leased
+    }
+
+    async fn run(&self, run: &StageRun) -> Result<Outcome, TaskError> {
+        if run.ctx.dry_run {
+            return Ok(Outcome::Skipped(
+                "dry run: ingestion writes postings, skipped".into(),
+            ));
+        }
+        self.work.clients.refill_budgets(self.detail_calls);
+        let now = run.now();
+        let live = run
+            .db
+            .call(move |db| db.write(|c| pauses::active(c, now)))
+            .await
+            .map_err(|e| TaskError::from_error(&e))?;
+        let paused: Vec<Provider> = live.iter().filter_map(|p| Provider::parse(&p.provider)).collect();
+        self.throttles.close_only(&paused);
+        run.progress.begin("ingestion", None);
+        let before = self.work.api.stats().snapshot();
+        let result = run_units(self.work.clone(), run, &self.settings).await;
+        crate::http_counters::count_http(run, self.work.api.stats().snapshot(), before);
+        run.progress.end();
+        let counters = run.counters();
+        run.count(Counter::BoardsFailed, counters.get(Counter::UnitsFailed));
+        run.count(Counter::BoardsPaused, counters.get(Counter::UnitsPaused));
+        result?;
+        Ok(Outcome::Done)
+    }
+}

@@ -1,0 +1,167 @@
+//! One board's ingestion as a unit of work: due-ness from the DB, the board fetched through its
+//! provider's client (conditional on the last complete fetch's validators), its postings and schedule
+//! written under the fence. A board the provider says is gone is marked `gone`; a paused provider's boards
+//! are not due (the pause key is the provider).
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pipeline_ats::{AtsClients, AtsError, BoardFetch, Validators};
+use pipeline_db::repo::ingestion::{self, DueBoard, Fetched};
+use pipeline_db::repo::leases::{self, Fenced};
+use pipeline_db::{Conn, DbError};
+use pipeline_domain::{BoardRef, Counter, ErrorClass, RunCounters};
+use pipeline_engine::{DueQuery, StageRun, UnitFailure, UnitWork};
+use pipeline_http::HttpClient;
+
+use super::persist::{BoardPostings, persist};
+
+/// What fetching a board came to.
+#[derive(Debug)]
+pub enum BoardOutcome {
+    Fetched(Box<BoardFetch>),
+    /// 404/410: the board does not exist any more.
+    Gone(String),
+}
+
+/// What ingestion needs to fetch one board.
+pub struct IngestionWork {
+    pub clients: AtsClients,
+    /// The client `clients` share, for the request counters.
+    pub api: HttpClient,
+    pub refresh_after: Duration,
+}
+
+impl IngestionWork {
+    fn next_due(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now + chrono::Duration::from_std(self.refresh_after).unwrap_or(chrono::Duration::MAX)
+    }
+}
+
+#[async_trait]
+impl UnitWork for IngestionWork {
+    type Unit = DueBoard;
+    type Output = BoardOutcome;
+    type Error = AtsError;
+
+    fn kind(&self) -> &'static str {
+        "ingestion"
+    }
+
+    fn due(&self, conn: &mut Conn, query: &DueQuery<'_>) -> Result<Vec<DueBoard>, DbError> {
+        let leased = leases::live_keys(conn, query.kind, query.now)?;
+        ingestion::due(conn, query.now, query.limit, query.company, query.paused, &leased)
+    }
+
+    fn key(&self, unit: &DueBoard) -> String {
+        unit.id.to_string()
+    }
+
+    fn pause_key(&self, unit: &DueBoard) -> Option<String> {
+        Some(unit.provider.clone())
+    }
+
+    fn failures(&self, unit: &DueBoard) -> u32 {
+        unit.failures.unwrap_or(0).max(0) as u32
+    }
+
+    async fn work(&self, unit: &DueBoard, _run: &StageRun) -> Result<BoardOutcome, AtsError> {
+        let board: BoardRef = unit.reference.parse().map_err(|e| AtsError::Endpoint {
+            board: unit.reference.clone(),
+            reason: format!("stored reference does not parse: {e}"),
+        })?;
+        let Some(client) = self.clients.get(board.provider) else {
+            return Err(AtsError::Endpoint {
+                board: unit.reference.clone(),
+                reason: format!("provider {} is disabled", board.provider.key()),
+            });
+        };
+        let validators = (unit.etag.is_some() || unit.last_modified.is_some()).then(|| Validators {
+            etag: unit.etag.clone(),
+            last_modified: unit.last_modified.clone(),
+        });
+        match client.fetch_board(&board, validators).await {
+            Ok(fetch) => Ok(BoardOutcome::Fetched(Box::new(fetch))),
+            Err(e @ AtsError::Gone { .. }) => Ok(BoardOutcome::Gone(e.to_string())),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn record_success(
+        &self,
+        tx: &mut Fenced<'_>,
+        unit: &DueBoard,
+        outcome: BoardOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<RunCounters, DbError> {
+        let mut counters = RunCounters::default();
+        let fetch = match outcome {
+            BoardOutcome::Gone(reason) => {
+                ingestion::mark_gone(tx, unit.id, &pipeline_domain::text::echo(&reason), now)?;
+                // Its postings are not open anywhere any more.
+                let closed = pipeline_db::repo::postings::close_board(tx.conn(), unit.id, now)?;
+                counters.add(Counter::PostingsClosed, closed as u64);
+                counters.add(Counter::BoardsGone, 1);
+                return Ok(counters);
+            }
+            BoardOutcome::Fetched(fetch) => *fetch,
+        };
+        if fetch.not_modified {
+            counters.add(Counter::BoardsNotModified, 1);
+            counters.add(Counter::BoardsOk, 1);
+            ingestion::record_fetched(tx, unit.id, Fetched::NotModified, None, self.next_due(now), now)?;
+            return Ok(counters);
+        }
+        // A rate limit that cut the detail calls short leaves the board incomplete, like a failed detail.
+        let complete = !fetch.incomplete && fetch.rate_limited.is_none() && fetch.details_skipped == 0;
+        let details_missing =
+            fetch.details_skipped > 0 || fetch.details_failed > 0 || fetch.rate_limited.is_some();
+        let validators = fetch.validators.clone().map(|v| (v.etag, v.last_modified));
+        let written = persist(
+            tx.conn(),
+            BoardPostings {
+                board_id: unit.id,
+                company_id: unit.company_id,
+                postings: fetch.postings,
+                complete,
+                details_missing,
+            },
+            now,
+        )?;
+        counters.merge(&written);
+        counters.add(Counter::BoardsOk, 1);
+        let fetched = if complete {
+            Fetched::Complete
+        } else {
+            Fetched::Incomplete
+        };
+        // An incomplete board is fetched again soon for what it lacks, not a day later.
+        let next = if complete {
+            self.next_due(now)
+        } else {
+            now + chrono::Duration::hours(1)
+        };
+        ingestion::record_fetched(tx, unit.id, fetched, validators, next, now)?;
+        Ok(counters)
+    }
+
+    fn record_failure(
+        &self,
+        tx: &mut Fenced<'_>,
+        unit: &DueBoard,
+        failure: &UnitFailure,
+    ) -> Result<(), DbError> {
+        let next = failure.next_due_at.unwrap_or(failure.now);
+        let message = pipeline_domain::text::echo(&failure.message);
+        ingestion::record_failure(
+            tx,
+            unit.id,
+            failure.class.as_str(),
+            &message,
+            next,
+            failure.counts_as_attempt && !matches!(failure.class, ErrorClass::RateLimited { .. }),
+            failure.now,
+        )
+    }
+}
