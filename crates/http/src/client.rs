@@ -112,6 +112,8 @@ impl HttpClient {
             .connect_timeout(settings.connect_timeout)
             .no_proxy()
             .tcp_nodelay(true)
+            .pool_idle_timeout(settings.pool_idle_timeout)
+            .pool_max_idle_per_host(settings.pool_max_idle_per_host)
             .redirect(redirect_policy(settings.policy))
             .dns_resolver(Arc::new(settings.resolver.clone().with_policy(settings.policy)))
             .build()

@@ -29,6 +29,11 @@ pub struct HttpSettings {
     pub resolver: OverrideResolver,
     /// `PublicOnly` for clients that fetch URLs from public lists (the SSRF guard).
     pub policy: NetworkPolicy,
+    /// How long an idle keep-alive connection is kept, and how many per host. The API client keeps a few
+    /// for long (one host serves every board of a provider); the company-site client keeps one briefly
+    /// (a site is read once, page after page), else a run over 10,000 sites holds 10,000 idle sockets.
+    pub pool_idle_timeout: Duration,
+    pub pool_max_idle_per_host: usize,
 }
 
 impl Default for HttpSettings {
@@ -44,6 +49,8 @@ impl Default for HttpSettings {
             rate_limit_retries: RATE_LIMIT_RETRIES,
             resolver: OverrideResolver::default(),
             policy: NetworkPolicy::Any,
+            pool_idle_timeout: Duration::from_secs(90),
+            pool_max_idle_per_host: 16,
         }
     }
 }
@@ -76,6 +83,8 @@ pub enum HttpConfigError {
 const PAGE_TIMEOUT: Duration = Duration::from_secs(10);
 const PAGE_MAX_BODY: u64 = 2_000_000;
 const PAGE_RETRIES: u32 = 1;
+/// A company site's idle connection is dropped this soon after its last page.
+const PAGE_POOL_IDLE: Duration = Duration::from_secs(2);
 
 impl HttpSettings {
     /// The settings of the client for configured URLs (provider APIs, directory lists): `[http]` as
@@ -120,6 +129,8 @@ impl HttpSettings {
         settings.retries = settings.retries.min(PAGE_RETRIES);
         settings.max_retry_after = settings.max_retry_after.min(PAGE_TIMEOUT);
         settings.rate_limit_retries = settings.rate_limit_retries.min(PAGE_RETRIES);
+        settings.pool_idle_timeout = PAGE_POOL_IDLE;
+        settings.pool_max_idle_per_host = 1;
         settings.policy = if config.discovery.allow_private_networks {
             NetworkPolicy::Any
         } else {
@@ -190,6 +201,10 @@ mod tests {
         assert_eq!(pages.max_body, PAGE_MAX_BODY.min(config.http.max_body.as_u64()));
         assert_eq!(pages.retries, PAGE_RETRIES);
         assert_eq!(pages.policy, NetworkPolicy::PublicOnly);
+        assert_eq!(
+            (pages.pool_idle_timeout, pages.pool_max_idle_per_host),
+            (PAGE_POOL_IDLE, 1)
+        );
         config.http.timeout = Duration::from_secs(3);
         config.http.retries = 0;
         config.discovery.allow_private_networks = true;

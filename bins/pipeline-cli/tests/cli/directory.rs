@@ -69,10 +69,10 @@ fn the_same_csv_loaded_twice_makes_no_duplicates_and_updates_last_seen() {
     // command line heads it.
     expect![[r#"
         $ pipeline-cli companies
-            id  name                             domain                       score strong  resolution     sources
-             1  Acme SL                          acme.com                       0.0      0  PENDING        list
-             2  Beta                             beta.io                        0.0      0  PENDING        list
-             3  Solo Name                                                       0.0      0  PENDING        list
+            id  name                             domain                       score strong  resolution     boards                             sources
+             1  Acme SL                          acme.com                       0.0      0  PENDING        -                                  list
+             2  Beta                             beta.io                        0.0      0  PENDING        -                                  list
+             3  Solo Name                                                       0.0      0  PENDING        -                                  list
     "#]].assert_eq(&format!("$ pipeline-cli companies\n{text}"));
     let (_, json, _) = run(cli(dir.path()).args(["companies", "--json"]));
     let list: serde_json::Value = serde_json::from_str(&json).unwrap();

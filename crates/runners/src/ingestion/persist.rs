@@ -141,7 +141,11 @@ struct RepostFinder {
 }
 
 impl RepostFinder {
-    fn load(conn: &mut Conn, company_id: i64, boilerplate: &HashSet<String>) -> Result<RepostFinder, DbError> {
+    fn load(
+        conn: &mut Conn,
+        company_id: i64,
+        boilerplate: &HashSet<String>,
+    ) -> Result<RepostFinder, DbError> {
         let rows = postings::canonicals_of_company(conn, company_id)?;
         let canonicals = rows
             .iter()

@@ -15,7 +15,8 @@ use pipeline_runners::{Services, stages};
 use pipeline_testkit::{World, WorldHandle};
 use tokio_util::sync::CancellationToken;
 
-/// The world's `pipeline.toml`, with its companies as the one directory source.
+/// The world's `pipeline.toml`, with its companies as the one directory source and the providers' rate
+/// limits raised.
 pub(super) fn config_for(world: &WorldHandle, dir: &std::path::Path) -> Config {
     std::fs::write(dir.join("companies.csv"), world.companies_csv()).unwrap();
     let text = format!(
@@ -24,6 +25,11 @@ pub(super) fn config_for(world: &WorldHandle, dir: &std::path::Path) -> Config {
     );
     let mut config: Config = toml::from_str(&text).unwrap();
     config.resolve_paths(dir);
+    // The world is on loopback: the default 2 requests/s per provider would only make the tests slow
+    // (tests of politeness set their own limits).
+    for provider in pipeline_domain::Provider::ALL {
+        config.providers.get_mut(provider).requests_per_second = 200.0;
+    }
     config
 }
 

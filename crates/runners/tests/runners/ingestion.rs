@@ -56,10 +56,7 @@ fn world_open(world: &WorldHandle) -> BTreeSet<(String, String)> {
 async fn every_open_posting_is_stored_an_unchanged_world_writes_nothing_and_a_day_is_reflected() {
     let world = World::generate(13, 40).start().unwrap();
     let test = TestDb::new();
-    let mut config = config_for(&world, test.dir());
-    for provider in pipeline_domain::Provider::ALL {
-        config.providers.get_mut(provider).requests_per_second = 500.0;
-    }
+    let config = config_for(&world, test.dir());
     let engine = engine(&test, &world, &config);
     let report = cycle(&engine).await;
     let first = ingestion(&report);
