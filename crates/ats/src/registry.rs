@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use pipeline_domain::Provider;
 use pipeline_domain::config::Config;
+use pipeline_domain::{Clock, Provider};
 use pipeline_http::{HttpClient, Throttles};
 
 use super::{
@@ -14,12 +14,13 @@ use super::{
 };
 
 /// The client of `provider`. `budget` caps the per-posting detail calls of the providers that need them
-/// (SmartRecruiters, Workday).
+/// (SmartRecruiters, Workday); `clock` dates Workday's relative "Posted N Days Ago" (give the engine's).
 pub fn client_for(
     provider: Provider,
     endpoints: Endpoints,
     http: HttpClient,
     budget: DetailBudget,
+    clock: Arc<dyn Clock>,
 ) -> Arc<dyn AtsClient> {
     match provider {
         Provider::Greenhouse => Arc::new(GreenhouseClient::new(endpoints, http)),
@@ -30,7 +31,7 @@ pub fn client_for(
         Provider::Recruitee => Arc::new(RecruiteeClient::new(endpoints, http)),
         Provider::Personio => Arc::new(PersonioClient::new(endpoints, http)),
         Provider::Teamtailor => Arc::new(TeamtailorClient::new(endpoints, http)),
-        Provider::Workday => Arc::new(WorkdayClient::new(endpoints, http, budget)),
+        Provider::Workday => Arc::new(WorkdayClient::new(endpoints, http, budget).with_clock(clock)),
     }
 }
 
@@ -57,14 +58,20 @@ impl AtsClients {
     /// board answers does not need its postings' details). Each provider's requests pass through its
     /// throttle of `throttles`: give every `AtsClients` of a process the same `throttles`, so that the
     /// provider's limits hold for all of them together (docs/stages.md#politeness).
-    pub fn from_config(config: &Config, http: &HttpClient, detail_calls: u64, throttles: &Throttles) -> Self {
+    pub fn from_config(
+        config: &Config,
+        http: &HttpClient,
+        detail_calls: u64,
+        throttles: &Throttles,
+        clock: &Arc<dyn Clock>,
+    ) -> Self {
         let mut clients = AtsClients::default();
         for (provider, _) in config.providers.iter().filter(|(_, p)| p.enabled) {
             let endpoints = Endpoints::from_config(config, provider);
             let http = http.throttled(throttles.get(provider));
             let budget = DetailBudget::new(detail_calls);
             clients.budgets.push(budget.clone());
-            clients.insert(client_for(provider, endpoints, http, budget));
+            clients.insert(client_for(provider, endpoints, http, budget, clock.clone()));
         }
         clients
     }
@@ -107,7 +114,8 @@ mod tests {
         config.providers.workday.enabled = false;
         let http = HttpClient::new(pipeline_http::HttpSettings::default()).unwrap();
         let throttles = Throttles::from_config(&config);
-        let clients = AtsClients::from_config(&config, &http, 0, &throttles);
+        let clock: Arc<dyn Clock> = Arc::new(pipeline_domain::SystemClock);
+        let clients = AtsClients::from_config(&config, &http, 0, &throttles, &clock);
         assert!(clients.get(Provider::Workday).is_none());
         for provider in Provider::ALL.into_iter().filter(|p| *p != Provider::Workday) {
             assert_eq!(clients.get(provider).map(|c| c.provider()), Some(provider));

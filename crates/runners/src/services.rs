@@ -3,6 +3,9 @@
 
 use pipeline_ats::AtsClients;
 use pipeline_domain::config::Config;
+use std::sync::Arc;
+
+use pipeline_domain::{Clock, SystemClock};
 use pipeline_http::{HttpClient, HttpConfigError, HttpError, HttpSettings, Throttles};
 
 /// Why services or stages cannot be built from a configuration.
@@ -36,24 +39,32 @@ pub struct Services {
     /// Every provider's politeness limits, one set for the whole process: every client of a provider
     /// passes through its throttle (docs/stages.md#politeness).
     pub throttles: Throttles,
-    /// A client per enabled provider, on [`http`](Self::http), sharing one budget of
-    /// `ingestion.detail_calls_per_cycle` detail calls.
+    /// A client per enabled provider, on [`http`](Self::http), each with a budget of
+    /// `ingestion.detail_calls_per_cycle` detail calls per cycle.
     pub ats: AtsClients,
+    /// The engine's clock (Workday's relative dates are read against it).
+    pub clock: Arc<dyn Clock>,
 }
 
 impl Services {
-    /// Builds the shared clients: a bad `[http]` value is [`BuildError::Config`].
+    /// Builds the shared clients on the system clock: a bad `[http]` value is [`BuildError::Config`].
     pub fn from_config(config: &Config) -> Result<Self, BuildError> {
+        Self::with_clock(config, Arc::new(SystemClock))
+    }
+
+    /// [`from_config`](Self::from_config) on the engine's `clock`.
+    pub fn with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<Self, BuildError> {
         let http = HttpClient::new(HttpSettings::from_config(config)?)?;
         let pages = HttpClient::new(HttpSettings::for_company_sites(config)?)?.one_request_per_host();
         let throttles = Throttles::from_config(config);
         let detail_calls = u64::from(config.ingestion.detail_calls_per_cycle);
-        let ats = AtsClients::from_config(config, &http, detail_calls, &throttles);
+        let ats = AtsClients::from_config(config, &http, detail_calls, &throttles, &clock);
         Ok(Self {
             http,
             pages,
             throttles,
             ats,
+            clock,
         })
     }
 }

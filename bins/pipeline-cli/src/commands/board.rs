@@ -17,7 +17,8 @@ pub async fn run(config: &Config, board: &str, as_json: bool) -> CmdResult {
     let budget = DetailBudget::new(u64::from(config.ingestion.detail_calls_per_cycle));
     // Any provider's board, enabled or not: `board` is for looking.
     let http = services.http.throttled(services.throttles.get(board.provider));
-    let client = client_for(board.provider, endpoints, http, budget);
+    let clock = std::sync::Arc::new(pipeline_domain::SystemClock);
+    let client = client_for(board.provider, endpoints, http, budget, clock);
     let fetched = match client.fetch_board(&board, None).await {
         Ok(fetched) => fetched,
         Err(e) => {

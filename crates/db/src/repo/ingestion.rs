@@ -11,7 +11,7 @@ use pipeline_domain::{BoardStatus, Resolution};
 
 use crate::repo::events::{self, NewEvent};
 use crate::repo::leases::Fenced;
-use crate::schema::{board_ingestion as ingestion, boards, companies, company_discovery};
+use crate::schema::{board_ingestion as ingestion, boards, companies};
 use crate::{Conn, DbError};
 
 /// A board due for ingestion.
@@ -216,9 +216,7 @@ pub fn mark_gone(
         .do_update()
         .set(outcome())
         .execute(conn)?;
-    diesel::update(company_discovery::table.find(company_id))
-        .set(company_discovery::next_due_at.eq(now))
-        .execute(conn)?;
+    crate::repo::discovery::make_due(conn, company_id, now)?;
     let event = NewEvent {
         kind: "board_gone",
         stage: Some("ingestion"),

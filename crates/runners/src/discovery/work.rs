@@ -44,7 +44,7 @@ impl DiscoveryWork {
     pub fn from_config(config: &Config, services: &Services) -> Self {
         Self {
             pages: services.pages.clone(),
-            clients: AtsClients::from_config(config, &services.http, 0, &services.throttles),
+            clients: AtsClients::from_config(config, &services.http, 0, &services.throttles, &services.clock),
             api: services.http.clone(),
             max_links: config.discovery.max_links_to_follow as usize,
             recheck_after: config.discovery.recheck_after,

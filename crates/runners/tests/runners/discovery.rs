@@ -48,7 +48,7 @@ pub(super) fn engine(test: &TestDb, world: &WorldHandle, config: &Config) -> Eng
         alert_failure_ratio: config.runner.alert_failure_ratio,
     };
     let mut engine = Engine::new(test.db().clone(), Arc::new(world.clock()), "test:1:x", settings);
-    let services = Services::from_config(config).unwrap();
+    let services = Services::with_clock(config, Arc::new(world.clock())).unwrap();
     for stage in stages(config, &services).unwrap() {
         engine.register(stage);
     }
