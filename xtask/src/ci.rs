@@ -21,7 +21,7 @@ pub fn run() -> Result<()> {
     } else {
         cmd::run(cargo().args(["test", "--workspace", "--locked", "--no-fail-fast"]))?;
     }
-    crate::e2e::run()?;
+    crate::e2e::run(None)?;
     eprintln!("xtask ci: all checks passed");
     Ok(())
 }

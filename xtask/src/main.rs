@@ -15,11 +15,12 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   ci                          fmt --check, clippy -D warnings, all tests (nextest if present), tidy, e2e
-  e2e                         end-to-end scenarios: the real binary against the simulated world,
-                              then the bad-input corpus (tests/bad-input/*.toml)
+  e2e [NAME]                  end-to-end scenarios (those whose name contains NAME): the real binary
+                              against the simulated world, then the bad-input corpus (tests/bad-input/*.toml)
   bad-input                   only the bad-input corpus (tests/bad-input/*.toml)
-  bench [directory|scoring]   benchmarks (criterion); directory also measures the release binary (rows/s,
-                              peak RSS, DB size)
+  bench [directory|scoring|scan|discovery|ingestion]
+                              benchmarks: criterion, and the release binary's figures (directory: rows/s,
+                              peak RSS, DB size; discovery: sites/s, RSS, politeness; ingestion: see README)
   world [--seed S] [--companies N] [--port P]
                               serve the simulated world and print a ready pipeline.toml
   demo                        run the whole pipeline offline against a world of ~200 companies";
@@ -36,7 +37,7 @@ fn dispatch(args: &[String]) -> Result<()> {
     let rest = args.get(1..).unwrap_or_default();
     match args.first().map(String::as_str) {
         Some("ci") => ci::run(),
-        Some("e2e") => e2e::run(),
+        Some("e2e") => e2e::run(args.get(1).map(String::as_str)),
         Some("bad-input") => corpus::run_alone(),
         Some("bench") => bench::run(rest),
         Some("world") => world::serve(rest),

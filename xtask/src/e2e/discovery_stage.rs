@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::{cli, companies, control, runs, wait_until, write_config};
 use crate::world::{WorldProcess, scratch};
 
-const PROVIDERS: [&str; 9] = [
+pub(super) const PROVIDERS: [&str; 9] = [
     "lever",
     "greenhouse",
     "ashby",

@@ -14,6 +14,7 @@ use crate::cmd;
 
 mod discovery;
 mod discovery_stage;
+mod ingestion;
 use crate::world::{WorldProcess, scratch};
 
 type Scenario = fn(&Path) -> Result<()>;
@@ -47,9 +48,18 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         "discovery_stage_counts_faults_and_pauses_a_429_storm",
         discovery_stage::faults_are_counted_and_a_provider_answering_429_is_paused,
     ),
+    (
+        "ingestion_reflects_a_day_of_the_world_exactly",
+        ingestion::a_day_of_the_world_is_reflected_exactly,
+    ),
+    (
+        "ingestion_faults_close_nothing_and_kill_9_loses_nothing",
+        ingestion::faults_close_nothing_and_kill_9_mid_stage_loses_nothing,
+    ),
 ];
 
-pub fn run() -> Result<()> {
+/// Runs every scenario (those whose name contains `only`, if given) and the bad-input corpus.
+pub fn run(only: Option<&str>) -> Result<()> {
     let bin_dir = cmd::build_bins(
         &[
             ("pipeline-cli", "pipeline-cli"),
@@ -58,7 +68,10 @@ pub fn run() -> Result<()> {
         false,
     )?;
     let (mut passed, mut failed) = (0, 0);
-    for (name, scenario) in SCENARIOS {
+    for (name, scenario) in SCENARIOS
+        .iter()
+        .filter(|(name, _)| only.is_none_or(|o| name.contains(o)))
+    {
         match scenario(&bin_dir) {
             Ok(()) => {
                 passed += 1;
