@@ -57,6 +57,10 @@ pub trait UnitWork: Send + Sync + 'static {
         None
     }
 
+    /// Told when the runner has paused a provider (`key`, a [`pause_key`](Self::pause_key)): a stage can
+    /// stop the requests already waiting for that provider.
+    fn on_pause(&self, _key: &str) {}
+
     /// Failures recorded so far (the backoff's attempt number is this + 1).
     fn failures(&self, unit: &Self::Unit) -> u32;
 

@@ -47,6 +47,7 @@ impl IngestionStage {
         };
         let work = IngestionWork {
             clients: services.ats.clone(),
+            throttles: services.throttles.clone(),
             api: services.http.clone(),
             refresh_after: config.ingestion.refresh_after,
         };

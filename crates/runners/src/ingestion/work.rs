@@ -28,6 +28,8 @@ pub enum BoardOutcome {
 /// What ingestion needs to fetch one board.
 pub struct IngestionWork {
     pub clients: AtsClients,
+    /// Closed for a provider the runner pauses, so that requests already waiting for it are not sent.
+    pub throttles: pipeline_http::Throttles,
     /// The client `clients` share, for the request counters.
     pub api: HttpClient,
     pub refresh_after: Duration,
@@ -60,6 +62,12 @@ impl UnitWork for IngestionWork {
 
     fn pause_key(&self, unit: &DueBoard) -> Option<String> {
         Some(unit.provider.clone())
+    }
+
+    fn on_pause(&self, key: &str) {
+        if let Some(provider) = pipeline_domain::Provider::parse(key) {
+            self.throttles.close(provider);
+        }
     }
 
     fn failures(&self, unit: &DueBoard) -> u32 {

@@ -1,7 +1,7 @@
-//! Discovery's politeness against the world's request log: each provider's rate and concurrency hold for
-//! all validation calls together, a company site never gets two requests at once, and a provider that
-//! keeps answering 429 is paused (in the DB, with an event), is sent nothing more, and its companies stay
-//! due until the pause ends.
+//! Politeness against the world's request log: each provider's rate and concurrency hold for all of
+//! discovery's validation calls together, a company site never gets two requests at once, and a provider
+//! that keeps answering 429 — to discovery or to ingestion — is paused (in the DB, with one event), is sent
+//! nothing more, and its companies or boards stay due until the pause ends.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -179,4 +179,51 @@ async fn a_provider_that_keeps_answering_429_is_paused_sent_nothing_more_and_its
         active >= boards_of_provider - 1,
         "{active} of {boards_of_provider} found after the pause"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ingestion_pauses_a_provider_that_keeps_answering_429_and_sends_it_nothing_more() {
+    let world = World::generate(5, 60).start().unwrap();
+    let (provider, boards_of_provider) = busiest_provider(&world);
+    assert!(
+        boards_of_provider >= 4,
+        "{provider:?} has {boards_of_provider} boards"
+    );
+    let test = TestDb::new();
+    let mut config = config_for(&world, test.dir());
+    limit_every_provider(&mut config, 200.0, 2);
+    let engine = engine(&test, &world, &config);
+    cycle(&engine).await;
+
+    // A day later every board is due; the provider now answers 429 without saying how long to wait.
+    world.random_fault(
+        Target::provider(provider),
+        1.0,
+        Fault::TooManyRequests(RetryAfter::Absent),
+    );
+    world.clear_log();
+    world.clock().advance(chrono::Duration::hours(25));
+    let report = cycle(&engine).await;
+    let ingestion = report.stages.iter().find(|s| s.stage == "ingestion").unwrap();
+    assert!(
+        ingestion.counters.get(Counter::BoardsPaused) >= 3,
+        "{:?}",
+        ingestion.counters
+    );
+    assert_eq!(
+        ingestion.counters.get(Counter::BoardsFailed),
+        0,
+        "a pause is not a failure"
+    );
+    // Three rate-limited boards pause it; the two in flight then may still be answered, nothing after.
+    let sent = world.log().count(provider.key());
+    assert!((3..=3 + 2).contains(&sent), "{sent} calls to {provider:?}");
+    let now = pipeline_domain::Clock::now(&world.clock());
+    let live = test.db().read(|c| pauses::live(c, now)).unwrap();
+    assert!(live.iter().any(|p| p.provider == provider.key()), "{live:?}");
+    let set = test
+        .db()
+        .read(|c| events::recent(c, Some("pause_set"), 10))
+        .unwrap();
+    assert_eq!(set.len(), 1, "paused once: {set:?}");
 }

@@ -306,6 +306,10 @@ impl<W: UnitWork> Runner<W> {
     ) -> Result<(), TaskError> {
         let told = wait.unwrap_or(Duration::from_secs(60));
         let pause = pause_key.clone().filter(|key| {
+            if self.paused.contains(key) {
+                // Paused already (a unit that was in flight then): once is enough.
+                return false;
+            }
             let streak = self.rate_limited.entry(key.clone()).or_default();
             *streak += 1;
             *streak >= self.settings.pause_after_rate_limits || told > self.settings.max_wait
@@ -338,6 +342,7 @@ impl<W: UnitWork> Runner<W> {
         if let Some(provider) = pause.filter(|_| written) {
             tracing::warn!(stage = self.run.stage, %provider, %until, "provider paused after rate limits");
             self.rate_limited.remove(&provider);
+            self.work.on_pause(&provider);
             self.paused.insert(provider);
         }
         Ok(())
