@@ -106,7 +106,11 @@ pub struct HttpClient {
 
 impl HttpClient {
     pub fn new(settings: HttpSettings) -> Result<Self, HttpError> {
-        let inner = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        for root in &settings.extra_roots {
+            builder = builder.add_root_certificate(root.clone());
+        }
+        let inner = builder
             .user_agent(settings.user_agent.clone())
             .timeout(settings.timeout)
             .connect_timeout(settings.connect_timeout)

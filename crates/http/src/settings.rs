@@ -34,6 +34,8 @@ pub struct HttpSettings {
     /// (a site is read once, page after page), else a run over 10,000 sites holds 10,000 idle sockets.
     pub pool_idle_timeout: Duration,
     pub pool_max_idle_per_host: usize,
+    /// CA certificates trusted in addition to the system's (`http.ca_file`).
+    pub extra_roots: Vec<reqwest::Certificate>,
 }
 
 impl Default for HttpSettings {
@@ -51,6 +53,7 @@ impl Default for HttpSettings {
             policy: NetworkPolicy::Any,
             pool_idle_timeout: Duration::from_secs(90),
             pool_max_idle_per_host: 16,
+            extra_roots: Vec::new(),
         }
     }
 }
@@ -76,6 +79,26 @@ pub enum HttpConfigError {
     /// An `[http] resolve` entry whose host pattern or address is not usable.
     #[error("http.resolve.{host}: {reason}")]
     Resolve { host: String, reason: String },
+    /// `http.ca_file` cannot be read or holds no PEM certificate.
+    #[error("http.ca_file: {path}: {reason}")]
+    CaFile { path: String, reason: String },
+}
+
+/// The certificates of `http.ca_file` (none when it is empty).
+fn extra_roots(path: &str) -> Result<Vec<reqwest::Certificate>, HttpConfigError> {
+    if path.is_empty() {
+        return Ok(Vec::new());
+    }
+    let bad = |reason: String| HttpConfigError::CaFile {
+        path: path.to_owned(),
+        reason,
+    };
+    let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| bad(e.to_string()))?;
+    if certificates.is_empty() {
+        return Err(bad("no PEM certificate in it".to_owned()));
+    }
+    Ok(certificates)
 }
 
 /// Discovery's caps on a company's pages (docs/stages.md#discovery-fetching): 10 s per page, 2 MB per body,
@@ -108,6 +131,7 @@ impl HttpSettings {
             config.user_agent.clone()
         };
         Ok(Self {
+            extra_roots: extra_roots(&config.http.ca_file)?,
             user_agent,
             timeout: config.http.timeout,
             connect_timeout: config.http.connect_timeout,

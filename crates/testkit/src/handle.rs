@@ -17,12 +17,15 @@ use crate::google::Google;
 use crate::log::RequestLog;
 use crate::model::{Board, BoardRef, Company, DirectoryKind, Posting};
 use crate::server::{self, Latency, Shared, lock, read, write};
+use crate::tls::TestTls;
 use crate::world::{GroundTruth, World};
 
 /// The world, serving on 127.0.0.1 from its own runtime thread until dropped.
 pub struct WorldHandle {
     shared: Arc<Shared>,
     addr: SocketAddr,
+    /// The HTTPS listener (same world, same log), when started with TLS, and its test CA.
+    tls: Option<(SocketAddr, TestTls)>,
     shutdown: CancellationToken,
     thread: Option<JoinHandle<()>>,
 }
@@ -53,13 +56,33 @@ impl World {
     pub fn start_on(self, port: u16) -> io::Result<WorldHandle> {
         WorldHandle::start(self, port)
     }
+
+    /// Starts serving on two free ports: plain HTTP, and HTTPS with a certificate of a test CA made now
+    /// ([`WorldHandle::ca_pem`]); [`WorldHandle::config_toml`] then puts the providers' APIs on HTTPS.
+    pub fn start_with_tls(self) -> io::Result<WorldHandle> {
+        let tls = TestTls::generate().map_err(io::Error::other)?;
+        WorldHandle::start_serving(self, 0, Some(tls))
+    }
 }
 
 impl WorldHandle {
     fn start(world: World, port: u16) -> io::Result<WorldHandle> {
+        WorldHandle::start_serving(world, port, None)
+    }
+
+    fn start_serving(world: World, port: u16, tls: Option<TestTls>) -> io::Result<WorldHandle> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let tls_listener = match &tls {
+            Some(tls) => {
+                let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+                listener.set_nonblocking(true)?;
+                Some((listener.local_addr()?, listener, tls.clone()))
+            }
+            None => None,
+        };
+        let tls_addr = tls_listener.as_ref().map(|(addr, _, _)| *addr);
         let shared = Arc::new(Shared {
             google: Mutex::new(Google::new(&world.spreadsheet_id)),
             faults: Mutex::new(Faults::new(world.seed)),
@@ -80,8 +103,22 @@ impl WorldHandle {
                 .name("pipeline-world".to_owned())
                 .spawn(move || {
                     runtime.block_on(async move {
+                        if let Some((_, listener, tls)) = tls_listener {
+                            match tokio::net::TcpListener::from_std(listener) {
+                                Ok(listener) => {
+                                    let (shared, shutdown) = (shared.clone(), shutdown.clone());
+                                    tokio::spawn(server::serve(
+                                        listener,
+                                        shared,
+                                        shutdown,
+                                        Some(tls.acceptor),
+                                    ));
+                                }
+                                Err(_) => shutdown.cancel(),
+                            }
+                        }
                         match tokio::net::TcpListener::from_std(listener) {
-                            Ok(listener) => server::serve(listener, shared, shutdown).await,
+                            Ok(listener) => server::serve(listener, shared, shutdown, None).await,
                             Err(_) => shutdown.cancel(),
                         }
                     });
@@ -90,6 +127,7 @@ impl WorldHandle {
         Ok(WorldHandle {
             shared,
             addr,
+            tls: tls_addr.zip(tls),
             shutdown,
             thread: Some(thread),
         })
@@ -108,6 +146,18 @@ impl WorldHandle {
         format!("http://127.0.0.1:{}", self.port())
     }
 
+    /// `https://127.0.0.1:TLS_PORT` when started with TLS.
+    pub fn tls_base_url(&self) -> Option<String> {
+        self.tls
+            .as_ref()
+            .map(|(addr, _)| format!("https://127.0.0.1:{}", addr.port()))
+    }
+
+    /// The PEM of the test CA that signed the HTTPS listener's certificate, when started with TLS.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.tls.as_ref().map(|(_, tls)| tls.ca_pem.as_str())
+    }
+
     /// A company's website URL (`http://acme.test:PORT/`), reached through the `*.test` resolve override.
     pub fn site_url(&self, domain: &str) -> String {
         World::website_url(domain, self.port())
@@ -122,12 +172,27 @@ impl WorldHandle {
         read(&self.shared.world).spreadsheet_id.clone()
     }
 
-    /// The `pipeline.toml` text for this world; writes the service-account key file into `dir`.
+    /// The `pipeline.toml` text for this world; writes the service-account key file into `dir` (and, with
+    /// TLS, the test CA as `world-ca.pem`, trusted through `[http] ca_file`, the APIs on HTTPS).
     pub fn config_toml(&self, dir: &Path) -> io::Result<String> {
         let key = dir.join(config::SERVICE_ACCOUNT_FILE);
         std::fs::write(&key, config::service_account_json(&self.base_url()))?;
         let key = std::path::absolute(&key)?;
-        Ok(config::pipeline_toml(self.port(), &self.spreadsheet_id(), &key))
+        let ca = match &self.tls {
+            Some((addr, tls)) => {
+                let path = std::path::absolute(dir.join(config::CA_FILE))?;
+                std::fs::write(&path, &tls.ca_pem)?;
+                Some((addr.port(), path))
+            }
+            None => None,
+        };
+        let tls = ca.as_ref().map(|(port, path)| (*port, path.as_path()));
+        Ok(config::pipeline_toml_with_api(
+            self.port(),
+            tls,
+            &self.spreadsheet_id(),
+            &key,
+        ))
     }
 
     /// Writes `pipeline.toml`, `companies.csv` and `service-account.json` into `dir`.

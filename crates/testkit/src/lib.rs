@@ -37,6 +37,7 @@ mod providers;
 mod reply;
 mod server;
 mod sites;
+pub mod tls;
 mod world;
 
 pub use config::{SERVICE_ACCOUNT_FILE, pipeline_toml, service_account_json};

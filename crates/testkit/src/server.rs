@@ -67,8 +67,13 @@ pub fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     lock.write().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Accepts connections until `shutdown` is cancelled.
-pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: CancellationToken) {
+/// Accepts connections until `shutdown` is cancelled; over TLS when `tls` is given.
+pub async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    shutdown: CancellationToken,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     loop {
         let stream = tokio::select! {
             () = shutdown.cancelled() => break,
@@ -81,30 +86,50 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: Cancell
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
         let shutdown = shutdown.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let kill = Arc::new(Notify::new());
             // A second descriptor of the socket, to make its close a reset when a fault asks for one.
             let guard = stream.as_fd().try_clone_to_owned().ok();
-            let service = {
-                let kill = kill.clone();
-                hyper::service::service_fn(move |request| {
-                    let (shared, kill) = (shared.clone(), kill.clone());
-                    async move { Ok::<_, Infallible>(handle(shared, kill, request).await) }
-                })
-            };
-            let connection = hyper::server::conn::http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service);
-            tokio::select! {
-                _ = connection => {}
-                () = kill.notified() => {
-                    if let Some(fd) = &guard {
-                        let _ = socket2::SockRef::from(fd).set_linger(Some(Duration::ZERO));
+            match tls {
+                Some(acceptor) => {
+                    if let Ok(stream) = acceptor.accept(stream).await {
+                        connection(stream, guard, shared, shutdown).await;
                     }
                 }
-                () = shutdown.cancelled() => {}
+                None => connection(stream, guard, shared, shutdown).await,
             }
         });
+    }
+}
+
+/// Serves one connection until it ends, a fault kills it (a reset through `guard`) or the world stops.
+async fn connection<S>(
+    stream: S,
+    guard: Option<std::os::fd::OwnedFd>,
+    shared: Arc<Shared>,
+    shutdown: CancellationToken,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let kill = Arc::new(Notify::new());
+    let service = {
+        let kill = kill.clone();
+        hyper::service::service_fn(move |request| {
+            let (shared, kill) = (shared.clone(), kill.clone());
+            async move { Ok::<_, Infallible>(handle(shared, kill, request).await) }
+        })
+    };
+    let connection = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service);
+    tokio::select! {
+        _ = connection => {}
+        () = kill.notified() => {
+            if let Some(fd) = &guard {
+                let _ = socket2::SockRef::from(fd).set_linger(Some(Duration::ZERO));
+            }
+        }
+        () = shutdown.cancelled() => {}
     }
 }
 

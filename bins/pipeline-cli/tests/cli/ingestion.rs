@@ -66,3 +66,58 @@ fn once_stores_the_postings_and_offers_lists_them() {
     let (code, _, err) = run(cli(dir.path()).args(["offers", "--company", "nobody.test"]));
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn the_providers_apis_over_https_are_trusted_through_http_ca_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = pipeline_testkit::World::generate(19, 8)
+        .start_with_tls()
+        .expect("the world starts");
+    std::fs::write(dir.path().join("companies.csv"), world.companies_csv()).unwrap();
+    let config = world.config_toml(dir.path()).unwrap()
+        + "\n[directory]\nbuiltin = []\n\n[[directory.sources]]\nname = \"world\"\nkind = \"csv\"\npath = \"companies.csv\"\n";
+    assert!(
+        config.contains("ca_file = ") && config.contains("base_url = \"https://"),
+        "{config}"
+    );
+    // Loopback: no need for the default 2 requests/s.
+    let config = config.replace(
+        "\nbase_url = \"https://",
+        "\nrequests_per_second = 200.0\nbase_url = \"https://",
+    );
+    std::fs::write(dir.path().join("pipeline.toml"), &config).unwrap();
+    let (code, out, err) = run(cli(dir.path()).arg("once"));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (_, json, _) = run(cli(dir.path()).args(["status", "--json"]));
+    let status: Value = serde_json::from_str(&json).unwrap();
+    let ingestion = status["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["stage"] == "ingestion")
+        .unwrap();
+    assert!(
+        ingestion["counters"]["postings_new"].as_u64().unwrap() > 0,
+        "{ingestion}"
+    );
+
+    // Without the CA the same APIs are refused: no board validates.
+    let untrusting: String = config
+        .lines()
+        .filter(|l| !l.starts_with("ca_file"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(other.path().join("companies.csv"), world.companies_csv()).unwrap();
+    std::fs::write(other.path().join("pipeline.toml"), untrusting).unwrap();
+    run(cli(other.path()).args(["once", "--stage", "directory", "--stage", "discovery"]));
+    let (_, json, _) = run(cli(other.path()).args(["status", "--json"]));
+    let status: Value = serde_json::from_str(&json).unwrap();
+    let runs = status["runs"].as_array().unwrap();
+    let discovery = runs.iter().find(|r| r["stage"] == "discovery").unwrap();
+    assert_eq!(discovery["counters"]["boards_active"], 0, "{discovery}");
+    assert!(
+        discovery["counters"]["companies_checked"].as_u64().unwrap() > 0,
+        "{discovery}"
+    );
+}

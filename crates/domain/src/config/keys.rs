@@ -38,6 +38,7 @@ const HTTP: &[Key] = &[
     key("retries", Scalar),
     key("max_body", Scalar),
     key("resolve", Map),
+    key("ca_file", Text),
 ];
 
 const RUNNER: &[Key] = &[

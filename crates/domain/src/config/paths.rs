@@ -16,6 +16,7 @@ impl Config {
         }
         resolve_text_path(&mut self.catalog, base_dir);
         resolve_text_path(&mut self.sheets.credentials, base_dir);
+        resolve_text_path(&mut self.http.ca_file, base_dir);
         for source in &mut self.directory.sources {
             if let Some(path) = source.path.as_mut().filter(|path| path.is_relative()) {
                 *path = base_dir.join(&*path);

@@ -27,6 +27,9 @@ pub struct HttpConfig {
     /// Host → address overrides; a `*.` prefix matches any subdomain. Tests use it to give simulated
     /// companies their own domains on loopback.
     pub resolve: BTreeMap<String, String>,
+    /// Extension: a PEM file of CA certificates trusted in addition to the system's (a TLS-inspecting
+    /// proxy's CA, a test CA); empty = none. Relative to the config file.
+    pub ca_file: String,
 }
 
 impl Default for HttpConfig {
@@ -37,6 +40,7 @@ impl Default for HttpConfig {
             retries: 2,
             max_body: ByteSize(8_000_000),
             resolve: BTreeMap::new(),
+            ca_file: String::new(),
         }
     }
 }
