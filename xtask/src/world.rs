@@ -8,6 +8,19 @@ use anyhow::{Context, Result, bail};
 
 use crate::cmd;
 
+/// The nine providers, as `[providers.NAME]` and the world's request-log labels name them.
+pub const PROVIDERS: [&str; 9] = [
+    "lever",
+    "greenhouse",
+    "ashby",
+    "workable",
+    "smartrecruiters",
+    "recruitee",
+    "personio",
+    "teamtailor",
+    "workday",
+];
+
 /// A running `pipeline-world` process; it stops when dropped (its stdin closes, then it is killed).
 pub struct WorldProcess {
     child: Child,

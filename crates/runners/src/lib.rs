@@ -7,6 +7,7 @@ pub mod directory;
 pub mod discovery;
 mod http_counters;
 pub mod ingestion;
+mod live_pauses;
 mod services;
 mod stages;
 

@@ -13,20 +13,7 @@ use toml::{Table, Value as Toml};
 
 use crate::cmd;
 use crate::e2e::{cli, control, runs};
-use crate::world::{WorldProcess, scratch};
-
-/// The nine providers, as `[providers.NAME]` and the world's request-log labels name them.
-const PROVIDERS: [&str; 9] = [
-    "lever",
-    "greenhouse",
-    "ashby",
-    "workable",
-    "smartrecruiters",
-    "recruitee",
-    "personio",
-    "teamtailor",
-    "workday",
-];
+use crate::world::{PROVIDERS, WorldProcess, scratch};
 
 /// Every provider's default `requests_per_second` (crates/domain/src/config/providers.rs).
 const DEFAULT_RPS: f64 = 2.0;

@@ -5,29 +5,16 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, ensure};
 use serde_json::Value;
 
-use super::{cli, companies, control, runs, wait_until, write_config};
-use crate::world::{WorldProcess, scratch};
-
-pub(super) const PROVIDERS: [&str; 9] = [
-    "lever",
-    "greenhouse",
-    "ashby",
-    "workable",
-    "smartrecruiters",
-    "recruitee",
-    "personio",
-    "teamtailor",
-    "workday",
-];
+use super::{cli, companies, control, kill_9_midway, runs, write_config};
+use crate::world::{PROVIDERS, WorldProcess, scratch};
 
 /// Raises every provider's limits in the world's `pipeline.toml` (except `keep`'s), so that the scenario
 /// is not bound by the default 2 requests/s.
-fn raise_limits(dir: &Path, keep: Option<&str>) -> Result<()> {
+pub(super) fn raise_limits(dir: &Path, keep: Option<&str>, requests_per_second: f64) -> Result<()> {
     let path = dir.join("pipeline.toml");
     let mut text = std::fs::read_to_string(&path)?;
     for provider in PROVIDERS.iter().filter(|p| Some(**p) != keep) {
@@ -35,7 +22,7 @@ fn raise_limits(dir: &Path, keep: Option<&str>) -> Result<()> {
         ensure!(text.contains(&table), "no {table} in the world's config");
         text = text.replace(
             &table,
-            &format!("{table}requests_per_second = 50.0\nmax_concurrency = 4\n"),
+            &format!("{table}requests_per_second = {requests_per_second:?}\nmax_concurrency = 4\n"),
         );
     }
     std::fs::write(path, text)?;
@@ -100,26 +87,17 @@ fn stored_boards(bin_dir: &Path, dir: &Path) -> Result<Vec<(String, String, Stri
 
 pub(super) fn kill_9_mid_stage_then_the_boards_of_300_companies(bin_dir: &Path) -> Result<()> {
     let (dir, world) = loaded_world(bin_dir, "e2e-discovery-300", 31, 300)?;
-    raise_limits(&dir, None)?;
+    raise_limits(&dir, None, 50.0)?;
     load_directory(bin_dir, &dir)?;
     // Slow sites, so that the stage is surely midway when it is killed.
     control(&world, "PUT", "latency?delay=15ms&label=site")?;
-    let mut first = Command::new(bin_dir.join("pipeline-cli"))
-        .args(["once", "--stage", "discovery"])
-        .current_dir(&dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    wait_until("discovery to be a third through", || {
-        Ok(served(&world, "site")? >= 1000)
-    })?;
-    ensure!(
-        first.try_wait()?.is_none(),
-        "the first run ended before it was killed"
-    );
-    first.kill()?;
-    first.wait()?;
+    kill_9_midway(
+        bin_dir,
+        &dir,
+        "discovery",
+        "discovery to be a third through",
+        || Ok(served(&world, "site")? >= 1000),
+    )?;
     control(&world, "PUT", "latency?delay=0s&label=site")?;
 
     let (code, out, err) = cli(bin_dir, &dir, &["once", "--stage", "discovery"])?;
@@ -194,7 +172,7 @@ pub(super) fn faults_are_counted_and_a_provider_answering_429_is_paused(bin_dir:
             .count()
     })
     .context("no provider")?;
-    raise_limits(&dir, Some(storm))?;
+    raise_limits(&dir, Some(storm), 50.0)?;
     load_directory(bin_dir, &dir)?;
     for (fault, probability) in [
         ("status:503", "0.04"),

@@ -5,32 +5,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use serde_json::Value;
 
 use super::discovery::board_text;
-use super::{cli, control, runs, wait_until, write_config};
-use crate::world::{WorldProcess, scratch};
+use super::discovery_stage::raise_limits;
+use super::{cli, control, kill_9_midway, runs, write_config};
+use crate::world::{PROVIDERS, WorldProcess, scratch};
 
 /// Every provider's limits raised, boards due again after a second, and the world's CSV as the source.
 const CONFIG: &str = "\n[directory]\nbuiltin = []\n\n[[directory.sources]]\nname = \"world-csv\"\nkind = \"csv\"\npath = \"companies.csv\"\n\n[ingestion]\nrefresh_after = \"1s\"\n";
-
-fn raise_limits(dir: &Path) -> Result<()> {
-    let path = dir.join("pipeline.toml");
-    let mut text = std::fs::read_to_string(&path)?;
-    for provider in super::discovery_stage::PROVIDERS {
-        let table = format!("[providers.{provider}]\n");
-        text = text.replace(
-            &table,
-            &format!("{table}requests_per_second = 200.0\nmax_concurrency = 4\n"),
-        );
-    }
-    std::fs::write(path, text)?;
-    Ok(())
-}
 
 /// The latest ingestion run's counters.
 fn last_ingestion(bin_dir: &Path, dir: &Path) -> Result<Value> {
@@ -89,7 +75,7 @@ pub(super) fn a_day_of_the_world_is_reflected_exactly(bin_dir: &Path) -> Result<
     let dir = scratch("e2e-ingestion")?;
     let world = WorldProcess::start(bin_dir, 41, 90, &dir)?;
     write_config(&dir, CONFIG)?;
-    raise_limits(&dir)?;
+    raise_limits(&dir, None, 200.0)?;
     let (code, out, err) = cli(bin_dir, &dir, &["once"])?;
     ensure!(code == 0, "once exited {code}\n{out}\n{err}");
     let truth: Value = serde_json::from_str(&control(&world, "GET", "truth")?)?;
@@ -187,7 +173,7 @@ pub(super) fn faults_close_nothing_and_kill_9_mid_stage_loses_nothing(bin_dir: &
     let dir = scratch("e2e-ingestion-faults")?;
     let world = WorldProcess::start(bin_dir, 43, 60, &dir)?;
     write_config(&dir, CONFIG)?;
-    raise_limits(&dir)?;
+    raise_limits(&dir, None, 200.0)?;
     let (code, out, err) = cli(bin_dir, &dir, &["once"])?;
     ensure!(code == 0, "once exited {code}\n{out}\n{err}");
 
@@ -231,27 +217,14 @@ pub(super) fn faults_close_nothing_and_kill_9_mid_stage_loses_nothing(bin_dir: &
     control(&world, "PUT", "latency?delay=100ms")?;
     control(&world, "DELETE", "log")?;
     std::thread::sleep(Duration::from_millis(1100));
-    let mut first = Command::new(bin_dir.join("pipeline-cli"))
-        .args(["once", "--stage", "ingestion"])
-        .current_dir(&dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    wait_until("ingestion to be under way", || {
+    kill_9_midway(bin_dir, &dir, "ingestion", "ingestion to be under way", || {
         let stats: Value = serde_json::from_str(&control(&world, "GET", "stats")?)?;
-        let api: u64 = super::discovery_stage::PROVIDERS
+        let api: u64 = PROVIDERS
             .iter()
             .map(|p| stats[*p]["count"].as_u64().unwrap_or(0))
             .sum();
         Ok(api >= 20)
     })?;
-    ensure!(
-        first.try_wait()?.is_none(),
-        "the first run ended before it was killed"
-    );
-    first.kill()?;
-    first.wait()?;
     control(&world, "PUT", "latency?delay=0s")?;
     let (code, out, err) = cli(bin_dir, &dir, &["once", "--stage", "ingestion"])?;
     ensure!(code == 0, "resumed ingestion exited {code}\n{out}\n{err}");

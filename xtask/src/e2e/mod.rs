@@ -229,6 +229,32 @@ pub(crate) fn runs(bin_dir: &Path, dir: &Path) -> Result<Vec<Value>> {
     Ok(status["runs"].as_array().cloned().unwrap_or_default())
 }
 
+/// Starts `once --stage STAGE` in `dir`, waits until `ready` says it is midway, checks it is still running
+/// and kills it with SIGKILL.
+fn kill_9_midway(
+    bin_dir: &Path,
+    dir: &Path,
+    stage: &str,
+    what: &str,
+    ready: impl FnMut() -> Result<bool>,
+) -> Result<()> {
+    let mut child = Command::new(bin_dir.join("pipeline-cli"))
+        .args(["once", "--stage", stage])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    wait_until(what, ready)?;
+    ensure!(
+        child.try_wait()?.is_none(),
+        "the {stage} run ended before it was killed"
+    );
+    child.kill()?;
+    child.wait()?;
+    Ok(())
+}
+
 fn wait_until(what: &str, mut ready: impl FnMut() -> Result<bool>) -> Result<()> {
     let start = Instant::now();
     while !ready()? {

@@ -5,7 +5,6 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use pipeline_domain::Resolution;
 
 use crate::repo::leases::Fenced;
 use crate::schema::{companies, company_discovery as discovery};
@@ -38,11 +37,7 @@ pub fn due(
     company: Option<&str>,
     leased: &HashSet<String>,
 ) -> Result<Vec<DueCompany>, DbError> {
-    let resolved: Vec<&str> = Resolution::ALL
-        .iter()
-        .filter(|r| r.is_resolved())
-        .map(|r| r.as_str())
-        .collect();
+    let resolved = super::resolved_names();
     let mut query = companies::table
         .left_join(discovery::table)
         .filter(companies::website_url.is_not_null())
@@ -65,17 +60,15 @@ pub fn due(
             discovery::next_due_at,
             companies::id,
         ))
-        .limit(i64::try_from(limit.saturating_add(leased.len())).unwrap_or(i64::MAX))
+        .limit(super::due_query_limit(limit, leased))
         .into_boxed();
     if let Some(domain) = company {
         query = query.filter(
             companies::website_domain.eq(domain.trim().trim_start_matches("www.").to_ascii_lowercase()),
         );
     }
-    let mut rows: Vec<DueCompany> = query.load(conn)?;
-    rows.retain(|c| !leased.contains(&c.id.to_string()));
-    rows.truncate(limit);
-    Ok(rows)
+    let rows: Vec<DueCompany> = query.load(conn)?;
+    Ok(super::unleased(rows, leased, limit, |c: &DueCompany| c.id))
 }
 
 /// Records a completed check; `next_due_at` is when to look again.

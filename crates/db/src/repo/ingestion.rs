@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use pipeline_domain::{BoardStatus, Resolution};
+use pipeline_domain::BoardStatus;
 
 use crate::repo::events::{self, NewEvent};
 use crate::repo::leases::Fenced;
@@ -60,11 +60,7 @@ pub fn due(
     paused: &[String],
     leased: &HashSet<String>,
 ) -> Result<Vec<DueBoard>, DbError> {
-    let resolved: Vec<&str> = Resolution::ALL
-        .iter()
-        .filter(|r| r.is_resolved())
-        .map(|r| r.as_str())
-        .collect();
+    let resolved = super::resolved_names();
     let mut query = boards::table
         .inner_join(companies::table)
         .left_join(ingestion::table)
@@ -90,16 +86,14 @@ pub fn due(
             ingestion::next_due_at,
             boards::id,
         ))
-        .limit(i64::try_from(limit.saturating_add(leased.len())).unwrap_or(i64::MAX))
+        .limit(super::due_query_limit(limit, leased))
         .into_boxed();
     if let Some(domain) = company {
         let domain = domain.trim().trim_start_matches("www.").to_ascii_lowercase();
         query = query.filter(companies::website_domain.eq(domain));
     }
-    let mut rows: Vec<DueBoard> = query.load(conn)?;
-    rows.retain(|b| !leased.contains(&b.id.to_string()));
-    rows.truncate(limit);
-    Ok(rows)
+    let rows: Vec<DueBoard> = query.load(conn)?;
+    Ok(super::unleased(rows, leased, limit, |b: &DueBoard| b.id))
 }
 
 /// Records a fetch that read the board: its outcome, the validators to send next time (a 304 keeps the

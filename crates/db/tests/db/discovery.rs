@@ -8,7 +8,7 @@ use chrono::Duration;
 use pipeline_db::Db;
 use pipeline_db::repo::boards::{self, FoundBoard, Recorded};
 use pipeline_db::repo::discovery::{self, Checked};
-use pipeline_db::repo::leases::{self, Fenced};
+use pipeline_db::repo::leases::Fenced;
 use pipeline_db::repo::{companies, events};
 use pipeline_domain::{BoardRef, BoardStatus, CompanyInput, Resolution};
 
@@ -21,18 +21,8 @@ fn company(db: &Db, name: &str, web: &str) -> i64 {
         .company_id
 }
 
-/// Runs `f` under a fresh lease of the company, as the unit runner does.
 fn fenced<T>(db: &Db, id: i64, f: impl FnOnce(&mut Fenced<'_>) -> Result<T, pipeline_db::DbError>) -> T {
-    let now = t("2026-12-01T00:00:00Z");
-    db.write(|c| {
-        let lease = leases::claim(c, "discovery", &id.to_string(), "me", now, Duration::seconds(60))?
-            .expect("claimed");
-        let mut tx = leases::fence(c, &lease, now)?.expect("fenced");
-        let out = f(&mut tx)?;
-        tx.release()?;
-        Ok(out)
-    })
-    .expect("fenced write")
+    crate::repos::fenced(db, "discovery", id, f)
 }
 
 fn due_ids(db: &Db, at: &str) -> Vec<i64> {

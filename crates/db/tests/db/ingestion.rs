@@ -10,7 +10,7 @@ use pipeline_db::Db;
 use pipeline_db::repo::boards::{self, FoundBoard};
 use pipeline_db::repo::discovery::{self, Checked};
 use pipeline_db::repo::ingestion::{self, Fetched};
-use pipeline_db::repo::leases::{self, Fenced};
+use pipeline_db::repo::leases::Fenced;
 use pipeline_db::repo::{companies, events};
 use pipeline_domain::{BoardStatus, CompanyInput, Resolution};
 
@@ -39,24 +39,8 @@ fn company_with_board(db: &Db, domain: &str, board: &str, status: BoardStatus) -
     .expect("stored")
 }
 
-fn fenced<T>(db: &Db, board: i64, f: impl FnOnce(&mut Fenced<'_>) -> Result<T, pipeline_db::DbError>) -> T {
-    let now = t("2026-12-01T00:00:00Z");
-    db.write(|c| {
-        let lease = leases::claim(
-            c,
-            "ingestion",
-            &board.to_string(),
-            "me",
-            now,
-            Duration::seconds(60),
-        )?
-        .expect("claimed");
-        let mut tx = leases::fence(c, &lease, now)?.expect("fenced");
-        let out = f(&mut tx)?;
-        tx.release()?;
-        Ok(out)
-    })
-    .expect("fenced write")
+fn fenced<T>(db: &Db, id: i64, f: impl FnOnce(&mut Fenced<'_>) -> Result<T, pipeline_db::DbError>) -> T {
+    crate::repos::fenced(db, "ingestion", id, f)
 }
 
 fn due(db: &Db, at: &str, paused: &[&str]) -> Vec<i64> {
@@ -165,21 +149,9 @@ fn a_gone_board_is_no_longer_due_and_its_company_is_looked_at_again_at_once() {
     let (_t, db) = fresh();
     let (company, a) = company_with_board(&db, "a.com", "greenhouse:a", BoardStatus::Active);
     let now = t("2026-12-01T00:00:00Z");
-    db.write(|c| {
-        let lease = leases::claim(
-            c,
-            "discovery",
-            &company.to_string(),
-            "me",
-            now,
-            Duration::seconds(60),
-        )?
-        .expect("claimed");
-        let mut tx = leases::fence(c, &lease, now)?.expect("fenced");
-        discovery::record_checked(&mut tx, company, Checked::Found, now + Duration::days(90), now)?;
-        tx.release()
-    })
-    .unwrap();
+    crate::repos::fenced(&db, "discovery", company, |tx| {
+        discovery::record_checked(tx, company, Checked::Found, now + Duration::days(90), now)
+    });
     fenced(&db, a, |tx| ingestion::mark_gone(tx, a, "HTTP 404", now));
     assert!(due(&db, "2026-12-03T00:00:00Z", &[]).is_empty());
     let board = db.read(|c| boards::of_companies(c, &[company])).unwrap()[&company][0].clone();

@@ -19,6 +19,26 @@ pub fn t(s: &str) -> DateTime<Utc> {
         .to_utc()
 }
 
+/// Runs `f` in a transaction fenced by a fresh lease of unit `key` of `kind`, as the unit runner does.
+pub fn fenced<T>(
+    db: &Db,
+    kind: &'static str,
+    key: i64,
+    f: impl FnOnce(&mut pipeline_db::repo::leases::Fenced<'_>) -> Result<T, pipeline_db::DbError>,
+) -> T {
+    use pipeline_db::repo::leases;
+    let now = t("2026-12-01T00:00:00Z");
+    db.write(|c| {
+        let lease =
+            leases::claim(c, kind, &key.to_string(), "me", now, Duration::seconds(60))?.expect("claimed");
+        let mut tx = leases::fence(c, &lease, now)?.expect("fenced");
+        let out = f(&mut tx)?;
+        tx.release()?;
+        Ok(out)
+    })
+    .expect("fenced write")
+}
+
 fn listing(name: Option<&str>, web: Option<&str>) -> CompanyInput {
     CompanyInput::from_listing(name, web).expect("a valid listing")
 }

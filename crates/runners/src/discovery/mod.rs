@@ -11,9 +11,8 @@ mod work;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use pipeline_db::repo::pauses;
+use pipeline_domain::Counter;
 use pipeline_domain::config::{BoardDecl, Config};
-use pipeline_domain::{Counter, Provider};
 use pipeline_engine::{Outcome, SharedMode, StageRun, Task, TaskError, UnitSettings, run_units};
 
 pub use pausing::{PauseBoard, PauseRules};
@@ -74,16 +73,9 @@ impl Task for DiscoveryStage {
         for problem in &problems {
             tracing::warn!(stage = "discovery", "{problem}");
         }
-        let now = run.now();
-        let live = run
-            .db
-            .call(move |db| db.write(|c| pauses::active(c, now)))
-            .await
-            .map_err(|e| TaskError::from_error(&e))?;
-        let live = live
-            .into_iter()
-            .filter_map(|p| Some((Provider::parse(&p.provider)?, p.paused_until)));
-        self.work.pauses.start(live);
+        self.work
+            .pauses
+            .start(crate::live_pauses::live_pauses(run).await?);
         run.progress.begin("discovery", None);
         let before = self.work.requests();
         let result = run_units(self.work.clone(), run, &self.settings).await;

@@ -9,7 +9,6 @@ mod work;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use pipeline_db::repo::pauses;
 use pipeline_domain::config::Config;
 use pipeline_domain::{Counter, Provider};
 use pipeline_engine::{Outcome, SharedMode, StageRun, Task, TaskError, UnitSettings, run_units};
@@ -77,13 +76,8 @@ impl Task for IngestionStage {
             ));
         }
         self.work.clients.refill_budgets(self.detail_calls);
-        let now = run.now();
-        let live = run
-            .db
-            .call(move |db| db.write(|c| pauses::active(c, now)))
-            .await
-            .map_err(|e| TaskError::from_error(&e))?;
-        let paused: Vec<Provider> = live.iter().filter_map(|p| Provider::parse(&p.provider)).collect();
+        let live = crate::live_pauses::live_pauses(run).await?;
+        let paused: Vec<Provider> = live.into_iter().map(|(provider, _)| provider).collect();
         self.throttles.close_only(&paused);
         run.progress.begin("ingestion", None);
         let before = self.work.api.stats().snapshot();
