@@ -47,6 +47,9 @@ impl IngestionStage {
         let work = IngestionWork {
             clients: services.ats.clone(),
             throttles: services.throttles.clone(),
+            streaks: std::sync::Mutex::default(),
+            pause_after: config.ingestion.pause_after_429.max(1),
+            max_wait: config.ingestion.max_retry_after,
             api: services.http.clone(),
             refresh_after: config.ingestion.refresh_after,
         };
@@ -76,6 +79,11 @@ impl Task for IngestionStage {
             ));
         }
         self.work.clients.refill_budgets(self.detail_calls);
+        self.work
+            .streaks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         let live = crate::live_pauses::live_pauses(run).await?;
         let paused: Vec<Provider> = live.into_iter().map(|(provider, _)| provider).collect();
         self.throttles.close_only(&paused);

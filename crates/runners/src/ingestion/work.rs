@@ -28,14 +28,39 @@ pub enum BoardOutcome {
 /// What ingestion needs to fetch one board.
 pub struct IngestionWork {
     pub clients: AtsClients,
-    /// Closed for a provider the runner pauses, so that requests already waiting for it are not sent.
+    /// Closed for a provider that keeps limiting, so that requests already waiting for it are not sent.
     pub throttles: pipeline_http::Throttles,
+    /// Rate-limited fetches in a row per provider, counted as they return: the throttle closes at once,
+    /// before the runner writes the pause (docs/stages.md#pauses).
+    pub streaks: std::sync::Mutex<std::collections::HashMap<pipeline_domain::Provider, u32>>,
+    /// `ingestion.pause_after_429` and `ingestion.max_retry_after`.
+    pub pause_after: u32,
+    pub max_wait: Duration,
     /// The client `clients` share, for the request counters.
     pub api: HttpClient,
     pub refresh_after: Duration,
 }
 
 impl IngestionWork {
+    /// Counts a fetch's outcome toward its provider's streak of rate limits; closes the provider's
+    /// throttle when the streak (or one long Retry-After) will pause it.
+    fn observe(&self, provider: pipeline_domain::Provider, error: Option<&AtsError>) {
+        use pipeline_domain::Classify;
+        let mut streaks = self.streaks.lock().unwrap_or_else(|e| e.into_inner());
+        match error.map(Classify::class) {
+            Some(ErrorClass::RateLimited { wait }) => {
+                let streak = streaks.entry(provider).or_default();
+                *streak += 1;
+                if *streak >= self.pause_after || wait.is_some_and(|w| w > self.max_wait) {
+                    self.throttles.close(provider);
+                }
+            }
+            _ => {
+                streaks.remove(&provider);
+            }
+        }
+    }
+
     fn next_due(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         now + chrono::Duration::from_std(self.refresh_after).unwrap_or(chrono::Duration::MAX)
     }
@@ -89,7 +114,9 @@ impl UnitWork for IngestionWork {
             etag: unit.etag.clone(),
             last_modified: unit.last_modified.clone(),
         });
-        match client.fetch_board(&board, validators).await {
+        let result = client.fetch_board(&board, validators).await;
+        self.observe(board.provider, result.as_ref().err());
+        match result {
             Ok(fetch) => Ok(BoardOutcome::Fetched(Box::new(fetch))),
             Err(e @ AtsError::Gone { .. }) => Ok(BoardOutcome::Gone(e.to_string())),
             Err(e) => Err(e),
