@@ -178,6 +178,12 @@ diesel::table! {
         canonical_id -> Nullable<BigInt>,
         repost_count -> Integer,
         needs_scoring -> Bool,
+        score -> Nullable<Integer>,
+        strong -> Bool,
+        top_category_id -> Nullable<Text>,
+        catalog_version -> Nullable<Text>,
+        explanation -> Nullable<Text>,
+        scored_at -> Nullable<TimestamptzSqlite>,
     }
 }
 
@@ -201,6 +207,7 @@ diesel::joinable!(boards -> companies (company_id));
 diesel::joinable!(company_discovery -> companies (company_id));
 
 diesel::joinable!(postings -> boards (board_id));
+diesel::joinable!(postings -> companies (company_id));
 diesel::joinable!(board_ingestion -> boards (board_id));
 
 diesel::allow_tables_to_appear_in_same_query!(

@@ -139,10 +139,11 @@ pub enum Counter {
     BoardsNotModified,
     PostingsReopened,
     DetailsDeferred,
+    PostingsScored,
 }
 
 impl Counter {
-    pub const ALL: [Counter; 37] = [
+    pub const ALL: [Counter; 38] = [
         Counter::Requests,
         Counter::Http429,
         Counter::Http5xx,
@@ -180,6 +181,7 @@ impl Counter {
         Counter::BoardsNotModified,
         Counter::PostingsReopened,
         Counter::DetailsDeferred,
+        Counter::PostingsScored,
     ];
 
     pub fn name(self) -> &'static str {
@@ -221,6 +223,7 @@ impl Counter {
             Counter::BoardsNotModified => "boards_not_modified",
             Counter::PostingsReopened => "postings_reopened",
             Counter::DetailsDeferred => "details_deferred",
+            Counter::PostingsScored => "postings_scored",
         }
     }
 }

@@ -8,11 +8,13 @@ pub mod discovery;
 mod http_counters;
 pub mod ingestion;
 mod live_pauses;
+pub mod scoring;
 mod services;
 mod stages;
 
 pub use directory::DirectoryStage;
 pub use discovery::DiscoveryStage;
 pub use ingestion::IngestionStage;
+pub use scoring::ScoringStage;
 pub use services::{BuildError, Services};
 pub use stages::stages;

@@ -9,9 +9,10 @@ use pipeline_engine::Task;
 use crate::directory::{DirectoryStage, sources_from_config};
 use crate::discovery::{DiscoveryStage, DiscoveryWork};
 use crate::ingestion::IngestionStage;
+use crate::scoring::ScoringStage;
 use crate::{BuildError, Services};
 
-/// Every stage of this build, in canonical order (today: `directory`, `discovery`, `ingestion`). A configuration value a stage
+/// Every stage of this build, in canonical order (today: `directory`, `discovery`, `ingestion`, `scoring`). A configuration value a stage
 /// cannot use is [`BuildError::Config`].
 pub fn stages(config: &Config, services: &Services) -> Result<Vec<Arc<dyn Task>>, BuildError> {
     let sources = sources_from_config(&config.directory, &services.http).map_err(BuildError::Config)?;
@@ -22,6 +23,7 @@ pub fn stages(config: &Config, services: &Services) -> Result<Vec<Arc<dyn Task>>
         Arc::new(directory),
         Arc::new(DiscoveryStage::new(work, config)),
         Arc::new(IngestionStage::new(config, services)),
+        Arc::new(ScoringStage::from_config(config)?),
     ])
 }
 
@@ -38,7 +40,7 @@ mod tests {
             Ok(stages) => stages.iter().map(|s| s.key()).collect(),
             Err(e) => panic!("{e}"),
         };
-        assert_eq!(keys, ["directory", "discovery", "ingestion"]);
+        assert_eq!(keys, ["directory", "discovery", "ingestion", "scoring"]);
     }
 
     #[test]

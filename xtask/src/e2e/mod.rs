@@ -364,9 +364,12 @@ fn kill_9_then_resume(bin_dir: &Path) -> Result<()> {
         "no takeover reported: {out}"
     );
     let statuses: Vec<Value> = runs(bin_dir, &dir)?.iter().map(|r| r["status"].clone()).collect();
-    // Newest first: the resumed cycle's ingestion, discovery and directory runs, then the killed run.
+    // Newest first: the resumed cycle's scoring, ingestion, discovery and directory runs, then the killed
+    // run.
     ensure!(
-        statuses == ["succeeded", "succeeded", "succeeded", "abandoned"].map(|s| serde_json::json!(s)),
+        statuses
+            == ["succeeded", "succeeded", "succeeded", "succeeded", "abandoned"]
+                .map(|s| serde_json::json!(s)),
         "runs: {statuses:?}"
     );
     let csv_rows = std::fs::read_to_string(dir.join("companies.csv"))?

@@ -53,12 +53,15 @@ pub async fn run(
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let sources = db.read(|c| companies::sources_of(c, &ids))?;
         let boards = db.read(|c| boards::of_companies(c, &ids))?;
+        let top_ids: Vec<i64> = rows.iter().filter_map(|r| r.top_offer_id).collect();
+        let urls = db.read(|c| pipeline_db::repo::postings::urls_of(c, &top_ids))?;
         Ok(rows
             .into_iter()
             .map(|r| {
                 let s = sources.get(&r.id).cloned().unwrap_or_default();
                 let b = boards.get(&r.id).map(Vec::as_slice).unwrap_or_default();
-                to_json(&r, &s, b)
+                let top_url = r.top_offer_id.and_then(|id| urls.get(&id)).cloned();
+                to_json(&r, &s, b, top_url)
             })
             .collect::<Vec<_>>())
     })
@@ -88,7 +91,7 @@ fn board_json(b: &BoardRow) -> Option<Value> {
     })
 }
 
-fn to_json(r: &CompanyRow, sources: &[String], boards: &[BoardRow]) -> Value {
+fn to_json(r: &CompanyRow, sources: &[String], boards: &[BoardRow], top_offer_url: Option<String>) -> Value {
     json!({
         "id": r.id,
         "name": r.display_name(),
@@ -104,7 +107,7 @@ fn to_json(r: &CompanyRow, sources: &[String], boards: &[BoardRow]) -> Value {
         "avg_strong_score": r.avg_strong_score,
         "top_category": r.top_category_id,
         "top_category_name": Value::Null,
-        "top_offer_url": Value::Null,
+        "top_offer_url": top_offer_url,
         "last_strong_at": opt_time(r.last_strong_at),
         "sources": sources,
     })

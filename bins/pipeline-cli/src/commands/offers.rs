@@ -1,6 +1,6 @@
 //! `offers --company DOMAIN [--json]`: one company's stored postings (docs/interfaces.md#offers-json),
 //! open ones first, newest first; reads the DB only. `score` and `top_category` are null until the scoring
-//! stage stores them.
+//! stage has scored the posting.
 
 use pipeline_db::repo::boards;
 use pipeline_db::repo::companies;
@@ -57,8 +57,8 @@ fn to_json(r: &PostingRow, (board, provider): (String, String)) -> Value {
         "external_id": r.external_id,
         "url": r.url,
         "title": r.title,
-        "score": Value::Null,
-        "top_category": Value::Null,
+        "score": r.score,
+        "top_category": r.top_category_id,
         "published_at": opt_time(r.published_at),
         "closed_at": opt_time(r.closed_at),
         "canonical_offer_id": r.canonical_id,
@@ -68,8 +68,8 @@ fn to_json(r: &PostingRow, (board, provider): (String, String)) -> Value {
 
 fn print_table(offers: &[Value]) {
     println!(
-        "{:>7}  {:<8} {:<48} {:<28} {:<10} reposts",
-        "id", "status", "title", "board", "published"
+        "{:>7}  {:<8} {:>5}  {:<48} {:<28} {:<10} reposts",
+        "id", "status", "score", "title", "board", "published"
     );
     for o in offers {
         let title: String = o["title"].as_str().unwrap_or_default().chars().take(48).collect();
@@ -89,10 +89,14 @@ fn print_table(offers: &[Value]) {
             .chars()
             .take(10)
             .collect();
+        let score = o["score"]
+            .as_i64()
+            .map_or_else(|| "-".to_owned(), |s| s.to_string());
         println!(
-            "{:>7}  {:<8} {:<48} {:<28} {:<10} {}",
+            "{:>7}  {:<8} {:>5}  {:<48} {:<28} {:<10} {}",
             o["id"].as_i64().unwrap_or_default(),
             status,
+            score,
             title,
             o["board"].as_str().unwrap_or_default(),
             published,

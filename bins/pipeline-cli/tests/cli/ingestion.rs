@@ -1,4 +1,5 @@
-//! `once` through ingestion against a simulated world, and `offers`: a company's stored postings.
+//! `once` through ingestion and scoring against a simulated world, and `offers`: a company's stored
+//! postings with their scores.
 
 use serde_json::Value;
 
@@ -50,10 +51,11 @@ fn once_stores_the_postings_and_offers_lists_them() {
         ] {
             assert!(!offer[key].is_null(), "{key} missing in {offer}");
         }
-        assert!(
-            offer["score"].is_null() && offer["closed_at"].is_null(),
-            "{offer}"
-        );
+        assert!(offer["closed_at"].is_null(), "{offer}");
+        let score = offer["score"]
+            .as_u64()
+            .expect("scored by the cycle's scoring stage");
+        assert!(score <= 10, "{offer}");
     }
     let (code, table, _) = run(cli(dir.path()).args(["offers", "--company", &company.domain]));
     assert_eq!(code, 0);

@@ -11,6 +11,7 @@ pub mod locks;
 pub mod pauses;
 pub mod postings;
 pub mod runs;
+pub mod scoring;
 pub mod stage_state;
 
 /// The stored names of the resolutions that take a company out of discovery and ingestion.

@@ -53,6 +53,8 @@ pub struct PostingRow {
     pub closed_at: Option<DateTime<Utc>>,
     pub canonical_id: Option<i64>,
     pub repost_count: i32,
+    pub score: Option<i32>,
+    pub top_category_id: Option<String>,
 }
 
 /// The board's stored postings, by external id.
@@ -240,6 +242,8 @@ pub fn of_company(conn: &mut Conn, company_id: i64) -> Result<Vec<PostingRow>, D
             postings::closed_at,
             postings::canonical_id,
             postings::repost_count,
+            postings::score,
+            postings::top_category_id,
         ))
         .order((
             postings::closed_at.is_not_null(),
@@ -247,6 +251,19 @@ pub fn of_company(conn: &mut Conn, company_id: i64) -> Result<Vec<PostingRow>, D
             postings::id,
         ))
         .load(conn)?)
+}
+
+/// The public URLs of these postings, by id.
+pub fn urls_of(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, String>, DbError> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = postings::table
+            .filter(postings::id.eq_any(chunk))
+            .select((postings::id, postings::url))
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
 }
 
 /// How many postings there are, for tests and `status`.

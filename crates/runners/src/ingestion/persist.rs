@@ -130,6 +130,19 @@ pub fn persist(conn: &mut Conn, board: BoardPostings, now: DateTime<Utc>) -> Res
         let closed = postings::close(conn, &gone, now)?;
         counters.add(Counter::PostingsClosed, closed as u64);
     }
+    let changed: u64 = [
+        Counter::PostingsNew,
+        Counter::PostingsUpdated,
+        Counter::PostingsReopened,
+        Counter::PostingsClosed,
+    ]
+    .iter()
+    .map(|c| counters.get(*c))
+    .sum();
+    if changed > 0 {
+        // Open, new and closed counts of the company changed.
+        pipeline_db::repo::scoring::mark_for_aggregation(conn, &[board.company_id])?;
+    }
     Ok(counters)
 }
 

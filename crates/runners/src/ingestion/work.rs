@@ -136,6 +136,7 @@ impl UnitWork for IngestionWork {
                 ingestion::mark_gone(tx, unit.id, &pipeline_domain::text::echo(&reason), now)?;
                 // Its postings are not open anywhere any more.
                 let closed = pipeline_db::repo::postings::close_board(tx.conn(), unit.id, now)?;
+                pipeline_db::repo::scoring::mark_for_aggregation(tx.conn(), &[unit.company_id])?;
                 counters.add(Counter::PostingsClosed, closed as u64);
                 counters.add(Counter::BoardsGone, 1);
                 return Ok(counters);
