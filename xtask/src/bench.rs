@@ -1,9 +1,12 @@
-//! `cargo xtask bench [directory|scoring|discovery]`: criterion benchmarks, plus the directory-load figures
-//! of the real binary (rows/s, peak RSS, DB size) on a 100,000-row CSV with 1% bad rows and 10% duplicates,
-//! and its peak RSS on endless list bodies served from loopback until `directory.max_source_size` cuts them;
-//! `discovery`: the discovery stage's figures against the simulated world (`bench/discovery.rs`).
+//! `cargo xtask bench [directory|scoring|scan|discovery|ingestion]`: criterion benchmarks, plus the
+//! directory-load figures of the real binary (rows/s, peak RSS, DB size) on a 100,000-row CSV with 1% bad
+//! rows and 10% duplicates, and its peak RSS on endless list bodies served from loopback until
+//! `directory.max_source_size` cuts them; `discovery`: the discovery stage's figures against the simulated
+//! world (`bench/discovery.rs`); `ingestion [--boards N] [--latency-ms MS]`: the ingestion stage's
+//! (`bench/ingestion.rs`).
 
 mod discovery;
+mod ingestion;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -24,13 +27,17 @@ pub fn run(args: &[String]) -> Result<()> {
             directory()?;
             scoring()?;
             scan()?;
-            discovery::run()
+            discovery::run()?;
+            ingestion::run(&[])
         }
         Some("directory") => directory(),
         Some("scoring") => scoring(),
         Some("scan") => scan(),
         Some("discovery") => discovery::run(),
-        Some(other) => bail!("unknown benchmark `{other}` (known: directory, scoring, scan, discovery)"),
+        Some("ingestion") => ingestion::run(&args[1..]),
+        Some(other) => {
+            bail!("unknown benchmark `{other}` (known: directory, scoring, scan, discovery, ingestion)")
+        }
     }
 }
 

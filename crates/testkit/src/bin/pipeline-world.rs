@@ -17,6 +17,10 @@ struct Args {
     /// Number of companies.
     #[arg(long, default_value_t = 50)]
     companies: usize,
+    /// Mean postings per board: every board's drawn count scaled to this mean, keeping the generator's shape
+    /// (some empty boards, a long tail); default: the generator's own (about 32).
+    #[arg(long)]
+    postings_per_board: Option<f64>,
     /// Port on 127.0.0.1 (0 = any free port).
     #[arg(long, default_value_t = 0)]
     port: u16,
@@ -37,7 +41,8 @@ fn main() -> std::io::Result<()> {
             .tempdir()?
             .keep(),
     };
-    let world = World::generate(args.seed, args.companies).start_on(args.port)?;
+    let world = World::generate_with_postings(args.seed, args.companies, args.postings_per_board)
+        .start_on(args.port)?;
     world.write_files(&dir)?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "WORLD READY {} {}", world.base_url(), dir.display())?;

@@ -42,6 +42,20 @@ impl Gen {
         fx: bool,
         now: DateTime<Utc>,
     ) -> Board {
+        self.new_board_scaled(provider, name, slug, fx, now, None)
+    }
+
+    /// [`Gen::new_board`] with its drawn posting count multiplied by `scale` (rounded); `None` draws exactly
+    /// as `new_board`.
+    pub(crate) fn new_board_scaled(
+        &mut self,
+        provider: Provider,
+        name: &str,
+        slug: &str,
+        fx: bool,
+        now: DateTime<Utc>,
+        scale: Option<f64>,
+    ) -> Board {
         let base = match provider {
             Provider::SmartRecruiters => name
                 .split_whitespace()
@@ -67,7 +81,8 @@ impl Gen {
         } else {
             name.to_owned()
         };
-        let count = self.posting_count();
+        let drawn = self.posting_count();
+        let count = scale.map_or(drawn, |s| (drawn as f64 * s).round() as usize);
         let mut postings: Vec<Posting> = Vec::with_capacity(count);
         for _ in 0..count {
             let age = self.rng.random_range(0..90 * 24);

@@ -1,6 +1,6 @@
-//! The deterministic world generator: `World::generate(seed, size)`. The companies and their sites are drawn
-//! here; their boards and postings in `boards.rs`, how they can be found (site links, directories) in
-//! `discovery.rs`.
+//! The deterministic world generator: `World::generate(seed, size)`, and `generate_with_postings` (each
+//! board's drawn posting count scaled to a mean). The companies and their sites are drawn here; their boards
+//! and postings in `boards.rs`, how they can be found (site links, directories) in `discovery.rs`.
 
 use std::collections::BTreeSet;
 
@@ -61,9 +61,21 @@ pub(crate) struct Gen {
     pub(crate) tenants: BTreeSet<String>,
 }
 
+/// The mean of the postings a board is drawn with (`Gen::posting_count`: 7% empty, 73% 1–20, 17% 21–120,
+/// 2% 121–400, 1% 500–900), reposts included, unlisted ones (Recruitee samples, Ashby hidden) not.
+pub const MEAN_POSTINGS_PER_BOARD: f64 = 0.73 * 10.5 + 0.17 * 70.5 + 0.02 * 260.5 + 0.01 * 700.0;
+
 impl World {
     /// A world of `size` companies drawn from `seed`: same seed and size, same world.
     pub fn generate(seed: u64, size: usize) -> World {
+        World::generate_with_postings(seed, size, None)
+    }
+
+    /// Like [`World::generate`], with every board's drawn posting count scaled so that boards hold
+    /// `postings_per_board` postings on average (the same shape: empty boards, a long tail); `None` is
+    /// [`World::generate`]'s world exactly.
+    pub fn generate_with_postings(seed: u64, size: usize, postings_per_board: Option<f64>) -> World {
+        let scale = postings_per_board.map(|mean| mean.max(0.0) / MEAN_POSTINGS_PER_BOARD);
         let mut world = World::empty(seed);
         let mut g = Gen {
             rng: StdRng::seed_from_u64(seed),
@@ -92,7 +104,7 @@ impl World {
             };
             let mut links = Vec::new();
             for provider in providers {
-                let board = g.new_board(provider, &name, &slug, fx_exposed, now);
+                let board = g.new_board_scaled(provider, &name, &slug, fx_exposed, now, scale);
                 let link = g.new_link(board.reference.clone(), careers_path.is_some());
                 world.add_board(board);
                 links.push(link);
@@ -178,4 +190,34 @@ fn unique_domain(taken: &mut BTreeSet<String>, slug: &str) -> String {
     }
     taken.insert(domain.clone());
     domain
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mean_postings(world: &World) -> f64 {
+        let listed: usize = world
+            .boards
+            .values()
+            .map(|b| b.postings.iter().filter(|p| p.listed).count())
+            .sum();
+        listed as f64 / world.boards.len() as f64
+    }
+
+    #[test]
+    fn a_scale_of_one_draws_the_unscaled_world() {
+        let scaled = World::generate_with_postings(7, 120, Some(MEAN_POSTINGS_PER_BOARD));
+        assert_eq!(scaled, World::generate(7, 120));
+    }
+
+    #[test]
+    fn boards_hold_about_the_mean_asked_for() {
+        for mean in [5.0, 20.0, 50.0] {
+            let got = mean_postings(&World::generate_with_postings(2026, 3000, Some(mean)));
+            assert!((got - mean).abs() < mean * 0.15, "asked {mean}, got {got:.1}");
+        }
+        let got = mean_postings(&World::generate(2026, 3000));
+        assert!((got - MEAN_POSTINGS_PER_BOARD).abs() < 4.0, "{got:.1}");
+    }
 }
