@@ -29,6 +29,7 @@ pub struct StoredPosting {
 pub struct CanonicalRow {
     pub id: i64,
     pub board_id: i64,
+    pub external_id: String,
     pub title: String,
     pub description: String,
     pub published_at: Option<DateTime<Utc>>,
@@ -81,6 +82,7 @@ pub fn canonicals_of_company(conn: &mut Conn, company_id: i64) -> Result<Vec<Can
         .select((
             postings::id,
             postings::board_id,
+            postings::external_id,
             postings::title,
             postings::description,
             postings::published_at,
@@ -190,6 +192,26 @@ pub fn update(
             postings::closed_at.eq(None::<DateTime<Utc>>),
             postings::needs_scoring.eq(!pending),
         ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// `new` (just inserted) becomes the canonical posting of `old`'s group: `old` and its reposts point to
+/// `new`, which counts them all (the group's earliest posting is its canonical whatever order the boards
+/// were written in).
+pub fn take_over_canonical(conn: &mut Conn, old: i64, new: i64) -> Result<(), DbError> {
+    let count: i32 = postings::table
+        .find(old)
+        .select(postings::repost_count)
+        .first(conn)?;
+    diesel::update(postings::table.filter(postings::canonical_id.eq(old)))
+        .set(postings::canonical_id.eq(new))
+        .execute(conn)?;
+    diesel::update(postings::table.find(old))
+        .set((postings::canonical_id.eq(new), postings::repost_count.eq(0)))
+        .execute(conn)?;
+    diesel::update(postings::table.find(new))
+        .set(postings::repost_count.eq(count + 1))
         .execute(conn)?;
     Ok(())
 }

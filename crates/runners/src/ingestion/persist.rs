@@ -101,7 +101,11 @@ pub fn persist(conn: &mut Conn, board: BoardPostings, now: DateTime<Utc>) -> Res
                     None => repost_finder.insert(RepostFinder::load(conn, board.company_id, &boilerplate)?),
                 };
                 let profile = finder.profile(&posting);
-                let canonical = detect_repost(&profile, &finder.canonicals).map(|m| m.canonical_id);
+                let key = order_key(&posting, board.board_id);
+                let found = detect_repost(&profile, &finder.canonicals).map(|m| m.canonical_id);
+                // The group's earliest posting is its canonical, whichever board was written first.
+                let takes_over = found.filter(|c| finder.keys.get(c).is_some_and(|k| key < *k));
+                let canonical = found.filter(|_| takes_over.is_none());
                 let id = postings::insert(
                     conn,
                     board.board_id,
@@ -114,9 +118,17 @@ pub fn persist(conn: &mut Conn, board: BoardPostings, now: DateTime<Utc>) -> Res
                 )?;
                 returned.insert(id);
                 counters.add(Counter::PostingsNew, 1);
+                if let Some(old) = takes_over {
+                    postings::take_over_canonical(conn, old, id)?;
+                    finder.canonicals.retain(|c| c.id != old);
+                    finder.keys.remove(&old);
+                }
                 match canonical {
                     Some(_) => counters.add(Counter::PostingsReposts, 1),
-                    None => finder.add(id, profile, &posting),
+                    None => {
+                        counters.add(Counter::PostingsReposts, u64::from(takes_over.is_some()));
+                        finder.add(id, profile, &posting, key);
+                    }
                 }
             }
         }
@@ -146,11 +158,25 @@ pub fn persist(conn: &mut Conn, board: BoardPostings, now: DateTime<Utc>) -> Res
     Ok(counters)
 }
 
+/// Where a posting stands in the order that decides canonicals: published time (unpublished last), external
+/// id, then board (two boards of a company may use one id).
+type OrderKey = (bool, Option<DateTime<Utc>>, String, i64);
+
+fn order_key(posting: &NormalizedPosting, board_id: i64) -> OrderKey {
+    (
+        posting.published_at.is_none(),
+        posting.published_at,
+        posting.external_id.clone(),
+        board_id,
+    )
+}
+
 /// The company's canonical postings, profiled for repost detection, loaded once per board and only when
 /// the board has a new posting.
 struct RepostFinder {
     boilerplate: HashSet<String>,
     canonicals: Vec<CanonicalPosting>,
+    keys: std::collections::HashMap<i64, OrderKey>,
 }
 
 impl RepostFinder {
@@ -160,6 +186,20 @@ impl RepostFinder {
         boilerplate: &HashSet<String>,
     ) -> Result<RepostFinder, DbError> {
         let rows = postings::canonicals_of_company(conn, company_id)?;
+        let keys = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.id,
+                    (
+                        r.published_at.is_none(),
+                        r.published_at,
+                        r.external_id.clone(),
+                        r.board_id,
+                    ),
+                )
+            })
+            .collect();
         let canonicals = rows
             .iter()
             .map(|r| CanonicalPosting {
@@ -173,6 +213,7 @@ impl RepostFinder {
         Ok(RepostFinder {
             boilerplate: boilerplate.clone(),
             canonicals,
+            keys,
         })
     }
 
@@ -180,7 +221,8 @@ impl RepostFinder {
         RepostProfile::new(&posting.title, &posting.description, &self.boilerplate)
     }
 
-    fn add(&mut self, id: i64, profile: RepostProfile, posting: &NormalizedPosting) {
+    fn add(&mut self, id: i64, profile: RepostProfile, posting: &NormalizedPosting, key: OrderKey) {
+        self.keys.insert(id, key);
         self.canonicals.push(CanonicalPosting {
             id,
             profile,

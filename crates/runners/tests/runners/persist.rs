@@ -270,3 +270,43 @@ fn a_description_not_fetched_now_never_replaces_the_stored_one() {
         .unwrap();
     assert_eq!(stored.description, ENGINEER);
 }
+
+#[test]
+fn the_earliest_posting_of_a_group_is_canonical_whichever_board_is_written_first() {
+    let canonical_external_id = |first_board: usize| {
+        let test = TestDb::new();
+        let acme = board(&test, "acme.test", "greenhouse:acme");
+        let lever: BoardRef = "lever:acme".parse().unwrap();
+        let second = test
+            .db()
+            .write(|c| {
+                boards::declare(c, acme.0, &lever, super::start())?;
+                Ok(boards::of_companies(c, &[acme.0])?[&acme.0]
+                    .iter()
+                    .find(|b| b.reference == "lever:acme")
+                    .map(|b| b.id)
+                    .unwrap())
+            })
+            .unwrap();
+        let boards = [
+            (acme, posting("late", "Backend Engineer", ENGINEER, 5)),
+            (
+                (acme.0, second),
+                posting("early", "Backend Engineer", ENGINEER, 1),
+            ),
+        ];
+        let order = if first_board == 0 { [0, 1] } else { [1, 0] };
+        for i in order {
+            let (ids, p) = boards[i].clone();
+            write(&test, ids, vec![p], true, super::start());
+        }
+        let rows = rows(&test, acme.0);
+        let canonical = rows.iter().find(|r| r.canonical_id.is_none()).unwrap();
+        let repost = rows.iter().find(|r| r.canonical_id.is_some()).unwrap();
+        assert_eq!(repost.canonical_id, Some(canonical.id));
+        assert_eq!((canonical.repost_count, repost.repost_count), (1, 0));
+        canonical.external_id.clone()
+    };
+    assert_eq!(canonical_external_id(0), "early");
+    assert_eq!(canonical_external_id(1), "early");
+}
