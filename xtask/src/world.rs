@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 
 use crate::cmd;
 
@@ -20,6 +20,23 @@ pub const PROVIDERS: [&str; 9] = [
     "teamtailor",
     "workday",
 ];
+
+/// Raises every provider's limits in the world's `pipeline.toml` (except `keep`'s), so that the scenario
+/// is not bound by the default 2 requests/s.
+pub fn raise_limits(dir: &Path, keep: Option<&str>, requests_per_second: f64) -> Result<()> {
+    let path = dir.join("pipeline.toml");
+    let mut text = std::fs::read_to_string(&path)?;
+    for provider in PROVIDERS.iter().filter(|p| Some(**p) != keep) {
+        let table = format!("[providers.{provider}]\n");
+        ensure!(text.contains(&table), "no {table} in the world's config");
+        text = text.replace(
+            &table,
+            &format!("{table}requests_per_second = {requests_per_second:?}\nmax_concurrency = 4\n"),
+        );
+    }
+    std::fs::write(path, text)?;
+    Ok(())
+}
 
 /// A running `pipeline-world` process; it stops when dropped (its stdin closes, then it is killed).
 pub struct WorldProcess {
@@ -123,6 +140,8 @@ pub fn demo() -> Result<()> {
     let list = "\n[[directory.sources]]\nname = \"world-list\"\nkind = \"csv\"\npath = \"companies.csv\"\n";
     let config = std::fs::read_to_string(dir.join("pipeline.toml"))? + list;
     std::fs::write(dir.join("pipeline.toml"), config)?;
+    // The world is on loopback: politeness toward it would only make the demo slow.
+    raise_limits(&dir, None, 200.0)?;
     let cli = bin_dir.join("pipeline-cli");
     let status = Command::new(&cli).arg("once").current_dir(&dir).status()?;
     eprintln!(

@@ -10,24 +10,7 @@ use anyhow::{Context, Result, ensure};
 use serde_json::Value;
 
 use super::{cli, companies, control, kill_9_midway, runs, write_config};
-use crate::world::{PROVIDERS, WorldProcess, scratch};
-
-/// Raises every provider's limits in the world's `pipeline.toml` (except `keep`'s), so that the scenario
-/// is not bound by the default 2 requests/s.
-pub(super) fn raise_limits(dir: &Path, keep: Option<&str>, requests_per_second: f64) -> Result<()> {
-    let path = dir.join("pipeline.toml");
-    let mut text = std::fs::read_to_string(&path)?;
-    for provider in PROVIDERS.iter().filter(|p| Some(**p) != keep) {
-        let table = format!("[providers.{provider}]\n");
-        ensure!(text.contains(&table), "no {table} in the world's config");
-        text = text.replace(
-            &table,
-            &format!("{table}requests_per_second = {requests_per_second:?}\nmax_concurrency = 4\n"),
-        );
-    }
-    std::fs::write(path, text)?;
-    Ok(())
-}
+use crate::world::{WorldProcess, raise_limits, scratch};
 
 /// A world of `companies` with its companies.csv as the directory's one source, loaded.
 fn loaded_world(

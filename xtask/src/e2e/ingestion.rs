@@ -11,9 +11,8 @@ use anyhow::{Context, Result, ensure};
 use serde_json::Value;
 
 use super::discovery::board_text;
-use super::discovery_stage::raise_limits;
 use super::{cli, control, kill_9_midway, runs, write_config};
-use crate::world::{PROVIDERS, WorldProcess, scratch};
+use crate::world::{PROVIDERS, WorldProcess, raise_limits, scratch};
 
 /// Every provider's limits raised, boards due again after a second, and the world's CSV as the source.
 const CONFIG: &str = "\n[directory]\nbuiltin = []\n\n[[directory.sources]]\nname = \"world-csv\"\nkind = \"csv\"\npath = \"companies.csv\"\n\n[ingestion]\nrefresh_after = \"1s\"\n";
