@@ -45,6 +45,23 @@ fn board(test: &TestDb, domain: &str, reference: &str) -> (i64, i64) {
         .unwrap()
 }
 
+/// A second board of `company_id`; returns (company id, board id).
+fn another_board(test: &TestDb, company_id: i64, reference: &str) -> (i64, i64) {
+    let board: BoardRef = reference.parse().expect("a board reference");
+    let id = test
+        .db()
+        .write(|c| {
+            boards::declare(c, company_id, &board, super::start())?;
+            Ok(boards::of_companies(c, &[company_id])?[&company_id]
+                .iter()
+                .find(|b| b.reference == reference)
+                .map(|b| b.id))
+        })
+        .expect("declared")
+        .expect("stored");
+    (company_id, id)
+}
+
 fn write(
     test: &TestDb,
     (company_id, board_id): (i64, i64),
@@ -122,21 +139,7 @@ fn postings_are_upserted_by_board_and_external_id_and_unchanged_ones_write_nothi
 fn reposts_point_to_the_earliest_posting_of_the_company_and_are_counted_once() {
     let test = TestDb::new();
     let acme = board(&test, "acme.test", "greenhouse:acme");
-    let acme_too = {
-        let board: BoardRef = "lever:acme".parse().unwrap();
-        let id = test
-            .db()
-            .write(|c| {
-                boards::declare(c, acme.0, &board, super::start())?;
-                Ok(boards::of_companies(c, &[acme.0])?[&acme.0]
-                    .iter()
-                    .find(|b| b.reference == "lever:acme")
-                    .map(|b| b.id)
-                    .unwrap())
-            })
-            .unwrap();
-        (acme.0, id)
-    };
+    let acme_too = another_board(&test, acme.0, "lever:acme");
     let other = board(&test, "other.test", "ashby:other");
     let now = super::start();
     let similar = format!("{ENGINEER} Apply.");
