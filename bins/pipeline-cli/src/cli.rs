@@ -111,6 +111,15 @@ pub enum Command {
         #[arg(long, value_name = "X", value_parser = parse_score, allow_negative_numbers = true)]
         min_score: Option<f64>,
     },
+    /// The company table as the sheet shows it (columns A–O), without touching Google.
+    Export {
+        /// `csv` (the sheet's headers) or `json` (the column ids).
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        format: String,
+        /// Write here instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+    },
     /// One company's stored postings: open ones first, newest first.
     Offers {
         /// The company's domain (e.g. acme.com).

@@ -26,3 +26,13 @@ pub fn print_json(value: &serde_json::Value) {
         serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into())
     );
 }
+
+/// A CSV cell that a spreadsheet must not take for a formula: text starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return gets a leading `'` (docs/interfaces.md#export-json). Numbers are written as they are.
+pub fn csv_text(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.parse::<f64>().is_err() {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}

@@ -39,6 +39,17 @@ pub async fn run(
     limit: Option<i64>,
     min_score: Option<f64>,
 ) -> CmdResult {
+    // Category names for `top_category_name`; a catalog that does not load only leaves them out.
+    let names: std::collections::HashMap<String, String> = wiring::catalog(config)
+        .map(|(compiled, _)| {
+            compiled
+                .catalog()
+                .categories
+                .iter()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     let config = config.clone();
     let rows = super::blocking(move || {
         let Some(db) = wiring::open_db_read_only(&config)? else {
@@ -61,7 +72,11 @@ pub async fn run(
                 let s = sources.get(&r.id).cloned().unwrap_or_default();
                 let b = boards.get(&r.id).map(Vec::as_slice).unwrap_or_default();
                 let top_url = r.top_offer_id.and_then(|id| urls.get(&id)).cloned();
-                to_json(&r, &s, b, top_url)
+                let mut row = to_json(&r, &s, b, top_url);
+                if let Some(name) = r.top_category_id.as_ref().and_then(|id| names.get(id)) {
+                    row["top_category_name"] = Value::String(name.clone());
+                }
+                row
             })
             .collect::<Vec<_>>())
     })
@@ -132,8 +147,12 @@ fn write_csv(rows: &[Value]) -> Result<(), Failure> {
     let io = |e: csv::Error| Failure::fatal(format!("writing CSV: {e}"));
     out.write_record(CSV_COLUMNS).map_err(io)?;
     for row in rows {
-        out.write_record(CSV_COLUMNS.iter().map(|c| cell(&row[*c])))
-            .map_err(io)?;
+        out.write_record(
+            CSV_COLUMNS
+                .iter()
+                .map(|c| crate::output::csv_text(&cell(&row[*c]))),
+        )
+        .map_err(io)?;
     }
     out.flush()
         .map_err(|e| Failure::fatal(format!("writing CSV: {e}")))

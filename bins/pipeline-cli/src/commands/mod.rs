@@ -7,6 +7,7 @@ mod cycle;
 mod db;
 mod detect;
 mod doctor;
+mod export;
 mod offers;
 mod pause;
 mod status;
@@ -41,6 +42,7 @@ pub async fn dispatch(cli: Cli) -> CmdResult {
             min_score,
         } => companies::run(config, json, csv, limit, min_score).await,
         Command::Offers { company, json } => offers::run(config, &company, json).await,
+        Command::Export { format, output } => export::run(config, &format, output.as_deref()).await,
         Command::Doctor => doctor::run(&loaded).await,
         Command::Db {
             command: DbCommand::Migrate,

@@ -130,3 +130,51 @@ fn json_logs_are_one_object_per_line() {
         (Some("list"), Some("line 2"))
     );
 }
+
+#[test]
+fn export_writes_the_sheets_columns_and_neutralizes_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::csv_config(
+        dir.path(),
+        "name,website\n\"=IMPORTXML(\"\"http://x\"\",\"\"//a\"\")\",https://evil.example\nAcme SL,https://acme.com\n",
+    );
+    assert_eq!(run(cli(dir.path()).args(["once", "--stage", "directory"])).0, 0);
+    let (code, csv, err) = run(cli(dir.path()).arg("export"));
+    assert_eq!(code, 0, "{err}");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "ID Empresa,Empresa,Resolución,Score máx.,Ofertas fuertes,Ofertas únicas,Actividad publicaciones,URL Oferta Top,Categoría top,Última señal fuerte,Feedback Modelo,Notas Modelo,Web,ATS,Ofertas abiertas"
+    );
+    assert!(csv.contains("'=IMPORTXML"), "{csv}");
+    assert!(
+        csv.contains("2,Acme SL,PENDING,0.0,0,0,0,,,,,,https://acme.com/,,0"),
+        "{csv}"
+    );
+    let (_, companies_csv, _) = run(cli(dir.path()).args(["companies", "--csv"]));
+    assert!(companies_csv.contains("'=IMPORTXML"), "{companies_csv}");
+
+    let out = dir.path().join("export.json");
+    let (code, _, err) = run(cli(dir.path())
+        .args(["export", "--format", "json", "--output"])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter()
+            .any(|r| r["company_name"] == "=IMPORTXML(\"http://x\",\"//a\")"),
+        "JSON keeps text as it is"
+    );
+    for key in [
+        "company_id",
+        "max_score",
+        "top_category",
+        "model_feedback",
+        "website",
+        "ats",
+        "open_offers",
+    ] {
+        assert!(rows[0].get(key).is_some(), "{key}");
+    }
+}
