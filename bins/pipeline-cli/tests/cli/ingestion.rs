@@ -73,7 +73,10 @@ fn once_stores_the_postings_and_offers_lists_them() {
     let companies: Vec<Value> = serde_json::from_str(&json).unwrap();
     let top = &companies[0];
     assert!(top["max_score"].as_f64().unwrap() > 0.0, "{top}");
-    assert!(top["top_category_name"].is_string() && top["top_offer_url"].is_string(), "{top}");
+    assert!(
+        top["top_category_name"].is_string() && top["top_offer_url"].is_string(),
+        "{top}"
+    );
 }
 
 #[test]
