@@ -209,10 +209,22 @@ pub fn write_csv(path: &Path, rows: usize) -> Result<()> {
 /// Runs `once` in `dir`, sampling the child's peak resident set (VmHWM) until it exits with `code`; its
 /// time, peak RSS in KB and standard output (the summary).
 fn run_measured(cli: &Path, dir: &Path, code: i32) -> Result<(Duration, u64, String)> {
+    let (elapsed, peak_kb, _, out) = run_stage_measured(cli, dir, "directory", &[code])?;
+    Ok((elapsed, peak_kb, out))
+}
+
+/// Runs `once --stage STAGE -qq` in `dir`, sampling the child's peak resident set (VmHWM) until it exits
+/// with one of `codes`; its time, peak RSS in KB, exit code and standard output (the summary).
+fn run_stage_measured(
+    cli: &Path,
+    dir: &Path,
+    stage: &str,
+    codes: &[i32],
+) -> Result<(Duration, u64, i32, String)> {
     let start = Instant::now();
     let stdout = std::fs::File::create(dir.join("stdout.txt"))?;
     let mut child = Command::new(cli)
-        .args(["once", "--stage", "directory", "-qq"])
+        .args(["once", "--stage", stage, "-qq"])
         .current_dir(dir)
         .stdout(Stdio::from(stdout))
         .stderr(Stdio::null())
@@ -232,12 +244,14 @@ fn run_measured(cli: &Path, dir: &Path, code: i32) -> Result<(Duration, u64, Str
         }
         std::thread::sleep(Duration::from_millis(10));
     };
+    let elapsed = start.elapsed();
+    let code = status.code().unwrap_or(-1);
     let out = std::fs::read_to_string(dir.join("stdout.txt"))?;
     ensure!(
-        status.code() == Some(code),
-        "pipeline-cli once: {status}, expected {code}\n{out}"
+        codes.contains(&code),
+        "pipeline-cli once --stage {stage}: {status}, expected {codes:?}\n{out}"
     );
-    Ok((start.elapsed(), peak_kb, out))
+    Ok((elapsed, peak_kb, code, out))
 }
 
 fn vm_hwm_kb(status: &str) -> Option<u64> {

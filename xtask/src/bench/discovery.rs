@@ -4,8 +4,7 @@
 //! limits (docs/stages.md#discovery). Each figure is printed beside its target; none is asserted.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use serde_json::Value;
@@ -238,40 +237,10 @@ fn section<'a>(table: &'a mut Table, key: &str) -> Result<&'a mut Table> {
         .with_context(|| format!("`{key}` is not a table"))
 }
 
-/// Runs `once --stage discovery` in `dir`, sampling the child's peak resident set (VmHWM) until it exits
-/// with 0 or 3 (done, or a site or provider that failed: still a measured run); its time, peak RSS in KB
-/// and exit code.
+/// Runs `once --stage discovery` in `dir` until it exits with 0 or 3 (done, or a site or provider that
+/// failed: still a measured run); its time, peak RSS in KB and exit code.
 fn run_stage(cli: &Path, dir: &Path) -> Result<(Duration, u64, i32)> {
-    let start = Instant::now();
-    let stdout = std::fs::File::create(dir.join("stdout.txt"))?;
-    let mut child = Command::new(cli)
-        .args(["once", "--stage", "discovery", "-qq"])
-        .current_dir(dir)
-        .stdout(Stdio::from(stdout))
-        .stderr(Stdio::null())
-        .spawn()?;
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak_kb = 0;
-    let status = loop {
-        if let Some(kb) = std::fs::read_to_string(&status_file)
-            .ok()
-            .as_deref()
-            .and_then(super::vm_hwm_kb)
-        {
-            peak_kb = peak_kb.max(kb);
-        }
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let elapsed = start.elapsed();
-    let code = status.code().unwrap_or(-1);
-    let out = std::fs::read_to_string(dir.join("stdout.txt"))?;
-    ensure!(
-        code == 0 || code == 3,
-        "pipeline-cli once --stage discovery: {status}\n{out}"
-    );
+    let (elapsed, peak_kb, code, _) = super::run_stage_measured(cli, dir, "discovery", &[0, 3])?;
     Ok((elapsed, peak_kb, code))
 }
 
