@@ -10,7 +10,7 @@ use anyhow::{Context, Result, ensure};
 use serde_json::Value;
 
 use super::{cli, companies, control, kill_9_midway, runs, write_config};
-use crate::world::{WorldProcess, raise_limits, scratch};
+use crate::world::{PROVIDERS, WorldProcess, raise_limits, scratch};
 
 /// A world of `companies` with its companies.csv as the directory's one source, loaded.
 fn loaded_world(
@@ -138,23 +138,17 @@ pub(super) fn kill_9_mid_stage_then_the_boards_of_300_companies(bin_dir: &Path) 
 pub(super) fn faults_are_counted_and_a_provider_answering_429_is_paused(bin_dir: &Path) -> Result<()> {
     let (dir, world) = loaded_world(bin_dir, "e2e-discovery-faults", 37, 120)?;
     let truth = truth_boards(&world)?;
-    let storm = [
-        "ashby",
-        "workable",
-        "smartrecruiters",
-        "recruitee",
-        "personio",
-        "teamtailor",
-        "workday",
-    ]
-    .into_iter()
-    .max_by_key(|p| {
-        truth
-            .iter()
-            .filter(|(_, b)| b.starts_with(&format!("{p}:")))
-            .count()
-    })
-    .context("no provider")?;
+    // Greenhouse and Lever carry the other API faults below.
+    let storm = PROVIDERS
+        .into_iter()
+        .filter(|p| !["greenhouse", "lever"].contains(p))
+        .max_by_key(|p| {
+            truth
+                .iter()
+                .filter(|(_, b)| b.starts_with(&format!("{p}:")))
+                .count()
+        })
+        .context("no provider")?;
     raise_limits(&dir, Some(storm), 50.0)?;
     load_directory(bin_dir, &dir)?;
     for (fault, probability) in [
