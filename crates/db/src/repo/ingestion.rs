@@ -149,9 +149,7 @@ pub fn record_failure(
     message: &str,
     next_due_at: DateTime<Utc>,
     counts: bool,
-    now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let _ = now;
     let conn = tx.conn();
     let add = i32::from(counts);
     diesel::insert_into(ingestion::table)

@@ -127,13 +127,13 @@ fn failures_count_but_snoozes_do_not_and_a_fetch_resets_them() {
     let (_, a) = company_with_board(&db, "a.com", "greenhouse:a", BoardStatus::Active);
     let now = t("2026-12-01T00:00:00Z");
     fenced(&db, a, |tx| {
-        ingestion::record_failure(tx, a, "transient", "HTTP 503", now, true, now)
+        ingestion::record_failure(tx, a, "transient", "HTTP 503", now, true)
     });
     fenced(&db, a, |tx| {
-        ingestion::record_failure(tx, a, "rate_limited", "HTTP 429", now, false, now)
+        ingestion::record_failure(tx, a, "rate_limited", "HTTP 429", now, false)
     });
     fenced(&db, a, |tx| {
-        ingestion::record_failure(tx, a, "transient", "timed out", now, true, now)
+        ingestion::record_failure(tx, a, "transient", "timed out", now, true)
     });
     let (outcome, failures, _) = db.read(|c| ingestion::state_of(c, a)).unwrap().unwrap();
     assert_eq!((outcome.as_str(), failures), ("error", 2));
