@@ -8,6 +8,7 @@ pub mod discovery;
 mod http_counters;
 pub mod ingestion;
 mod live_pauses;
+mod rate_limits;
 pub mod scoring;
 mod services;
 mod stages;

@@ -14,8 +14,10 @@ use pipeline_ats::{AtsClient, AtsClients, AtsError};
 use pipeline_db::repo::pauses;
 use pipeline_db::{Conn, DbError};
 use pipeline_discovery::ClientLookup;
-use pipeline_domain::{Classify, ErrorClass, Provider};
+use pipeline_domain::Provider;
 use pipeline_http::Throttles;
+
+use crate::rate_limits::RateLimitStreaks;
 
 /// When a provider is paused, from `[ingestion]`.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +41,6 @@ struct NewPause {
 #[derive(Debug, Default)]
 struct State {
     until: HashMap<Provider, DateTime<Utc>>,
-    streak: HashMap<Provider, u32>,
     unwritten: Vec<NewPause>,
 }
 
@@ -47,6 +48,7 @@ struct State {
 #[derive(Debug)]
 pub struct PauseBoard {
     rules: PauseRules,
+    streaks: RateLimitStreaks,
     state: Mutex<State>,
     /// Closed for a paused provider, so that calls already waiting their turn are not sent either.
     throttles: Throttles,
@@ -55,6 +57,7 @@ pub struct PauseBoard {
 impl PauseBoard {
     pub fn new(rules: PauseRules, throttles: Throttles) -> Self {
         Self {
+            streaks: RateLimitStreaks::new(rules.after, rules.max_wait),
             rules,
             state: Mutex::default(),
             throttles,
@@ -67,6 +70,7 @@ impl PauseBoard {
 
     /// Starts a run: forgets the last run's streaks and takes the pauses live in the DB.
     pub fn start(&self, live: impl IntoIterator<Item = (Provider, DateTime<Utc>)>) {
+        self.streaks.clear();
         let mut state = self.state();
         *state = State::default();
         state.until.extend(live);
@@ -85,24 +89,16 @@ impl PauseBoard {
 
     /// Counts one validation call's outcome; pauses the provider when it keeps limiting.
     pub fn observe(&self, provider: Provider, error: Option<&AtsError>, now: DateTime<Utc>) {
-        let mut state = self.state();
-        let Some(ErrorClass::RateLimited { wait }) = error.map(Classify::class) else {
-            state.streak.remove(&provider);
+        let Some((streak, told)) = self.streaks.observe(provider, error) else {
             return;
         };
-        let streak = state.streak.entry(provider).or_default();
-        *streak += 1;
-        let (streak, told) = (*streak, wait.unwrap_or_default());
-        if streak < self.rules.after && told <= self.rules.max_wait {
-            return;
-        }
-        state.streak.remove(&provider);
+        let mut state = self.state();
         if state.until.get(&provider).is_some_and(|until| *until > now) {
             return;
         }
         let until =
             now + chrono::Duration::from_std(self.rules.pause_for.max(told)).unwrap_or(chrono::Duration::MAX);
-        let reason = if told > self.rules.max_wait {
+        let reason = if self.streaks.too_long(told) {
             format!("asked to wait {}s during discovery", told.as_secs())
         } else {
             format!("{streak} rate-limited validation calls in a row during discovery")

@@ -18,6 +18,7 @@ pub use persist::{BoardPostings, content_hash, persist};
 pub use work::{BoardOutcome, IngestionWork};
 
 use crate::Services;
+use crate::rate_limits::RateLimitStreaks;
 
 /// The `ingestion` stage.
 pub struct IngestionStage {
@@ -47,9 +48,10 @@ impl IngestionStage {
         let work = IngestionWork {
             clients: services.ats.clone(),
             throttles: services.throttles.clone(),
-            streaks: std::sync::Mutex::default(),
-            pause_after: config.ingestion.pause_after_429.max(1),
-            max_wait: config.ingestion.max_retry_after,
+            streaks: RateLimitStreaks::new(
+                config.ingestion.pause_after_429,
+                config.ingestion.max_retry_after,
+            ),
             api: services.http.clone(),
             refresh_after: config.ingestion.refresh_after,
         };
@@ -79,11 +81,7 @@ impl Task for IngestionStage {
             ));
         }
         self.work.clients.refill_budgets(self.detail_calls);
-        self.work
-            .streaks
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.work.streaks.clear();
         let live = crate::live_pauses::live_pauses(run).await?;
         let paused: Vec<Provider> = live.into_iter().map(|(provider, _)| provider).collect();
         self.throttles.close_only(&paused);

@@ -16,6 +16,7 @@ use pipeline_engine::{DueQuery, StageRun, UnitFailure, UnitWork};
 use pipeline_http::HttpClient;
 
 use super::persist::{BoardPostings, persist};
+use crate::rate_limits::RateLimitStreaks;
 
 /// What fetching a board came to.
 #[derive(Debug)]
@@ -32,10 +33,7 @@ pub struct IngestionWork {
     pub throttles: pipeline_http::Throttles,
     /// Rate-limited fetches in a row per provider, counted as they return: the throttle closes at once,
     /// before the runner writes the pause (docs/stages.md#pauses).
-    pub streaks: std::sync::Mutex<std::collections::HashMap<pipeline_domain::Provider, u32>>,
-    /// `ingestion.pause_after_429` and `ingestion.max_retry_after`.
-    pub pause_after: u32,
-    pub max_wait: Duration,
+    pub(crate) streaks: RateLimitStreaks,
     /// The client `clients` share, for the request counters.
     pub api: HttpClient,
     pub refresh_after: Duration,
@@ -45,19 +43,8 @@ impl IngestionWork {
     /// Counts a fetch's outcome toward its provider's streak of rate limits; closes the provider's
     /// throttle when the streak (or one long Retry-After) will pause it.
     fn observe(&self, provider: pipeline_domain::Provider, error: Option<&AtsError>) {
-        use pipeline_domain::Classify;
-        let mut streaks = self.streaks.lock().unwrap_or_else(|e| e.into_inner());
-        match error.map(Classify::class) {
-            Some(ErrorClass::RateLimited { wait }) => {
-                let streak = streaks.entry(provider).or_default();
-                *streak += 1;
-                if *streak >= self.pause_after || wait.is_some_and(|w| w > self.max_wait) {
-                    self.throttles.close(provider);
-                }
-            }
-            _ => {
-                streaks.remove(&provider);
-            }
+        if self.streaks.observe(provider, error).is_some() {
+            self.throttles.close(provider);
         }
     }
 
@@ -197,7 +184,6 @@ impl UnitWork for IngestionWork {
             &message,
             next,
             failure.counts_as_attempt && !matches!(failure.class, ErrorClass::RateLimited { .. }),
-            failure.now,
         )
     }
 }
