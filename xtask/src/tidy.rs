@@ -21,6 +21,7 @@ mod tests {
             "pipeline-discovery",
             &["pipeline-ats", "pipeline-http", "pipeline-domain"],
         ),
+        ("pipeline-sheets", &["pipeline-domain"]),
         ("pipeline-db", &["pipeline-domain"]),
         ("pipeline-engine", &["pipeline-db", "pipeline-domain"]),
         (
@@ -33,6 +34,7 @@ mod tests {
                 "pipeline-directory",
                 "pipeline-http",
                 "pipeline-scoring",
+                "pipeline-sheets",
                 "pipeline-domain",
             ],
         ),
@@ -47,6 +49,7 @@ mod tests {
                 "pipeline-directory",
                 "pipeline-http",
                 "pipeline-scoring",
+                "pipeline-sheets",
                 "pipeline-domain",
             ],
         ),
