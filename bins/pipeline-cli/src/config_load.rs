@@ -92,6 +92,14 @@ pub fn load(
     let overrides = env::overrides(env, &mut warnings);
     let table = parsed.as_ref().map(|file| file.table.clone()).unwrap_or_default();
     let mut config = apply_overrides(table, &overrides)?;
+    // The original's variable, when the configuration names no spreadsheet.
+    if config.sheets.spreadsheet_id.trim().is_empty()
+        && let Some((_, id)) = env
+            .iter()
+            .find(|(name, _)| name == "GOOGLE_SHEETS_SPREADSHEET_ID")
+    {
+        config.sheets.spreadsheet_id = id.trim().to_owned();
+    }
     let base_dir = located
         .as_ref()
         .and_then(|(_, path)| path.parent())

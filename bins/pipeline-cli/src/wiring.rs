@@ -9,6 +9,7 @@ use pipeline_domain::config::Config;
 use pipeline_engine::{Engine, EngineSettings, Owner, Progress, RunContext};
 use pipeline_runners::Services;
 use pipeline_scoring::{Catalog, CompiledCatalog};
+use pipeline_sheets::KeySource;
 
 use crate::cli::Global;
 use crate::config_load::{self, LoadedConfig};
@@ -65,9 +66,40 @@ pub fn open_db_read_only(config: &Config) -> Result<Option<Db>, Failure> {
     Ok(Some(db))
 }
 
+/// The shared clients, with the spreadsheet's key from the environment when `sheets.credentials` names no
+/// key file (`GOOGLE_SERVICE_ACCOUNT_EMAIL` + `GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY`, token endpoint
+/// `sheets.token_uri`, as in the original).
+pub fn services(config: &Config) -> Result<Services, Failure> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let key = match (
+        var("GOOGLE_SERVICE_ACCOUNT_EMAIL"),
+        var("GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY"),
+    ) {
+        (Some(email), Some(private_key)) => Some(KeySource::Inline {
+            email,
+            private_key,
+            token_uri: config.sheets.token_uri.clone(),
+        }),
+        (Some(_), None) if config.sheets.credentials.trim().is_empty() => {
+            return Err(Failure::usage(
+                "GOOGLE_SERVICE_ACCOUNT_EMAIL is set but GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY is not"
+                    .to_owned(),
+            ));
+        }
+        (None, Some(_)) if config.sheets.credentials.trim().is_empty() => {
+            return Err(Failure::usage(
+                "GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY is set but GOOGLE_SERVICE_ACCOUNT_EMAIL is not"
+                    .to_owned(),
+            ));
+        }
+        _ => None,
+    };
+    Ok(Services::from_config(config)?.with_sheets_key(config, key))
+}
+
 /// Refuses a `--stage` this build does not have (exit 2), before the database is opened.
 pub fn check_stages(config: &Config, ctx: &RunContext) -> Result<(), Failure> {
-    let services = Services::from_config(config)?;
+    let services = services(config)?;
     let keys: Vec<&'static str> = pipeline_runners::stages(config, &services)?
         .iter()
         .map(|s| s.key())
@@ -94,7 +126,7 @@ pub fn engine(config: &Config, db: &Db, progress: Arc<dyn Progress>) -> Result<E
         settings,
     )
     .with_progress(progress);
-    let services = Services::from_config(config)?;
+    let services = services(config)?;
     for stage in pipeline_runners::stages(config, &services)? {
         engine.register(stage);
     }

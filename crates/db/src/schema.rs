@@ -202,6 +202,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    feedback_events (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        value -> Text,
+        notes -> Text,
+        sheet_row -> Integer,
+        run_id -> Nullable<BigInt>,
+        created_at -> TimestamptzSqlite,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    feedback_rejections (id) {
+        id -> BigInt,
+        run_id -> Nullable<BigInt>,
+        sheet_row -> Integer,
+        company_id -> Nullable<BigInt>,
+        value -> Text,
+        reason -> Text,
+        created_at -> TimestamptzSqlite,
+    }
+}
+
 diesel::joinable!(company_directory_entries -> companies (company_id));
 diesel::joinable!(boards -> companies (company_id));
 diesel::joinable!(company_discovery -> companies (company_id));
@@ -209,11 +235,13 @@ diesel::joinable!(company_discovery -> companies (company_id));
 diesel::joinable!(postings -> boards (board_id));
 diesel::joinable!(postings -> companies (company_id));
 diesel::joinable!(board_ingestion -> boards (board_id));
+diesel::joinable!(feedback_events -> companies (company_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     companies,
     boards,
     company_discovery,
     postings,
-    board_ingestion
+    board_ingestion,
+    feedback_events
 );

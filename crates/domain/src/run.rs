@@ -140,10 +140,16 @@ pub enum Counter {
     PostingsReopened,
     DetailsDeferred,
     PostingsScored,
+    RowsUpdated,
+    RowsUnchanged,
+    RowsAppended,
+    ResolutionsChanged,
+    FeedbackStored,
+    FeedbackRejected,
 }
 
 impl Counter {
-    pub const ALL: [Counter; 38] = [
+    pub const ALL: [Counter; 44] = [
         Counter::Requests,
         Counter::Http429,
         Counter::Http5xx,
@@ -182,6 +188,12 @@ impl Counter {
         Counter::PostingsReopened,
         Counter::DetailsDeferred,
         Counter::PostingsScored,
+        Counter::RowsUpdated,
+        Counter::RowsUnchanged,
+        Counter::RowsAppended,
+        Counter::ResolutionsChanged,
+        Counter::FeedbackStored,
+        Counter::FeedbackRejected,
     ];
 
     pub fn name(self) -> &'static str {
@@ -224,6 +236,12 @@ impl Counter {
             Counter::PostingsReopened => "postings_reopened",
             Counter::DetailsDeferred => "details_deferred",
             Counter::PostingsScored => "postings_scored",
+            Counter::RowsUpdated => "rows_updated",
+            Counter::RowsUnchanged => "rows_unchanged",
+            Counter::RowsAppended => "rows_appended",
+            Counter::ResolutionsChanged => "resolutions_changed",
+            Counter::FeedbackStored => "feedback_stored",
+            Counter::FeedbackRejected => "feedback_rejected",
         }
     }
 }

@@ -11,6 +11,7 @@ mod live_pauses;
 mod rate_limits;
 pub mod scoring;
 mod services;
+pub mod sheets;
 mod stages;
 
 pub use directory::DirectoryStage;
@@ -18,4 +19,5 @@ pub use discovery::DiscoveryStage;
 pub use ingestion::IngestionStage;
 pub use scoring::ScoringStage;
 pub use services::{BuildError, Services};
+pub use sheets::{FeedbackStage, SheetsAccess, SheetsStage};
 pub use stages::stages;

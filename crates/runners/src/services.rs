@@ -7,6 +7,9 @@ use std::sync::Arc;
 
 use pipeline_domain::{Clock, SystemClock};
 use pipeline_http::{HttpClient, HttpConfigError, HttpError, HttpSettings, Throttles};
+use pipeline_sheets::KeySource;
+
+use crate::sheets::SheetsAccess;
 
 /// Why services or stages cannot be built from a configuration.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +47,8 @@ pub struct Services {
     pub ats: AtsClients,
     /// The engine's clock (Workday's relative dates are read against it).
     pub clock: Arc<dyn Clock>,
+    /// The configured spreadsheet (`[sheets]`), for the `sheets` and `feedback` stages and `doctor`.
+    pub sheets: Arc<SheetsAccess>,
 }
 
 impl Services {
@@ -65,6 +70,14 @@ impl Services {
             throttles,
             ats,
             clock,
+            sheets: Arc::new(SheetsAccess::from_config(config, None)),
         })
+    }
+
+    /// Uses `key` for the spreadsheet when `sheets.credentials` names no key file (the CLI passes the key it
+    /// read from `GOOGLE_SERVICE_ACCOUNT_EMAIL`/`GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY`).
+    pub fn with_sheets_key(mut self, config: &Config, key: Option<KeySource>) -> Self {
+        self.sheets = Arc::new(SheetsAccess::from_config(config, key));
+        self
     }
 }

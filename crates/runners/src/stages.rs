@@ -10,11 +10,18 @@ use crate::directory::{DirectoryStage, sources_from_config};
 use crate::discovery::{DiscoveryStage, DiscoveryWork};
 use crate::ingestion::IngestionStage;
 use crate::scoring::ScoringStage;
+use crate::sheets::{FeedbackStage, SheetsStage};
 use crate::{BuildError, Services};
 
-/// Every stage of this build, in canonical order (today: `directory`, `discovery`, `ingestion`, `scoring`). A configuration value a stage
-/// cannot use is [`BuildError::Config`].
+/// Every stage, in canonical order: `directory`, `discovery`, `ingestion`, `scoring`, `sheets`, `feedback`. A
+/// configuration value a stage cannot use is [`BuildError::Config`], and so is a spreadsheet configured
+/// without a key to reach it.
 pub fn stages(config: &Config, services: &Services) -> Result<Vec<Arc<dyn Task>>, BuildError> {
+    if services.sheets.missing_key() {
+        return Err(BuildError::Config(
+            "sheets.spreadsheet_id is set but no service-account key: set sheets.credentials to a key file, or GOOGLE_SERVICE_ACCOUNT_EMAIL and GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY".to_owned(),
+        ));
+    }
     let sources = sources_from_config(&config.directory, &services.http).map_err(BuildError::Config)?;
     let directory = DirectoryStage::new(sources, config.directory.exclude_domains.clone())
         .with_http_stats(services.http.stats().clone());
@@ -24,6 +31,8 @@ pub fn stages(config: &Config, services: &Services) -> Result<Vec<Arc<dyn Task>>
         Arc::new(DiscoveryStage::new(work, config)),
         Arc::new(IngestionStage::new(config, services)),
         Arc::new(ScoringStage::from_config(config)?),
+        Arc::new(SheetsStage::new(config, services.sheets.clone())?),
+        Arc::new(FeedbackStage::new(config, services.sheets.clone())),
     ])
 }
 
@@ -40,7 +49,17 @@ mod tests {
             Ok(stages) => stages.iter().map(|s| s.key()).collect(),
             Err(e) => panic!("{e}"),
         };
-        assert_eq!(keys, ["directory", "discovery", "ingestion", "scoring"]);
+        assert_eq!(
+            keys,
+            [
+                "directory",
+                "discovery",
+                "ingestion",
+                "scoring",
+                "sheets",
+                "feedback"
+            ]
+        );
     }
 
     #[test]

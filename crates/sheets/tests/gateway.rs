@@ -30,14 +30,15 @@ fn settings(world: &WorldHandle, key: KeySource) -> GoogleSettings {
 
 fn key_file(world: &WorldHandle, dir: &Path) -> KeySource {
     let path = dir.join("key.json");
-    std::fs::write(&path, pipeline_testkit::service_account_json(&world.base_url())).unwrap();
+    std::fs::write(&path, pipeline_testkit::service_account_json(&world.base_url()))
+        .expect("key file written");
     KeySource::File(path)
 }
 
 async fn gateway(world: &WorldHandle, dir: &Path) -> GoogleSheets {
     GoogleSheets::connect(settings(world, key_file(world, dir)))
         .await
-        .unwrap()
+        .expect("the gateway connects")
 }
 
 #[tokio::test]

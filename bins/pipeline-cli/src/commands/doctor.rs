@@ -2,6 +2,8 @@
 
 use pipeline_db::Db;
 use pipeline_domain::config::Config;
+use pipeline_sheets::layout::{self, Header};
+use pipeline_sheets::plan::a1;
 
 use crate::config_load::LoadedConfig;
 use crate::exit::{CmdResult, Exit};
@@ -30,7 +32,7 @@ pub async fn run(loaded: &LoadedConfig) -> CmdResult {
         result: catalog,
     });
     checks.extend(source_checks(&loaded.config));
-    checks.push(sheets_check(&loaded.config));
+    checks.extend(sheets_checks(&loaded.config).await);
     let mut failed = false;
     for check in &checks {
         let (tag, text) = match &check.result {
@@ -108,27 +110,59 @@ fn source_checks(config: &Config) -> Vec<Check> {
         .collect()
 }
 
-fn sheets_check(config: &Config) -> Check {
+/// The spreadsheet: a token obtained with the configured key, the tab there and its header as the contract
+/// says (docs/interfaces.md §4). Two lines: `credentials` and `sheet`.
+async fn sheets_checks(config: &Config) -> Vec<Check> {
+    let check = |name, result| Check { name, result };
     let sheets = &config.sheets;
-    let result = if sheets.spreadsheet_id.is_empty() {
-        Ok("no spreadsheet configured (sheets and feedback stages are skipped)".to_owned())
-    } else if sheets.credentials.is_empty() {
-        Ok(format!(
-            "spreadsheet {} with credentials from the environment",
-            sheets.spreadsheet_id
-        ))
-    } else {
-        std::fs::metadata(&sheets.credentials)
-            .map(|_| {
-                format!(
-                    "spreadsheet {}, key {}",
-                    sheets.spreadsheet_id, sheets.credentials
-                )
-            })
-            .map_err(|e| format!("credentials {}: {e}", sheets.credentials))
-    };
-    Check {
-        name: "sheets",
-        result,
+    if sheets.spreadsheet_id.trim().is_empty() {
+        return vec![check(
+            "sheets",
+            Ok("no spreadsheet configured (sheets and feedback stages are skipped)".to_owned()),
+        )];
     }
+    let services = match crate::wiring::services(config) {
+        Ok(services) => services,
+        Err(failure) => return vec![check("credentials", Err(failure.message))],
+    };
+    if services.sheets.missing_key() {
+        return vec![check(
+            "credentials",
+            Err("sheets.spreadsheet_id is set but no service-account key: set sheets.credentials, or GOOGLE_SERVICE_ACCOUNT_EMAIL and GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY".to_owned()),
+        )];
+    }
+    let gateway = match services.sheets.gateway().await {
+        Ok(gateway) => gateway,
+        Err(e) => return vec![check("credentials", Err(e.to_string()))],
+    };
+    if let Err(e) = gateway.authenticate().await {
+        return vec![check("credentials", Err(e.to_string()))];
+    }
+    let mut checks = vec![check("credentials", Ok("access token obtained".to_owned()))];
+    let tab = &sheets.tab;
+    let sheet = match gateway.tab_id(tab).await {
+        Err(e) => Err(format!("spreadsheet {}: {e}", sheets.spreadsheet_id)),
+        Ok(None) => Ok(format!(
+            "spreadsheet {}: no tab `{tab}` yet (the sheets stage adds it with its header)",
+            sheets.spreadsheet_id
+        )),
+        Ok(Some(_)) => match gateway.read(&a1(tab, "A1:O2")).await {
+            Err(e) => Err(format!("spreadsheet {}: {e}", sheets.spreadsheet_id)),
+            Ok(grid) => {
+                let has_data = grid.iter().skip(1).any(|row| !layout::is_blank(row));
+                match layout::check_header(grid.first().map_or(&[][..], Vec::as_slice), has_data) {
+                    Ok(Header::Complete) => Ok(format!("tab `{tab}`: header as the contract (A–O)")),
+                    Ok(Header::Original) => Ok(format!(
+                        "tab `{tab}`: the original header (A–L); the sheets stage adds M–O"
+                    )),
+                    Ok(Header::Empty) => Ok(format!(
+                        "tab `{tab}` is empty; the sheets stage writes the header"
+                    )),
+                    Err(e) => Err(format!("tab `{tab}`: {e}")),
+                }
+            }
+        },
+    };
+    checks.push(check("sheet", sheet));
+    checks
 }

@@ -5,33 +5,15 @@
 use std::io::Write;
 use std::path::Path;
 
-use pipeline_db::repo::boards;
-use pipeline_db::repo::companies::{self, CompanyFilter};
 use pipeline_domain::config::Config;
+use pipeline_runners::sheets::company_rows;
+use pipeline_sheets::CompanyRow;
+use pipeline_sheets::layout::{COLUMNS, col};
 use serde_json::{Map, Value, json};
 
 use crate::exit::{CmdResult, Exit, Failure};
 use crate::output::csv_text;
 use crate::wiring;
-
-/// The sheet's columns A–O: (header, JSON id).
-const COLUMNS: [(&str, &str); 15] = [
-    ("ID Empresa", "company_id"),
-    ("Empresa", "company_name"),
-    ("Resolución", "resolution"),
-    ("Score máx.", "max_score"),
-    ("Ofertas fuertes", "strong_offers"),
-    ("Ofertas únicas", "unique_offers"),
-    ("Actividad publicaciones", "posting_activity"),
-    ("URL Oferta Top", "top_offer_url"),
-    ("Categoría top", "top_category"),
-    ("Última señal fuerte", "last_strong_at"),
-    ("Feedback Modelo", "model_feedback"),
-    ("Notas Modelo", "model_notes"),
-    ("Web", "website"),
-    ("ATS", "ats"),
-    ("Ofertas abiertas", "open_offers"),
-];
 
 pub async fn run(config: &Config, format: &str, output: Option<&Path>) -> CmdResult {
     let (catalog, _) = wiring::catalog(config)?;
@@ -46,59 +28,8 @@ pub async fn run(config: &Config, format: &str, output: Option<&Path>) -> CmdRes
         let Some(db) = wiring::open_db_read_only(&config)? else {
             return Ok(Vec::new());
         };
-        let filter = CompanyFilter {
-            min_score: Some(config.sheets.min_score),
-            ..CompanyFilter::default()
-        };
-        let list = db.read(|c| companies::list_ranked(c, &filter))?;
-        let ids: Vec<i64> = list.iter().map(|r| r.id).collect();
-        let boards = db.read(|c| boards::of_companies(c, &ids))?;
-        let top: Vec<i64> = list.iter().filter_map(|r| r.top_offer_id).collect();
-        let urls = db.read(|c| pipeline_db::repo::postings::urls_of(c, &top))?;
-        Ok(list
-            .iter()
-            .map(|r| {
-                let ats: Vec<&str> = boards
-                    .get(&r.id)
-                    .into_iter()
-                    .flatten()
-                    .filter(|b| b.status == "active")
-                    .map(|b| b.reference.as_str())
-                    .collect();
-                vec![
-                    json!(r.id),
-                    json!(r.display_name()),
-                    json!(r.resolution),
-                    json!(format!("{:.1}", r.max_score)),
-                    json!(r.strong_offer_count),
-                    json!(r.unique_offer_count),
-                    json!(r.offer_count),
-                    json!(
-                        r.top_offer_id
-                            .and_then(|id| urls.get(&id))
-                            .cloned()
-                            .unwrap_or_default()
-                    ),
-                    json!(
-                        r.top_category_id
-                            .as_ref()
-                            .and_then(|id| names.get(id))
-                            .cloned()
-                            .unwrap_or_default()
-                    ),
-                    json!(
-                        r.last_strong_at
-                            .map(|t| t.format("%Y-%m-%d").to_string())
-                            .unwrap_or_default()
-                    ),
-                    json!(""),
-                    json!(""),
-                    json!(r.website_url.clone().unwrap_or_default()),
-                    json!(ats.join(";")),
-                    json!(r.open_offer_count),
-                ]
-            })
-            .collect())
+        let rows = db.read(|c| company_rows(c, Some(config.sheets.min_score), &names))?;
+        Ok(rows.iter().map(export_cells).collect())
     })
     .await?;
     let text = match format {
@@ -114,6 +45,13 @@ pub async fn run(config: &Config, format: &str, output: Option<&Path>) -> CmdRes
             .map_err(|e| Failure::fatal(format!("writing the export: {e}")))?,
     }
     Ok(Exit::Ok)
+}
+
+/// A company's cells as exported: the sheet's, with the score as text with one decimal (`7.0`).
+fn export_cells(row: &CompanyRow) -> Vec<Value> {
+    let mut cells = row.cells();
+    cells[col::METRICS] = json!(format!("{:.1}", row.max_score));
+    cells
 }
 
 fn to_json(rows: &[Vec<Value>]) -> String {

@@ -1,7 +1,8 @@
-//! `status [--json]`: locks, pauses, per-stage state, the last runs with their counters.
+//! `status [--json]`: locks, pauses, per-stage state, the last runs with their counters, the sheet rows the
+//! last feedback run rejected, suspect boards.
 
 use chrono::Utc;
-use pipeline_db::repo::{boards, locks, pauses, runs, stage_state};
+use pipeline_db::repo::{boards, feedback, locks, pauses, runs, stage_state};
 use pipeline_domain::config::Config;
 use serde_json::{Value, json};
 
@@ -11,12 +12,13 @@ use crate::wiring;
 
 const RUNS_SHOWN: i64 = 30;
 const SUSPECTS_SHOWN: i64 = 50;
+const REJECTIONS_SHOWN: i64 = 50;
 
 pub async fn run(config: &Config, as_json: bool) -> CmdResult {
     let config = config.clone();
     let value = super::blocking(move || {
         // Read-only: a fresh directory shows an empty status and gets no database file.
-        let (locks, pauses, stages, runs, suspects) = match wiring::open_db_read_only(&config)? {
+        let (locks, pauses, stages, runs, suspects, rejected) = match wiring::open_db_read_only(&config)? {
             None => Default::default(),
             Some(db) => (
                 db.read(locks::list)?,
@@ -24,6 +26,9 @@ pub async fn run(config: &Config, as_json: bool) -> CmdResult {
                 db.read(stage_state::list)?,
                 db.read(|c| runs::latest(c, RUNS_SHOWN))?,
                 db.read(|c| boards::suspects(c, SUSPECTS_SHOWN))?,
+                // A database a migration behind has no rejections table yet: nothing to show.
+                db.read(|c| feedback::rejections(c, REJECTIONS_SHOWN))
+                    .unwrap_or_default(),
             ),
         };
         Ok(json!({
@@ -38,7 +43,9 @@ pub async fn run(config: &Config, as_json: bool) -> CmdResult {
                 "id": r.id, "stage": r.stage, "status": r.status.as_str(), "started_at": time(r.started_at),
                 "finished_at": opt_time(r.finished_at), "counters": r.counters,
             })).collect::<Vec<_>>(),
-            "rejected_feedback": [],
+            "rejected_feedback": rejected.iter().map(|r| json!({
+                "company_id": r.company_id, "row": r.sheet_row, "value": r.value, "reason": r.reason,
+            })).collect::<Vec<_>>(),
             "suspect_boards": suspects.iter().map(|(b, domain)| json!({
                 "company": domain, "board": b.reference, "reason": b.status_reason,
                 "found_on": b.found_on, "evidence_url": b.evidence_url,
@@ -90,6 +97,13 @@ fn print_text(v: &Value) {
             st["consecutive_failures"],
             st["last_error"].as_str().unwrap_or("")
         );
+    }
+    let rejected = list("rejected_feedback");
+    if !rejected.is_empty() {
+        println!("feedback rows not taken (fix them in the sheet):");
+        for r in rejected {
+            println!("  row {:<6} {:<24} {}", r["row"], s(&r["value"]), s(&r["reason"]));
+        }
     }
     let suspects = list("suspect_boards");
     if !suspects.is_empty() {

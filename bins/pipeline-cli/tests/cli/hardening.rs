@@ -105,12 +105,34 @@ fn a_database_from_a_newer_binary_is_refused_by_once_migrate_and_doctor() {
 }
 
 #[test]
-fn a_stage_this_build_lacks_is_refused_before_the_database_is_created() {
+fn the_sheet_stages_without_a_spreadsheet_are_skipped_and_say_why() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (code, _, err) = run(cli(dir.path()).args(["once", "--stage", "feedback"]));
+    let (code, out, err) = run(cli(dir.path()).args(["once", "--stage", "sheets", "--stage", "feedback"]));
+    assert_eq!(code, 0, "{err}");
+    for stage in ["sheets", "feedback"] {
+        let line = out
+            .lines()
+            .find(|l| l.trim_start().starts_with(stage))
+            .unwrap_or_default();
+        assert!(line.contains("skipped"), "{out}");
+    }
+    assert!(out.contains("no sheets.spreadsheet_id configured"), "{out}");
+}
+
+#[test]
+fn a_spreadsheet_without_a_key_is_a_configuration_error_before_any_work() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("pipeline.toml"),
+        "[sheets]\nspreadsheet_id = \"abc\"\n",
+    )
+    .expect("config");
+    let (code, _, err) = run(cli(dir.path())
+        .args(["once"])
+        .env_remove("GOOGLE_SERVICE_ACCOUNT_EMAIL"));
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("stage `feedback` is not available in this build"),
+        err.contains("sheets.spreadsheet_id is set but no service-account key"),
         "{err}"
     );
     no_database_created(dir.path());

@@ -259,14 +259,17 @@ pub fn record_validation(
 
 /// The boards of these companies, by company id, oldest first.
 pub fn of_companies(conn: &mut Conn, ids: &[i64]) -> Result<BTreeMap<i64, Vec<BoardRow>>, DbError> {
-    let rows: Vec<BoardRow> = boards::table
-        .filter(boards::company_id.eq_any(ids))
-        .order(boards::id)
-        .select(BoardRow::as_select())
-        .load(conn)?;
     let mut by_company: BTreeMap<i64, Vec<BoardRow>> = BTreeMap::new();
-    for row in rows {
-        by_company.entry(row.company_id).or_default().push(row);
+    // In slices: a sheet of tens of thousands of companies must not exceed SQLite's bound-parameter limit.
+    for chunk in ids.chunks(500) {
+        let rows: Vec<BoardRow> = boards::table
+            .filter(boards::company_id.eq_any(chunk))
+            .order(boards::id)
+            .select(BoardRow::as_select())
+            .load(conn)?;
+        for row in rows {
+            by_company.entry(row.company_id).or_default().push(row);
+        }
     }
     Ok(by_company)
 }

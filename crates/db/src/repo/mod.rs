@@ -5,6 +5,7 @@ pub mod boards;
 pub mod companies;
 pub mod discovery;
 pub mod events;
+pub mod feedback;
 pub mod ingestion;
 pub mod leases;
 pub mod locks;

@@ -248,6 +248,20 @@ impl FeedbackWindow {
 }
 
 impl FeedbackConfig {
+    /// Whether feedback may be applied at `now`: the window read in `timezone` (DST-aware: the local time of
+    /// day is what counts, whatever the offset that day). `Err` names the key that does not parse.
+    pub fn is_open_at(&self, now: chrono::DateTime<chrono::Utc>) -> Result<bool, String> {
+        let window = self
+            .parsed_window()
+            .map_err(|e| format!("feedback.window: {e}"))?;
+        let zone: chrono_tz::Tz = self
+            .timezone
+            .trim()
+            .parse()
+            .map_err(|_| format!("feedback.timezone: `{}` is not a time zone", self.timezone))?;
+        Ok(window.contains(now.with_timezone(&zone).time()))
+    }
+
     /// Reads `window`: `always` or `HH:MM-HH:MM` (24-hour clock, start and end different).
     pub fn parsed_window(&self) -> Result<FeedbackWindow, String> {
         let text = self.window.trim();

@@ -191,3 +191,38 @@ fn issues_display_key_and_reason() {
     let issue = ConfigIssue::new("delimiter", "not one byte").under("directory.sources[0]");
     assert_eq!(issue.to_string(), "directory.sources[0].delimiter: not one byte");
 }
+
+#[test]
+fn the_feedback_window_follows_madrid_local_time_across_dst_changes() {
+    let config = Config::default().feedback;
+    let at = |s: &str| {
+        config
+            .is_open_at(chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc())
+            .unwrap()
+    };
+    // Winter (CET = UTC+1), the original's instants.
+    assert!(at("2026-02-05T02:00:00Z") && at("2026-02-05T04:59:59Z"));
+    assert!(!at("2026-02-05T01:59:59Z") && !at("2026-02-05T05:00:00Z"));
+    // Summer (CEST = UTC+2).
+    assert!(at("2026-07-01T01:00:00Z") && !at("2026-07-01T04:00:00Z") && !at("2026-07-01T00:59:59Z"));
+    // 29 March 2026: at 01:00Z clocks jump from 02:00 CET to 03:00 CEST: the window opens at once.
+    assert!(!at("2026-03-29T00:59:59Z") && at("2026-03-29T01:00:00Z") && !at("2026-03-29T04:00:00Z"));
+    // 25 October 2026: at 01:00Z clocks fall back from 03:00 CEST to 02:00 CET: 03:00 local comes at 02:00Z.
+    assert!(!at("2026-10-25T00:59:59Z") && !at("2026-10-25T01:59:59Z") && at("2026-10-25T02:00:00Z"));
+    assert!(at("2026-10-25T04:59:59Z") && !at("2026-10-25T05:00:00Z"));
+    let always = FeedbackConfig {
+        window: "always".into(),
+        ..FeedbackConfig::default()
+    };
+    assert_eq!(always.is_open_at(chrono::Utc::now()), Ok(true));
+    let wrapped = FeedbackConfig {
+        window: "22:00-02:00".into(),
+        timezone: "UTC".into(),
+    };
+    let open = |s: &str| {
+        wrapped
+            .is_open_at(chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc())
+            .unwrap()
+    };
+    assert!(open("2026-01-01T23:00:00Z") && open("2026-01-01T01:59:00Z") && !open("2026-01-01T02:00:00Z"));
+}

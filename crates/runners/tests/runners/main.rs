@@ -8,6 +8,7 @@ mod ingestion;
 mod persist;
 mod politeness;
 mod scoring;
+mod sheets;
 
 use chrono::{DateTime, Utc};
 
