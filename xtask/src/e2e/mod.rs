@@ -15,6 +15,7 @@ use crate::cmd;
 mod discovery;
 mod discovery_stage;
 mod ingestion;
+mod sheets;
 use crate::world::{WorldProcess, scratch};
 
 type Scenario = fn(&Path) -> Result<()>;
@@ -55,6 +56,10 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     (
         "ingestion_faults_close_nothing_and_kill_9_loses_nothing",
         ingestion::faults_close_nothing_and_kill_9_mid_stage_loses_nothing,
+    ),
+    (
+        "sheets_10000_companies_in_a_few_calls_then_feedback",
+        sheets::ten_thousand_companies_in_a_few_calls_then_feedback,
     ),
 ];
 
@@ -186,10 +191,24 @@ fn directory_reads_the_world(bin_dir: &Path) -> Result<()> {
 
 /// Sends one request to the world's control API (`/__world/...`), checks it succeeded and returns the body.
 pub(crate) fn control(world: &WorldProcess, method: &str, path_and_query: &str) -> Result<String> {
+    control_with_body(world, method, path_and_query, "")
+}
+
+/// [`control`] with a request body.
+pub(crate) fn control_with_body(
+    world: &WorldProcess,
+    method: &str,
+    path_and_query: &str,
+    body: &str,
+) -> Result<String> {
     let addr = world.base_url.trim_start_matches("http://");
     let mut stream = TcpStream::connect(addr)?;
     let head = format!("{method} /__world/{path_and_query} HTTP/1.1\r\nHost: {addr}\r\n");
-    write!(stream, "{head}Content-Length: 0\r\nConnection: close\r\n\r\n")?;
+    write!(
+        stream,
+        "{head}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
     ensure!(

@@ -113,3 +113,66 @@ fn detect_refuses_loopback_when_the_ssrf_guard_is_on() {
         "nothing reached the site"
     );
 }
+
+#[test]
+fn doctor_obtains_a_token_and_checks_the_header_of_the_world_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = world_config(dir.path(), 32, 2);
+    let (code, out, err) = run(cli(dir.path()).arg("doctor"));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("ok   credentials  access token obtained"), "{out}");
+    assert!(
+        out.contains("ok   sheet        tab `Companies` is empty; the sheets stage writes the header"),
+        "{out}"
+    );
+    assert_eq!(world.google(|g| g.grants.len()), 1, "a real JWT grant");
+
+    world.seed_sheet(
+        "Companies",
+        vec![vec!["Id".into(), "Name".into()], vec!["1".into()]],
+    );
+    let (code, out, _) = run(cli(dir.path()).arg("doctor"));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("FAIL sheet        tab `Companies`: the header row does not match"),
+        "{out}"
+    );
+    assert!(
+        out.contains("column A: expected `ID Empresa`, found `Id`"),
+        "{out}"
+    );
+
+    // The original's environment variables instead of a key file; the private key never printed.
+    let config = std::fs::read_to_string(dir.path().join("pipeline.toml")).unwrap();
+    let without_key: String = config
+        .lines()
+        .filter(|l| !l.starts_with("credentials"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.path().join("pipeline.toml"), without_key).unwrap();
+    let pem = pipeline_testkit::google::oauth::TEST_PRIVATE_KEY_PEM.replace('\n', "\\n");
+    let (code, out, err) = run(cli(dir.path())
+        .arg("doctor")
+        .env(
+            "GOOGLE_SERVICE_ACCOUNT_EMAIL",
+            pipeline_testkit::google::oauth::CLIENT_EMAIL,
+        )
+        .env("GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY", format!("\"{pem}\"")));
+    assert!(
+        out.contains("ok   credentials  access token obtained"),
+        "{code} {out}{err}"
+    );
+    assert!(
+        !out.contains("PRIVATE KEY") && !err.contains("PRIVATE KEY"),
+        "{out}{err}"
+    );
+    let (code, out, _) = run(cli(dir.path())
+        .arg("doctor")
+        .env(
+            "GOOGLE_SERVICE_ACCOUNT_EMAIL",
+            pipeline_testkit::google::oauth::CLIENT_EMAIL,
+        )
+        .env("GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY", "not a key"));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAIL credentials  Google credentials: GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY is not a PEM private key"), "{out}");
+}

@@ -9,6 +9,7 @@ mod persist;
 mod politeness;
 mod scoring;
 mod sheets;
+mod sheets_mock;
 
 use chrono::{DateTime, Utc};
 
