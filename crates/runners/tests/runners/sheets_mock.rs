@@ -57,7 +57,7 @@ async fn rows_sorted_between_the_read_and_the_write_are_planned_again() {
     let column_a = |grid: &[Vec<Value>]| grid.iter().map(|r| vec![r[0].clone()]).collect::<Vec<_>>();
     // What the stage reads, in order: the tab, column A (already sorted by a person), the tab again,
     // column A again (still sorted).
-    let reads = vec![before, column_a(&sorted), sorted.clone(), column_a(&sorted)];
+    let reads = [before, column_a(&sorted), sorted.clone(), column_a(&sorted)];
     let calls = Arc::new(AtomicUsize::new(0));
     let mut gateway = MockSheetsGateway::new();
     gateway.expect_tab_id().returning(|_| Ok(Some(0)));
