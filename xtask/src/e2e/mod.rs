@@ -1,8 +1,6 @@
 //! `cargo xtask e2e`: the real `pipeline-cli` against the simulated world (`pipeline-world`), each scenario
 //! in its own directory.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -16,7 +14,10 @@ mod discovery;
 mod discovery_stage;
 mod ingestion;
 mod sheets;
+mod world_control;
+
 use crate::world::{WorldProcess, scratch};
+pub(crate) use world_control::{control, control_with_body};
 
 type Scenario = fn(&Path) -> Result<()>;
 
@@ -187,38 +188,6 @@ fn directory_reads_the_world(bin_dir: &Path) -> Result<()> {
     );
     std::fs::remove_dir_all(&dir).ok();
     Ok(())
-}
-
-/// Sends one request to the world's control API (`/__world/...`), checks it succeeded and returns the body.
-pub(crate) fn control(world: &WorldProcess, method: &str, path_and_query: &str) -> Result<String> {
-    control_with_body(world, method, path_and_query, "")
-}
-
-/// [`control`] with a request body.
-pub(crate) fn control_with_body(
-    world: &WorldProcess,
-    method: &str,
-    path_and_query: &str,
-    body: &str,
-) -> Result<String> {
-    let addr = world.base_url.trim_start_matches("http://");
-    let mut stream = TcpStream::connect(addr)?;
-    let head = format!("{method} /__world/{path_and_query} HTTP/1.1\r\nHost: {addr}\r\n");
-    write!(
-        stream,
-        "{head}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    ensure!(
-        response.starts_with("HTTP/1.1 200"),
-        "control {method} {path_and_query}: {response}"
-    );
-    let (_, body) = response
-        .split_once("\r\n\r\n")
-        .context("response without a body")?;
-    Ok(body.to_owned())
 }
 
 fn port_of(world: &WorldProcess) -> Result<&str> {
