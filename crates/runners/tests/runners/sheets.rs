@@ -133,15 +133,6 @@ async fn the_sheet_follows_the_db_and_never_overwrites_what_people_typed() {
     let back = row_of(&rows, deleted);
     assert_eq!(back, rows.len() - 1, "the deleted row is appended again");
     assert_eq!(cell(&rows, back, col::RESOLUTION), ranked[1].resolution);
-    // Nothing but D–J of the one stale row was written: no write touched C, K or L.
-    for request in world.log().for_label("sheets") {
-        assert!(
-            !request.path.contains("!C") && !request.path.contains("!K"),
-            "{}",
-            request.path
-        );
-    }
-
     // In step: one read, no write.
     world.clear_log();
     let report = only(&engine, &["sheets"], false).await;
