@@ -249,7 +249,9 @@ fn matcher(c: &mut Criterion) {
                 cpu_timed(iters, || -> usize {
                     postings
                         .iter()
-                        .map(|(title, description)| catalog.match_posting(title, description).keyword_hits.len())
+                        .map(|(title, description)| {
+                            catalog.match_posting(title, description).keyword_hits.len()
+                        })
                         .sum()
                 })
             });

@@ -71,12 +71,16 @@ impl Prefilter {
 
     fn key(token: &[u8]) -> Option<(usize, u64)> {
         let (&first, &last) = (token.first()?, token.last()?);
-        Some(((usize::from(first) << 8) | usize::from(last), 1 << token.len().min(63)))
+        Some((
+            (usize::from(first) << 8) | usize::from(last),
+            1 << token.len().min(63),
+        ))
     }
 
     fn may_hold(&self, token: &str) -> bool {
-        Prefilter::key(token.as_bytes())
-            .is_some_and(|(key, length)| self.lengths & length != 0 && self.ends[key >> 6] & (1 << (key & 63)) != 0)
+        Prefilter::key(token.as_bytes()).is_some_and(|(key, length)| {
+            self.lengths & length != 0 && self.ends[key >> 6] & (1 << (key & 63)) != 0
+        })
     }
 }
 
@@ -170,8 +174,16 @@ impl CompiledCatalog {
         let mut singles = vec![Vec::new(); vocabulary.len()];
         let mut pairs = PairIndex::default();
         let mut starts_pair = vec![false; vocabulary.len()];
-        let entries = (aliases.iter().enumerate().map(|(i, a)| (Entry::Alias(i), &a.tokens)))
-            .chain(phrases.iter().enumerate().map(|(i, p)| (Entry::Phrase(i), &p.tokens)));
+        let entries = (aliases
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (Entry::Alias(i), &a.tokens)))
+        .chain(
+            phrases
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (Entry::Phrase(i), &p.tokens)),
+        );
         for (entry, tokens) in entries {
             match tokens[..] {
                 [only] => singles[only as usize].push(entry),
