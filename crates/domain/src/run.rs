@@ -6,15 +6,22 @@ use std::fmt;
 /// The six stages, in canonical order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Stage {
+    /// Companies from the directories and the configured lists.
     Directory,
+    /// Each company's website read for its job boards, validated through the providers' APIs.
     Discovery,
+    /// Every active board's open postings fetched and stored.
     Ingestion,
+    /// Postings scored against the catalog, companies' metrics aggregated.
     Scoring,
+    /// The ranked companies written to the Google Sheet.
     Sheets,
+    /// The sales team's verdicts read back from the sheet.
     Feedback,
 }
 
 impl Stage {
+    /// Every stage, in the order a cycle runs them.
     pub const ALL: [Stage; 6] = [
         Stage::Directory,
         Stage::Discovery,
@@ -36,6 +43,7 @@ impl Stage {
         }
     }
 
+    /// The stage of a [`Stage::key`]; `None` for an unknown name (a usage error in the CLI).
     pub fn parse(key: &str) -> Option<Stage> {
         Self::ALL.into_iter().find(|s| s.key() == key)
     }
@@ -50,17 +58,24 @@ impl fmt::Display for Stage {
 /// The status of one run row. `Running` is the only mutable state; every other status is final.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RunStatus {
+    /// The run is under way (or its process died and no one has taken its lock over yet).
     Running,
+    /// Finished with all its work done.
     Succeeded,
     /// Finished, but part of the work failed (a source could not be read, units failed).
     Partial,
+    /// The stage failed as a whole (its error is recorded with the run).
     Failed,
+    /// Not run: another process holds the stage's lock (`forever --shared`).
     Skipped,
+    /// Stopped by SIGINT/SIGTERM or a lost lock; what it wrote stays.
     Interrupted,
+    /// Its process died; a later run took the lock over and closed the row.
     Abandoned,
 }
 
 impl RunStatus {
+    /// Every status, for parsing and tests.
     pub const ALL: [RunStatus; 7] = [
         RunStatus::Running,
         RunStatus::Succeeded,
@@ -71,6 +86,7 @@ impl RunStatus {
         RunStatus::Abandoned,
     ];
 
+    /// The name stored in the `runs` table and printed by `status`.
     pub fn as_str(self) -> &'static str {
         match self {
             RunStatus::Running => "running",
@@ -83,6 +99,7 @@ impl RunStatus {
         }
     }
 
+    /// The status of a stored name; `None` for a name this build does not know.
     pub fn parse(text: &str) -> Option<RunStatus> {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
@@ -102,47 +119,86 @@ impl fmt::Display for RunStatus {
 /// Every counter a run can carry; names are the snake_case keys persisted and printed by `status --json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Counter {
+    /// HTTP requests sent (each retry counts).
     Requests,
+    /// Responses with status 429 (rate limited).
     Http429,
+    /// Responses with a 5xx status.
     Http5xx,
+    /// Website pages discovery read.
     Pages,
+    /// Postings the boards listed this run.
     PostingsSeen,
+    /// Postings stored for the first time.
     PostingsNew,
+    /// Stored postings whose content changed.
     PostingsUpdated,
+    /// Postings listed again with the same content (nothing written).
     PostingsUnchanged,
+    /// Postings a complete board fetch no longer listed.
     PostingsClosed,
+    /// New postings found to repeat an earlier one of the company (linked to its canonical).
     PostingsReposts,
+    /// Companies whose metrics the scoring stage computed again.
     CompaniesAggregated,
+    /// Companies whose work failed (kept for the contract; no stage counts it yet).
     CompaniesFailed,
+    /// Units (companies, boards) done.
     UnitsOk,
+    /// Units that failed; with `units_ok`, the failure ratio of `runner.alert_failure_ratio`.
     UnitsFailed,
+    /// Units put back because their provider was paused.
     UnitsPaused,
+    /// Directory sources read to the end.
     SourcesOk,
+    /// Directory sources that could not be read.
     SourcesFailed,
+    /// Directory rows read (good and bad).
     RowsRead,
+    /// Directory rows skipped as bad (logged with their source and line).
     RowsBad,
+    /// Companies the directory created.
     CompaniesNew,
+    /// Known companies a directory row changed.
     CompaniesUpdated,
+    /// Directory rows dropped by `directory.exclude_domains`.
     CompaniesExcluded,
+    /// Companies whose website discovery read.
     CompaniesChecked,
+    /// Boards discovery stored for the first time.
     BoardsFound,
+    /// Boards discovery validated as active.
     BoardsActive,
+    /// Boards validated but doubtful (the provider names another company).
     BoardsSuspect,
+    /// Candidates the provider did not confirm.
     BoardsInvalid,
+    /// Companies on whose website discovery found no board.
     NotFound,
+    /// Companies whose discovery failed (site unreachable, provider unavailable).
     Errored,
+    /// Candidates not validated because their provider was paused.
     PausedSkips,
+    /// Boards ingestion fetched and stored.
     BoardsOk,
+    /// Boards whose fetch failed (retried later with backoff).
     BoardsFailed,
+    /// Boards the provider says no longer exist (404/410).
     BoardsGone,
+    /// Boards not fetched because their provider was paused.
     BoardsPaused,
+    /// Boards that answered 304 Not Modified to their validators.
     BoardsNotModified,
+    /// Closed postings listed again.
     PostingsReopened,
+    /// Postings stored without description: the detail-call budget was spent.
     DetailsDeferred,
+    /// Postings the scoring stage scored (and stored, unless dry run).
     PostingsScored,
 }
 
 impl Counter {
+    /// Every counter, in the order `status` prints them.
     pub const ALL: [Counter; 38] = [
         Counter::Requests,
         Counter::Http429,
@@ -184,6 +240,7 @@ impl Counter {
         Counter::PostingsScored,
     ];
 
+    /// The snake_case key persisted in the run's counters and printed by `status --json`.
     pub fn name(self) -> &'static str {
         match self {
             Counter::Requests => "requests",
@@ -256,6 +313,7 @@ impl From<RunCounters> for BTreeMap<String, u64> {
 }
 
 impl RunCounters {
+    /// Adds `n` to `counter`.
     pub fn add(&mut self, counter: Counter, n: u64) {
         *self.0.entry(counter.name().to_owned()).or_default() += n;
     }
@@ -265,10 +323,12 @@ impl RunCounters {
         *self.0.entry(format!("skipped_{reason}")).or_default() += n;
     }
 
+    /// The value of `counter` (0 when untouched).
     pub fn get(&self, counter: Counter) -> u64 {
         self.0.get(counter.name()).copied().unwrap_or(0)
     }
 
+    /// How many were skipped for `reason` (0 when none).
     pub fn skipped(&self, reason: &str) -> u64 {
         self.0.get(&format!("skipped_{reason}")).copied().unwrap_or(0)
     }
@@ -280,6 +340,7 @@ impl RunCounters {
         }
     }
 
+    /// Every (name, value), named counters and `skipped_*` alike, sorted by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
         self.0.iter().map(|(k, v)| (k.as_str(), *v))
     }

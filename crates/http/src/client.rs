@@ -15,8 +15,11 @@ use super::{HostGate, HttpError, HttpSettings, NetworkPolicy, Refusal, Slot, Thr
 /// What the client did, for the run counters.
 #[derive(Debug, Default)]
 pub struct HttpStats {
+    /// Attempts sent (each retry counts).
     pub requests: AtomicU64,
+    /// Responses with status 429 (rate limited).
     pub http_429: AtomicU64,
+    /// Responses with a 5xx status.
     pub http_5xx: AtomicU64,
 }
 
@@ -34,9 +37,13 @@ pub type BodyStream = Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send>>
 /// A response read whole (within the cap).
 #[derive(Debug, Clone)]
 pub struct Fetched {
+    /// The final URL, after redirects (links in the body are relative to it).
     pub url: Url,
+    /// The HTTP status (2xx, or 304 for a conditional request).
     pub status: u16,
+    /// The response headers (validators, Content-Type).
     pub headers: HeaderMap,
+    /// The body, at most the client's `max_body` bytes.
     pub body: Bytes,
 }
 
@@ -59,13 +66,18 @@ impl Fetched {
 /// A request beyond a plain GET: a method, extra headers (validators, Accept), a JSON body.
 #[derive(Debug, Clone)]
 pub struct Request {
+    /// GET or POST.
     pub method: reqwest::Method,
+    /// Where to send it.
     pub url: Url,
+    /// Extra headers, sent on every attempt.
     pub headers: Vec<(&'static str, String)>,
+    /// A JSON body, for POST APIs (Workday's search).
     pub json: Option<serde_json::Value>,
 }
 
 impl Request {
+    /// A plain GET of `url`.
     pub fn get(url: Url) -> Self {
         Self {
             method: reqwest::Method::GET,
@@ -86,6 +98,7 @@ impl Request {
         }
     }
 
+    /// The same request with one more header (`If-None-Match`, `Accept`, ...).
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
         self
@@ -105,6 +118,8 @@ pub struct HttpClient {
 }
 
 impl HttpClient {
+    /// A client with its own connection pool and stats, no throttle and no per-host gate; fails only
+    /// when reqwest cannot be set up (fatal).
     pub fn new(settings: HttpSettings) -> Result<Self, HttpError> {
         let mut builder = reqwest::Client::builder();
         for root in &settings.extra_roots {
@@ -165,10 +180,12 @@ impl HttpClient {
         Ok((host, provider))
     }
 
+    /// What this client and its clones did so far, for the run counters.
     pub fn stats(&self) -> &Arc<HttpStats> {
         &self.stats
     }
 
+    /// The settings the client was built with (caps, retries, policy).
     pub fn settings(&self) -> &HttpSettings {
         &self.settings
     }

@@ -3,6 +3,7 @@
 //! honouring Retry-After, typed errors that carry their class, a resolver that applies `[http] resolve`
 //! overrides, the SSRF guard, and politeness: a per-provider throttle and one request per host.
 //! Architecture invariant: the only crate that uses reqwest (and rustls); no DB.
+#![warn(missing_docs)]
 
 mod client;
 mod error;

@@ -18,29 +18,41 @@ use compiled::{Entry, UNKNOWN_TOKEN};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
+    /// The posting's title (weighted by `field_weights.title`).
     Title,
+    /// The posting's description.
     Description,
 }
 
 /// One occurrence of a keyword alias.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeywordHit {
+    /// The keyword whose alias matched.
     pub keyword_id: String,
+    /// The keyword's category.
     pub category_id: String,
+    /// Where it matched.
     pub field: Field,
     /// Position of the first matched token in the field's token list.
     pub token_index: usize,
+    /// The posting's tokens that matched (normalized).
     pub matched_tokens: Vec<String>,
+    /// A negation cue is near it: it adds no points.
     pub negated: bool,
 }
 
 /// One occurrence of a phrase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhraseHit {
+    /// The phrase that matched.
     pub phrase_id: String,
+    /// Where it matched.
     pub field: Field,
+    /// Position of the first matched token in the field's token list.
     pub token_index: usize,
+    /// The posting's tokens that matched (normalized).
     pub matched_tokens: Vec<String>,
+    /// A negation cue is near it: it adds no points.
     pub negated: bool,
 }
 
@@ -48,9 +60,13 @@ pub struct PhraseHit {
 /// catalog order. The distinct counts include negated hits.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatchResult {
+    /// Every keyword hit, in the order above.
     pub keyword_hits: Vec<KeywordHit>,
+    /// Every phrase hit, in the order above.
     pub phrase_hits: Vec<PhraseHit>,
+    /// Distinct categories among the keyword hits.
     pub unique_categories: usize,
+    /// Distinct keywords among the keyword hits.
     pub unique_keywords: usize,
 }
 
@@ -110,7 +126,10 @@ impl CompiledCatalog {
             self.entries_at(&ids, start, &mut found);
             for &entry in &found {
                 let len = self.tokens_of(entry).len();
-                let matched_tokens = tokens[start..start + len].iter().map(|t| (*t).to_owned()).collect();
+                let matched_tokens = tokens[start..start + len]
+                    .iter()
+                    .map(|t| (*t).to_owned())
+                    .collect();
                 let negated = is_negated(&cues, start, len, negation);
                 match entry {
                     Entry::Alias(index) => {

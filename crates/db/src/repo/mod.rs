@@ -5,6 +5,8 @@ pub mod boards;
 pub mod companies;
 pub mod discovery;
 pub mod events;
+// A few items of this one lack docs: the ingestion work under way there adds them; then drop the allow.
+#[allow(missing_docs)]
 pub mod ingestion;
 pub mod leases;
 pub mod locks;

@@ -11,55 +11,86 @@ use crate::{Conn, DbError};
 /// A posting to score.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct ToScore {
+    /// The posting's id (batches go by id).
     pub id: i64,
+    /// Its company (marked for aggregation once scored).
     pub company_id: i64,
+    /// The title, matched with the title's weight.
     pub title: String,
+    /// The description, matched with the description's weight.
     pub description: String,
 }
 
 /// A posting's score as the scoring stage stores it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
+    /// The posting's id.
     pub id: i64,
+    /// 0–10.
     pub score: i32,
+    /// At or above the catalog's strong threshold.
     pub strong: bool,
+    /// The category that contributed most, if any scored.
     pub top_category_id: Option<String>,
-    /// JSON.
+    /// JSON of the scorer's explanation: hits, contributions, raw score.
     pub explanation: String,
 }
 
 /// A company's posting as aggregation reads it.
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct ForAggregation {
+    /// The posting's id (the last tie-break of the top offer).
     pub id: i64,
+    /// The canonical posting it reposts; `None` for a canonical one.
     pub canonical_id: Option<i64>,
+    /// Reposts pointing at it.
     pub repost_count: i32,
+    /// When the provider says it was published (tie-break of the top offer).
     pub published_at: Option<DateTime<Utc>>,
+    /// When the provider says it last changed (the tie-break when not published).
     pub source_updated_at: Option<DateTime<Utc>>,
+    /// When ingestion first stored it (`new_offers_30d`).
     pub first_seen_at: DateTime<Utc>,
+    /// When its stored content last changed.
     pub changed_at: DateTime<Utc>,
+    /// When it closed (`closed_offers_30d`); `None` while open.
     pub closed_at: Option<DateTime<Utc>>,
+    /// Its score; `None` until scored (counts as 0).
     pub score: Option<i32>,
+    /// Its top category.
     pub top_category_id: Option<String>,
 }
 
 /// A company's metrics (docs/interfaces.md#companies-json).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metrics {
+    /// The best score of its canonical postings.
     pub max_score: f64,
+    /// Σ (1 + repost_count) over canonical postings.
     pub offer_count: i32,
+    /// Canonical postings.
     pub unique_offer_count: i32,
+    /// Canonical postings at or above the strong threshold.
     pub strong_offer_count: i32,
+    /// Canonical postings open now.
     pub open_offer_count: i32,
+    /// Canonical postings first seen in the last 30 days.
     pub new_offers_30d: i32,
+    /// Canonical postings closed, with all their reposts, in the last 30 days.
     pub closed_offers_30d: i32,
+    /// Mean score of the strong postings.
     pub avg_strong_score: Option<f64>,
+    /// The top posting's top category.
     pub top_category_id: Option<String>,
+    /// The top posting.
     pub top_offer_id: Option<i64>,
     /// JSON object {category: best score}.
     pub category_max_scores: String,
+    /// The latest publication of a strong posting.
     pub last_strong_at: Option<DateTime<Utc>>,
+    /// The earliest first sight of any of its postings.
     pub first_seen_at: Option<DateTime<Utc>>,
+    /// The latest sight of any of its postings.
     pub last_seen_at: Option<DateTime<Utc>>,
 }
 

@@ -300,7 +300,9 @@ fn entries_sharing_first_words_are_all_found_in_catalog_order() {
         "kw_data_x",
         &["data", "data platform team", "data platform"],
     ));
-    catalog.keywords.push(keyword("kw_data_y", &["data platform", "data lake"]));
+    catalog
+        .keywords
+        .push(keyword("kw_data_y", &["data platform", "data lake"]));
     catalog.phrases.push(crate::catalog::Phrase {
         id: "phrase_data_platform".into(),
         phrase: "data platform".into(),
