@@ -7,14 +7,16 @@
 
 mod client;
 mod error;
+mod exchange;
 mod guard;
 mod resolve;
 mod retry_after;
 mod settings;
 mod throttle;
 
-pub use client::{BodyStream, Fetched, HttpClient, HttpStats, Request};
+pub use client::HttpClient;
 pub use error::HttpError;
+pub use exchange::{BodyStream, Fetched, HttpStats, Request};
 pub use guard::{NetworkPolicy, Refusal, is_public};
 pub use resolve::{HostOverride, OverrideResolver};
 pub use retry_after::parse_retry_after;
