@@ -178,4 +178,6 @@ fn count(n: usize) -> u32 {
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
