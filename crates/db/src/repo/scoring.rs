@@ -26,6 +26,8 @@ pub struct ToScore {
 pub struct Scored {
     /// The posting's id.
     pub id: i64,
+    /// Its company, marked for aggregation with the score.
+    pub company_id: i64,
     /// 0–10.
     pub score: i32,
     /// At or above the catalog's strong threshold.
@@ -94,10 +96,39 @@ pub struct Metrics {
     pub last_seen_at: Option<DateTime<Utc>>,
 }
 
-/// Up to `limit` postings with an id above `after` that need a score under catalog `version`, by id.
-pub fn to_score(conn: &mut Conn, version: &str, after: i64, limit: i64) -> Result<Vec<ToScore>, DbError> {
+/// The ids of every posting that may need a score under catalog `version`, ascending: new or changed
+/// (`needs_scoring`), never scored, or scored with another version. Read from the indexes on `needs_scoring`
+/// and `catalog_version` alone: a cycle with nothing to score reads no posting row.
+pub fn to_score_ids(conn: &mut Conn, version: &str) -> Result<Vec<i64>, DbError> {
+    let mut ids: Vec<i64> = postings::table
+        .filter(postings::needs_scoring.eq(true))
+        .select(postings::id)
+        .load(conn)?;
+    let stale = [
+        postings::table
+            .filter(postings::catalog_version.is_null())
+            .select(postings::id)
+            .load::<i64>(conn)?,
+        postings::table
+            .filter(postings::catalog_version.lt(version))
+            .select(postings::id)
+            .load::<i64>(conn)?,
+        postings::table
+            .filter(postings::catalog_version.gt(version))
+            .select(postings::id)
+            .load::<i64>(conn)?,
+    ];
+    ids.extend(stale.into_iter().flatten());
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// Those of `ids` (from [`to_score_ids`]) that need a score under catalog `version` now — checked again, as
+/// another process may have scored them since — and whose description is not still to come, by id.
+pub fn to_score(conn: &mut Conn, version: &str, ids: &[i64]) -> Result<Vec<ToScore>, DbError> {
     Ok(postings::table
-        .filter(postings::id.gt(after))
+        .filter(postings::id.eq_any(ids))
         .filter(postings::description_pending.eq(false))
         .filter(
             postings::needs_scoring
@@ -112,7 +143,6 @@ pub fn to_score(conn: &mut Conn, version: &str, after: i64, limit: i64) -> Resul
             postings::description,
         ))
         .order(postings::id)
-        .limit(limit)
         .load(conn)?)
 }
 
@@ -131,12 +161,9 @@ pub fn record(conn: &mut Conn, scored: &[Scored], version: &str, now: DateTime<U
             ))
             .execute(conn)?;
     }
-    let ids: Vec<i64> = scored.iter().map(|s| s.id).collect();
-    let companies_of: Vec<i64> = postings::table
-        .filter(postings::id.eq_any(&ids))
-        .select(postings::company_id)
-        .distinct()
-        .load(conn)?;
+    let mut companies_of: Vec<i64> = scored.iter().map(|s| s.company_id).collect();
+    companies_of.sort_unstable();
+    companies_of.dedup();
     mark_for_aggregation(conn, &companies_of)
 }
 
@@ -160,7 +187,7 @@ pub fn to_aggregate(conn: &mut Conn, limit: i64) -> Result<Vec<i64>, DbError> {
         .load(conn)?)
 }
 
-/// A company's postings, for aggregation.
+/// A company's postings, for aggregation (read from the covering index `idx_postings_aggregation` alone).
 pub fn for_aggregation(conn: &mut Conn, company_id: i64) -> Result<Vec<ForAggregation>, DbError> {
     Ok(postings::table
         .filter(postings::company_id.eq(company_id))
@@ -207,4 +234,22 @@ pub fn record_metrics(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// A catalog version, a scoring time and how many postings carry both.
+pub type ScoredGroup = (Option<String>, Option<DateTime<Utc>>, i64);
+
+/// How many postings carry each (catalog version, scored at) pair, `None` for postings never scored; by
+/// version, then time. A rescore that reached every posting once leaves one version, and as many scoring
+/// times as batches were written.
+pub fn scored_by_version(conn: &mut Conn) -> Result<Vec<ScoredGroup>, DbError> {
+    Ok(postings::table
+        .group_by((postings::catalog_version, postings::scored_at))
+        .select((
+            postings::catalog_version,
+            postings::scored_at,
+            diesel::dsl::count_star(),
+        ))
+        .order((postings::catalog_version, postings::scored_at))
+        .load(conn)?)
 }
