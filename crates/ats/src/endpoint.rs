@@ -11,12 +11,16 @@ use super::AtsError;
 /// The base URLs of one provider.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
+    /// The default host's base URL, or the `{tenant}` template of a host-per-tenant provider.
     pub base_url: String,
+    /// The base URL of boards with the `@eu` variant (`lever:acme@eu`, `greenhouse:acme@eu`).
     pub eu_base_url: Option<String>,
+    /// The base URL of boards with the `@com` variant (`personio:acme@com`).
     pub com_base_url: Option<String>,
 }
 
 impl Endpoints {
+    /// Only a default base URL (tests, the simulated world).
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
             base_url: base_url.into(),

@@ -4,22 +4,38 @@ use pipeline_domain::{Classify, ErrorClass};
 
 use pipeline_http::HttpError;
 
+/// Why a board could not be read; [`Classify`] makes a gone, unreadable or unaddressable board permanent
+/// and leaves HTTP failures their own class.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum AtsError {
     /// The board does not exist (any more): 404 / 410.
     #[error("board {board} is gone: {source}")]
-    Gone { board: String, source: HttpError },
+    Gone {
+        /// The board reference (`greenhouse:acme`).
+        board: String,
+        /// The 404 / 410 response.
+        source: HttpError,
+    },
     /// The answer could not be read as the provider's documented shape.
     #[error("board {board}: unexpected response from {url}: {reason}")]
     Parse {
+        /// The board reference.
         board: String,
+        /// The API URL whose answer did not parse.
         url: String,
+        /// What was wrong with it (serde's message, a missing field).
         reason: String,
     },
     /// The board reference cannot be turned into an API URL (bad template, bad tenant).
     #[error("board {board}: {reason}")]
-    Endpoint { board: String, reason: String },
+    Endpoint {
+        /// The board reference.
+        board: String,
+        /// Why no URL could be made of it.
+        reason: String,
+    },
+    /// Any other HTTP failure (timeout, 429, 5xx, ...), with its own class.
     #[error(transparent)]
     Http(HttpError),
 }
@@ -37,6 +53,7 @@ impl AtsError {
         }
     }
 
+    /// An [`AtsError::Parse`] of `board`'s answer from `url`.
     pub fn parse(board: &pipeline_domain::BoardRef, url: &url::Url, reason: impl std::fmt::Display) -> Self {
         AtsError::Parse {
             board: board.to_string(),

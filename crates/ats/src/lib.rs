@@ -2,6 +2,7 @@
 //! fetches every open posting of one board (paging where the API pages, at most the budgeted detail calls,
 //! conditional requests where the provider supports them) and returns them normalised. Architecture
 //! invariant: no DB; HTTP only through pipeline-http; the trait has a mockall mock (feature `mocks`).
+#![warn(missing_docs)]
 
 mod ashby;
 mod conditional;
@@ -79,6 +80,7 @@ pub struct BoardFetch {
 pub struct DetailBudget(Arc<AtomicU64>);
 
 impl DetailBudget {
+    /// A budget of `calls` detail calls.
     pub fn new(calls: u64) -> Self {
         Self(Arc::new(AtomicU64::new(calls)))
     }
@@ -90,6 +92,7 @@ impl DetailBudget {
             .is_ok()
     }
 
+    /// The calls left this cycle.
     pub fn remaining(&self) -> u64 {
         self.0.load(Ordering::SeqCst)
     }
@@ -104,6 +107,7 @@ impl DetailBudget {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait AtsClient: Send + Sync {
+    /// The provider this client speaks to.
     fn provider(&self) -> Provider;
 
     /// Fetches every open posting of `board`. A 404/410 is [`AtsError::Gone`]; an unparseable answer is

@@ -5,7 +5,9 @@ use pipeline_http::header::{ETAG, HeaderMap, LAST_MODIFIED};
 /// ETag / Last-Modified of a board's last complete fetch, sent back as If-None-Match / If-Modified-Since.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Validators {
+    /// The `ETag` header, sent back as `If-None-Match`.
     pub etag: Option<String>,
+    /// The `Last-Modified` header, sent back as `If-Modified-Since`.
     pub last_modified: Option<String>,
 }
 

@@ -6,28 +6,50 @@ use pipeline_domain::{Classify, ErrorClass};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DbError {
+    /// The database cannot be opened or created (a missing folder, no permission, not a database).
     #[error("cannot open database {url}: {reason}")]
-    Open { url: String, reason: String },
+    Open {
+        /// The URL, its password redacted.
+        url: String,
+        /// The driver's error, as text.
+        reason: String,
+    },
+    /// A `postgres://` URL: the schema is ready for it, the backend is not built yet.
     #[error("database URL `{0}` selects a backend this build does not support yet")]
     UnsupportedBackend(String),
     /// A `scheme://` URL that names no backend (a usage error: nothing was created).
     #[error(
         "database URL `{url}`: unknown scheme `{scheme}` (use a file path, sqlite://PATH or postgres://...)"
     )]
-    UnknownScheme { url: String, scheme: String },
+    UnknownScheme {
+        /// The URL, its password redacted.
+        url: String,
+        /// The scheme found.
+        scheme: String,
+    },
     /// The database has migrations this binary does not know: an older binary must not write into it.
     #[error(
         "the database schema (version {database}) is newer than this binary ({binary}); use a newer pipeline-cli"
     )]
-    SchemaTooNew { database: String, binary: String },
+    SchemaTooNew {
+        /// The newest migration applied to the database.
+        database: String,
+        /// The newest migration this binary embeds.
+        binary: String,
+    },
+    /// A migration could not be applied (it rolled back whole).
     #[error("migration failed: {0}")]
     Migration(String),
+    /// No connection could be had from the pool in time.
     #[error("database connection pool: {0}")]
     Pool(#[from] r2d2::Error),
+    /// A statement failed (a busy database past its timeout, a constraint, a missing row).
     #[error("database query: {0}")]
     Query(#[from] diesel::result::Error),
+    /// A stored value this build cannot read (an unknown run status, counters that are not JSON).
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// The blocking task running the database work panicked or was cancelled.
     #[error("database worker thread failed: {0}")]
     Worker(String),
 }

@@ -1,6 +1,7 @@
 //! The database: diesel schema, embedded append-only migrations, the connection pool and the repositories.
 //! Architecture invariant: the only crate that uses diesel; no HTTP. Every timestamp is a
 //! `DateTime<Utc>` passed in by the caller (the engine's clock), never SQL-side `now()`.
+#![warn(missing_docs)]
 
 mod error;
 mod migrations;

@@ -22,7 +22,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Which backend a URL selects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbKind {
+    /// A SQLite file at this path.
     Sqlite(PathBuf),
+    /// A PostgreSQL URL (not supported by this build yet).
     Postgres(String),
 }
 

@@ -15,7 +15,9 @@ use pipeline_http::HttpClient;
 /// Caps of one scrape (docs/original-system.md#ref-3: 50 detail pages, 50 companies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScraperCaps {
+    /// Detail pages read per scrape (`directory.max_detail_pages`), to bound the load on the site.
     pub max_detail_pages: usize,
+    /// Companies taken per scrape (`directory.max_companies_per_source`, or `once --limit`).
     pub max_companies: usize,
 }
 
@@ -31,9 +33,13 @@ impl Default for ScraperCaps {
 /// One built-in directory at a listing URL (the real site's, or an override).
 #[derive(Debug, Clone)]
 pub struct BuiltinSource {
+    /// Which directory (its page layout, its source name).
     pub directory: BuiltinDirectory,
+    /// The listing page the scrape starts from.
     pub listing_url: Url,
+    /// How much one scrape may read.
     pub caps: ScraperCaps,
+    /// The client the pages are fetched with (the SSRF-guarded site client).
     pub http: HttpClient,
 }
 

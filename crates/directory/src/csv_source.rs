@@ -16,18 +16,23 @@ use pipeline_http::HttpClient;
 /// A CSV list of companies.
 #[derive(Debug, Clone)]
 pub struct CsvSource {
+    /// The source's name, recorded with every company it lists.
     pub name: String,
+    /// Where the list is: a file or a URL, streamed either way.
     pub location: Location,
     /// The name column; empty = the list has none.
     pub name_field: String,
     /// The website column; empty = the list has none.
     pub website_field: String,
+    /// The field separator (`,`, `;`, tab).
     pub delimiter: u8,
     /// `None` = UTF-8 (a BOM is skipped); `Some` = transcode from this encoding.
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Quoted fields may hold line breaks; otherwise a line ending inside quotes is a bad row.
     pub multiline_fields: bool,
+    /// The record and source size caps.
     pub caps: ReadCaps,
+    /// The client a URL is fetched with.
     pub http: HttpClient,
 }
 

@@ -15,7 +15,9 @@ use pipeline_http::HttpClient;
 /// A file path or a URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
+    /// A local file (relative paths already resolved against the config file's folder).
     File(PathBuf),
+    /// An http(s) URL, fetched through the source's client.
     Url(Url),
 }
 

@@ -17,11 +17,17 @@ use pipeline_http::HttpClient;
 /// A JSON list of companies.
 #[derive(Debug, Clone)]
 pub struct JsonSource {
+    /// The source's name, recorded with every company it lists.
     pub name: String,
+    /// Where the list is: a file or a URL, streamed either way.
     pub location: Location,
+    /// The member holding the company's name; empty = the objects have none.
     pub name_field: String,
+    /// The member holding the company's website; empty = the objects have none.
     pub website_field: String,
+    /// The record and source size caps.
     pub caps: ReadCaps,
+    /// The client a URL is fetched with.
     pub http: HttpClient,
 }
 

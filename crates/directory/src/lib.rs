@@ -3,6 +3,7 @@
 //! channel so that a 1 GB list is never held in memory, each line, record and source within its cap
 //! ([`ReadCaps`]). Architecture invariant: no DB; HTTP only through pipeline-http; the [`DirectorySource`]
 //! trait has a mockall mock (feature `mocks`).
+#![warn(missing_docs)]
 
 pub mod builtin;
 mod builtin_source;

@@ -9,22 +9,53 @@ use pipeline_http::HttpError;
 /// One row of a source: a company, or a bad row reported with where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceItem {
-    Company { input: CompanyInput, location: String },
-    Bad { location: String, reason: String },
+    /// A company the row names.
+    Company {
+        /// The company's identity as listed.
+        input: CompanyInput,
+        /// Where in the source the row is (`line 12`, `[3]`, a detail page URL), for logs.
+        location: String,
+    },
+    /// A row that names no usable company: logged, counted in `rows_bad` and skipped.
+    Bad {
+        /// Where in the source the row is.
+        location: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// Why a whole source could not be read (a bad row is not an error: it is a [`SourceItem::Bad`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SourceError {
+    /// The file cannot be opened (missing, no permission): permanent until the config is fixed.
     #[error("cannot open {location}: {reason}")]
-    Open { location: String, reason: String },
+    Open {
+        /// The file or URL.
+        location: String,
+        /// The I/O error, as text.
+        reason: String,
+    },
+    /// The list's URL could not be fetched.
     #[error(transparent)]
     Http(#[from] HttpError),
+    /// The list cannot be read on (a missing column, a broken JSON array, over its size cap).
     #[error("{location}: {reason}")]
-    Format { location: String, reason: String },
+    Format {
+        /// The file or URL.
+        location: String,
+        /// What is wrong with the list.
+        reason: String,
+    },
+    /// Reading broke off (transient: the next run reads the list again).
     #[error("reading {location}: {reason}")]
-    Read { location: String, reason: String },
+    Read {
+        /// The file or URL.
+        location: String,
+        /// The I/O error, as text.
+        reason: String,
+    },
     /// The consumer stopped listening (the run was interrupted).
     #[error("the reader was stopped")]
     Stopped,

@@ -16,7 +16,9 @@ use pipeline_http::{HttpClient, HttpError};
 /// A candidate whose provider API answered.
 #[derive(Debug, Clone)]
 pub struct DetectedBoard {
+    /// The board and where it was found.
     pub candidate: Candidate,
+    /// Open postings the provider listed when asked.
     pub job_count: usize,
     /// The company name the provider's API gives, if any.
     pub company_name: Option<String>,
@@ -25,11 +27,13 @@ pub struct DetectedBoard {
 /// What discovery found on one website.
 #[derive(Debug, Clone)]
 pub struct Detection {
+    /// The website discovery started from.
     pub url: Url,
     /// Validated boards, in the order they were found.
     pub boards: Vec<DetectedBoard>,
     /// Candidates whose API did not confirm them, with the reason.
     pub rejected: Vec<(Candidate, Rejection)>,
+    /// Pages of the site actually read (for the `pages` counter and politeness reports).
     pub pages_fetched: usize,
     /// Set when no page of the site could be read (the site is down, or the SSRF guard refused it).
     pub error: Option<SiteFailure>,
@@ -46,6 +50,7 @@ impl Detection {
 /// `Fn(Provider) -> Option<Arc<dyn AtsClient>>`. The discovery stage's lookup also pauses providers that
 /// keep answering 429 (docs/stages.md#pauses).
 pub trait ClientLookup: Sync {
+    /// The client of `provider`; `None` when it is disabled (its candidates are then rejected as such).
     fn client(&self, provider: Provider) -> Option<Arc<dyn AtsClient>>;
 
     /// Whether `provider` is paused now: its candidates are not validated (no call is made).

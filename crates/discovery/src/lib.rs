@@ -2,6 +2,7 @@
 //! career-looking links to follow one hop, which board references a page names (pure functions), and
 //! [`detect`], which fetches the pages and validates the candidates through the providers' APIs.
 //! Architecture invariant: no DB; pure scanning functions plus one async [`detect`].
+#![warn(missing_docs)]
 
 mod candidates;
 mod detect;
@@ -50,6 +51,7 @@ pub enum How {
 }
 
 impl How {
+    /// The stable name stored as the board's `how` and shown by `detect --json`.
     pub fn as_str(self) -> &'static str {
         match self {
             How::Link => "link",
@@ -69,10 +71,12 @@ impl fmt::Display for How {
 /// A board reference a page names, with its evidence (docs/stages.md#discovery-evidence). Not validated yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
+    /// The board the URL names.
     pub board: BoardRef,
     /// The ATS URL as found (resolved against the page when relative).
     pub evidence_url: String,
     /// The page it was found on.
     pub found_on: Url,
+    /// Where in the page the URL was.
     pub how: How,
 }

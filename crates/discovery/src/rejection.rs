@@ -17,7 +17,12 @@ pub enum Rejection {
     /// The provider answered, but not with a board (an unreadable body, a reference that makes no URL).
     Invalid(String),
     /// The provider could not be asked now (timeout, connection failure, 5xx, 429): ask again later.
-    Unavailable { class: ErrorClass, message: String },
+    Unavailable {
+        /// The failure's class (how soon to ask again).
+        class: ErrorClass,
+        /// The error, as text.
+        message: String,
+    },
     /// The provider is paused after repeated 429s: not asked; ask again when the pause ends.
     Paused,
 }
@@ -66,7 +71,12 @@ impl fmt::Display for Rejection {
 pub enum SiteFailure {
     /// The site could not be reached (refused by the SSRF guard, unresolvable, connection failed, timed
     /// out), with the class of the failure.
-    Unreachable { class: ErrorClass, message: String },
+    Unreachable {
+        /// The failure's class: a refusal is permanent, a timeout transient.
+        class: ErrorClass,
+        /// The error, as text.
+        message: String,
+    },
     /// The site answered, but none of its candidate pages could be read.
     NoPage(String),
 }

@@ -8,7 +8,9 @@ use crate::ErrorClass;
 /// `base × 2^(attempt−1)`, capped at `max`, then multiplied by a jitter factor in `[1 − jitter, 1]`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Backoff {
+    /// The delay before the first retry (before jitter).
     pub base: Duration,
+    /// The longest delay, however many attempts failed.
     pub max: Duration,
     /// Fraction of the delay that is randomised away (0 = none, 0.5 = delay × U[0.5, 1)).
     pub jitter: f64,

@@ -7,18 +7,28 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
+    /// Lever (`api.lever.co`, `api.eu.lever.co` for `@eu`).
     Lever,
+    /// Greenhouse's job board API (`boards-api.greenhouse.io`, `@eu` on its EU host).
     Greenhouse,
+    /// Ashby (`api.ashbyhq.com`).
     Ashby,
+    /// Workable (`apply.workable.com`).
     Workable,
+    /// SmartRecruiters' posting API (a detail call per posting for its description).
     SmartRecruiters,
+    /// Recruitee: one host per tenant (`TENANT.recruitee.com`).
     Recruitee,
+    /// Personio's XML feed: one host per tenant (`.de`, or `.com` for `@com`).
     Personio,
+    /// Teamtailor: one host per tenant (`TENANT.teamtailor.com`).
     Teamtailor,
+    /// Workday's career site API (`TENANT/POD/SITE`; a detail call per posting).
     Workday,
 }
 
 impl Provider {
+    /// Every provider, in the order configuration and reports list them.
     pub const ALL: [Provider; 9] = [
         Provider::Lever,
         Provider::Greenhouse,
@@ -31,6 +41,7 @@ impl Provider {
         Provider::Workday,
     ];
 
+    /// The lower-case name used in board references, `[providers.X]`, pauses and logs.
     pub fn key(self) -> &'static str {
         match self {
             Provider::Lever => "lever",
@@ -45,6 +56,7 @@ impl Provider {
         }
     }
 
+    /// The provider of a key, any case, surrounding spaces ignored; `None` for an unknown name.
     pub fn parse(key: &str) -> Option<Provider> {
         let key = key.trim().to_ascii_lowercase();
         Self::ALL.into_iter().find(|p| p.key() == key)
@@ -69,19 +81,32 @@ impl fmt::Display for Provider {
 /// A board reference. The tenant keeps the provider's case; references compare case-insensitively.
 #[derive(Debug, Clone, Eq)]
 pub struct BoardRef {
+    /// Whose API serves the board.
     pub provider: Provider,
+    /// The provider's name for the company's board (`acme`; Workday `acme/wd3/Careers`).
     pub tenant: String,
+    /// The host family when not the default one (`eu`, `com`).
     pub variant: Option<String>,
 }
 
+/// Why a text is not a board reference.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BoardRefError {
+    /// Not `PROVIDER:TENANT[@VARIANT]` (no colon, an empty tenant).
     #[error("`{0}` is not a board reference (PROVIDER:TENANT[@VARIANT])")]
     Shape(String),
+    /// The part before the colon names no supported provider.
     #[error("unknown provider `{0}`")]
     UnknownProvider(String),
+    /// A variant the provider does not have (`lever:acme@com`).
     #[error("provider `{provider}` has no variant `{variant}`")]
-    UnknownVariant { provider: Provider, variant: String },
+    UnknownVariant {
+        /// The provider named.
+        provider: Provider,
+        /// The variant asked for.
+        variant: String,
+    },
+    /// A Workday tenant that is not `TENANT/POD/SITE`.
     #[error("a workday tenant is written TENANT/POD/SITE, got `{0}`")]
     WorkdayShape(String),
 }
@@ -158,6 +183,7 @@ pub enum BoardStatus {
 }
 
 impl BoardStatus {
+    /// The name stored in the `boards` table and shown by `companies --json`.
     pub fn as_str(self) -> &'static str {
         match self {
             BoardStatus::Active => "active",
@@ -167,6 +193,7 @@ impl BoardStatus {
         }
     }
 
+    /// The status of a stored name; `None` for an unknown one.
     pub fn parse(text: &str) -> Option<BoardStatus> {
         [
             BoardStatus::Active,

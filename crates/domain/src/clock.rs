@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 /// Where "now" comes from. Every time-dependent decision (TTLs, pauses, backoff, retention) asks a `Clock`,
 /// so tests move time instead of sleeping.
 pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// The current instant, in UTC.
     fn now(&self) -> DateTime<Utc>;
 }
 
@@ -27,17 +28,20 @@ pub struct ManualClock {
 }
 
 impl ManualClock {
+    /// A clock standing at `start`.
     pub fn new(start: DateTime<Utc>) -> Self {
         Self {
             now: Arc::new(Mutex::new(start)),
         }
     }
 
+    /// Moves time forward by `by` for every clone.
     pub fn advance(&self, by: Duration) {
         let mut now = self.now.lock().unwrap_or_else(PoisonError::into_inner);
         *now += by;
     }
 
+    /// Puts every clone at `to` (backwards too).
     pub fn set(&self, to: DateTime<Utc>) {
         *self.now.lock().unwrap_or_else(PoisonError::into_inner) = to;
     }

@@ -69,11 +69,13 @@ pub fn parse_website(raw: &str) -> Result<Url, IdentityError> {
 /// Why a row cannot become a company.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdentityError {
+    /// The row has neither a usable name nor a website: nothing to identify a company by.
     #[error("no name and no website")]
     NoIdentity,
     /// The website as written, cut for echoing ([`crate::text::echo`]).
     #[error("bad website URL `{0}`")]
     BadWebsite(String),
+    /// The website passes [`MAX_WEBSITE_CHARS`]: no real site needs that, so the row is refused.
     #[error("website longer than {MAX_WEBSITE_CHARS} characters")]
     WebsiteTooLong,
 }
@@ -114,10 +116,16 @@ fn clean_name(raw: &str) -> Option<String> {
 /// What a directory row becomes: the fields a company is identified and displayed by.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CompanyInput {
+    /// The name as listed (control characters stripped, cut at [`MAX_NAME_CHARS`]).
     pub name_raw: Option<String>,
+    /// The name as shown: runs of white space made one space.
     pub name_display: Option<String>,
+    /// The name as matched: lower case, no accents, one trailing S.L./S.A./S.L.U. removed; identifies a
+    /// company only when it has no domain.
     pub normalized_name: Option<String>,
+    /// The website as a URL (`https://` added when the list gave no scheme).
     pub website_url: Option<String>,
+    /// The website's domain without `www.`: the company's identity when present.
     pub website_domain: Option<String>,
 }
 
@@ -170,16 +178,23 @@ pub fn domain_matches(domain: &str, list: &[String]) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Resolution {
+    /// Nobody has looked at the company yet (every new company).
     #[default]
     Pending,
+    /// A salesperson is working on it.
     InProgress,
+    /// Looked at and worth pursuing first.
     HighInterest,
+    /// Already a customer: resolved, its boards are no longer ingested.
     AlreadyRevolut,
+    /// Taken on: resolved.
     Accepted,
+    /// Not a fit: resolved.
     Rejected,
 }
 
 impl Resolution {
+    /// Every resolution, in the order of the sheet's drop-down.
     pub const ALL: [Resolution; 6] = [
         Resolution::Pending,
         Resolution::InProgress,
@@ -189,6 +204,7 @@ impl Resolution {
         Resolution::Rejected,
     ];
 
+    /// The SCREAMING_SNAKE_CASE name stored in the DB and written in the sheet's column C.
     pub fn as_str(self) -> &'static str {
         match self {
             Resolution::Pending => "PENDING",

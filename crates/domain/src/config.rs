@@ -89,6 +89,7 @@ pub struct ConfigIssue {
 }
 
 impl ConfigIssue {
+    /// An issue of the key at dotted path `key`.
     pub fn new(key: impl Into<String>, reason: impl Into<String>) -> Self {
         ConfigIssue {
             key: key.into(),

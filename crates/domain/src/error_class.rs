@@ -10,7 +10,10 @@ pub enum ErrorClass {
     Transient,
     /// 429 / Retry-After: wait as told (when told), pause the provider when it keeps limiting.
     /// A snooze does not consume an attempt.
-    RateLimited { wait: Option<Duration> },
+    RateLimited {
+        /// How long the server asked to wait (`Retry-After`), when it said.
+        wait: Option<Duration>,
+    },
     /// Wrong for this unit for good (404/410 board, unparseable response): record it and move on.
     Permanent,
     /// Config, DB, migrations, lock: the run stops.
@@ -36,5 +39,6 @@ impl ErrorClass {
 
 /// Implemented by every library error enum so the engine can classify it without looking at its text.
 pub trait Classify {
+    /// The class of this error: what the engine does next.
     fn class(&self) -> ErrorClass;
 }

@@ -1,5 +1,6 @@
 //! Types of the problem: companies, boards, runs and their counters, error classes, the clock and backoff
 //! arithmetic. Architecture invariant: no I/O here — no diesel, no reqwest, no tokio.
+#![warn(missing_docs)]
 
 pub mod backoff;
 pub mod board;

@@ -8,8 +8,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Workplace {
+    /// Fully remote.
     Remote,
+    /// Partly at the office.
     Hybrid,
+    /// At the office.
     Onsite,
 }
 
@@ -34,10 +37,15 @@ impl Workplace {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SalaryPeriod {
+    /// Per year.
     Year,
+    /// Per month.
     Month,
+    /// Per week.
     Week,
+    /// Per day.
     Day,
+    /// Per hour.
     Hour,
 }
 
@@ -65,29 +73,42 @@ impl SalaryPeriod {
 /// A pay range as the provider gives it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Salary {
+    /// The lower bound, when given.
     pub min: Option<f64>,
+    /// The upper bound, when given.
     pub max: Option<f64>,
+    /// The currency as the provider writes it (`EUR`, `USD`).
     pub currency: Option<String>,
+    /// What the figures are paid for.
     pub period: Option<SalaryPeriod>,
 }
 
 /// One open posting of a board, normalised. `external_id` is unique only within its board.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NormalizedPosting {
+    /// The provider's id of the posting.
     pub external_id: String,
     /// The public URL of the posting.
     pub url: String,
+    /// The job title, as given.
     pub title: String,
     /// Plain text: entities decoded, markup stripped, block structure kept as line breaks, URLs kept as text.
     pub description: String,
+    /// Every location the provider lists, as written.
     pub locations: Vec<String>,
+    /// The team or department, when given.
     pub department: Option<String>,
     /// The provider's own label (`Full-time`, `FULL_TIME`, ...).
     pub employment_type: Option<String>,
+    /// Remote, hybrid or on site, when the provider says.
     pub workplace: Option<Workplace>,
+    /// The pay range, when the provider publishes one.
     pub salary: Option<Salary>,
+    /// The employer's own requisition number, when given.
     pub requisition_id: Option<String>,
+    /// When the provider says the posting was published.
     pub published_at: Option<DateTime<Utc>>,
+    /// When the provider says the posting last changed.
     pub updated_at: Option<DateTime<Utc>>,
 }
 

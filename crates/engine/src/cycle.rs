@@ -21,19 +21,29 @@ const CANCEL_GRACE: Duration = Duration::from_secs(10);
 /// Engine settings, from `[runner]` and `[retention]`.
 #[derive(Debug, Clone)]
 pub struct EngineSettings {
+    /// How long a lock lives without a heartbeat (`runner.lock_ttl`): after it, another process may take
+    /// it over.
     pub lock_ttl: Duration,
+    /// How long finished runs and events are kept (`retention.runs`).
     pub retention: Duration,
+    /// Failed units over attempted units above which a stage needs attention (exit 3).
     pub alert_failure_ratio: f64,
 }
 
 /// How one stage ended in one cycle.
 #[derive(Debug, Clone)]
 pub struct StageReport {
+    /// The stage's key.
     pub stage: &'static str,
+    /// Its row in `runs`; `None` when it was skipped without a run.
     pub run_id: Option<i64>,
+    /// How it ended.
     pub status: RunStatus,
+    /// Wall time of the run.
     pub duration: Duration,
+    /// Every counter of the run.
     pub counters: RunCounters,
+    /// The error or skip reason, for the summary.
     pub message: Option<String>,
     /// The stage failed with a fatal error: the cycle stopped after it.
     pub fatal: bool,
@@ -44,8 +54,11 @@ pub struct StageReport {
 /// How a cycle ended.
 #[derive(Debug, Clone)]
 pub struct CycleReport {
+    /// `YYYYMMDDTHHMMSSZ-xxxx`, shared by the cycle's runs.
     pub cycle_id: String,
+    /// The stages that ran (or were skipped), in order.
     pub stages: Vec<StageReport>,
+    /// A signal or a lost lock cancelled the cycle (exit 130).
     pub interrupted: bool,
     /// The stale lock this cycle took over, if any (its runs were marked abandoned).
     pub took_over: Option<String>,
@@ -81,6 +94,8 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
+    /// An engine with no stage registered yet, its runs owned by `owner` (`host:pid:random`; tests pick
+    /// their own) and timed by `clock`.
     pub fn new(db: Db, clock: Arc<dyn Clock>, owner: impl Into<String>, settings: EngineSettings) -> Self {
         Self {
             db,
@@ -98,23 +113,28 @@ impl Engine {
         self
     }
 
+    /// Reports the stages' progress to `progress` (the CLI's bar) instead of nowhere.
     pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> Self {
         self.progress = progress;
         self
     }
 
+    /// The database the engine and its stages write to.
     pub fn db(&self) -> &Db {
         &self.db
     }
 
+    /// The clock every run, lock and lease is timed by.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }
 
+    /// Who this engine's locks and runs belong to.
     pub fn owner(&self) -> &str {
         &self.owner
     }
 
+    /// The TTL, retention and alert settings it was built with.
     pub fn settings(&self) -> &EngineSettings {
         &self.settings
     }

@@ -11,8 +11,11 @@ use crate::{CycleReport, Engine, EngineError, RunContext};
 /// Sleep settings of `forever` (`[runner]`).
 #[derive(Debug, Clone)]
 pub struct ForeverSettings {
+    /// The shortest sleep between cycles (`runner.cycle_sleep_min`).
     pub sleep_min: Duration,
+    /// The longest (`runner.cycle_sleep_max`); the sleep is uniform between the two.
     pub sleep_max: Duration,
+    /// The sleep after a cycle that failed with an engine error (`runner.failed_cycle_sleep`).
     pub failed_sleep: Duration,
 }
 

@@ -1,6 +1,7 @@
 //! The generic task engine: stage registry, run context, named locks with heartbeats, unit leases,
 //! provider pauses, run history, retention, the cycle loop and signal handling.
 //! Architecture invariant: knows no provider and no stage — stages register themselves as [`Task`]s.
+#![warn(missing_docs)]
 
 mod cycle;
 mod error;

@@ -16,9 +16,13 @@ use crate::EngineError;
 /// the unit runner renews and releases its own, so a worker running several stages keeps each stage's.
 #[derive(Debug)]
 pub struct LockGuard {
+    /// The lock's name.
     pub name: String,
+    /// Us, as the lock row names its holder.
     pub owner: String,
+    /// The stale lock we took over (its holder dead or its TTL passed), for the summary.
     pub took_over: Option<locks::LockRow>,
+    /// The dead holder's runs marked `abandoned` by the takeover.
     pub abandoned_runs: usize,
     db: Db,
     heartbeat: Option<JoinHandle<()>>,

@@ -14,6 +14,7 @@ impl Owner {
         Owner(format!("{host}:{}:{token:08x}", std::process::id()))
     }
 
+    /// The owner string, as stored in locks, leases and runs.
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -27,6 +27,7 @@ pub struct RunContext {
 }
 
 impl RunContext {
+    /// Whether the cycle runs `stage` (every stage when none was named).
     pub fn wants(&self, stage: &str) -> bool {
         self.stages.is_empty() || self.stages.iter().any(|s| s == stage)
     }
@@ -34,9 +35,13 @@ impl RunContext {
 
 /// Receives progress of long stages (the CLI draws a bar when stderr is a terminal).
 pub trait Progress: Send + Sync {
+    /// `stage` starts work on `total` items (`None`: unknown, a spinner).
     fn begin(&self, stage: &str, total: Option<u64>);
+    /// `n` more items are done.
     fn advance(&self, n: u64);
+    /// A line of status beside the bar (what is being done now).
     fn message(&self, text: &str);
+    /// The stage's work is over: the bar goes away.
     fn end(&self);
 }
 
@@ -54,14 +59,23 @@ impl Progress for NoProgress {
 /// One stage's run in one cycle.
 #[derive(Clone)]
 pub struct StageRun {
+    /// The cycle's options.
     pub ctx: Arc<RunContext>,
+    /// The stage's key.
     pub stage: &'static str,
+    /// The run's row in `runs`.
     pub run_id: i64,
+    /// The cycle this run belongs to.
     pub cycle_id: String,
+    /// Who runs it (leases and fenced writes are taken under this name).
     pub owner: String,
+    /// The database.
     pub db: Db,
+    /// The engine's clock: every timestamp the stage writes comes from it.
     pub clock: Arc<dyn Clock>,
+    /// Fires on a signal or a lost lock: stop claiming new work.
     pub cancel: CancellationToken,
+    /// Where to report progress.
     pub progress: Arc<dyn Progress>,
     counters: Arc<Mutex<RunCounters>>,
 }
@@ -103,14 +117,17 @@ impl StageRun {
         }
     }
 
+    /// Now, by the engine's clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
 
+    /// Adds `n` to one of the run's counters.
     pub fn count(&self, counter: Counter, n: u64) {
         self.with_counters(|c| c.add(counter, n));
     }
 
+    /// Counts `n` items skipped for `reason` (`skipped_<reason>`).
     pub fn count_skipped(&self, reason: &str, n: u64) {
         self.with_counters(|c| c.add_skipped(reason, n));
     }
@@ -120,6 +137,7 @@ impl StageRun {
         self.with_counters(|c| c.merge(other));
     }
 
+    /// The counters so far.
     pub fn counters(&self) -> RunCounters {
         self.with_counters(|c| c.clone())
     }
@@ -128,6 +146,7 @@ impl StageRun {
         f(&mut self.counters.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
+    /// Whether the run has been told to stop.
     pub fn is_cancelled(&self) -> bool {
         self.cancel.is_cancelled()
     }

@@ -30,7 +30,9 @@ pub enum SharedMode {
 /// A stage failure, carrying its class.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskError {
+    /// What the engine does next: a fatal error stops the cycle.
     pub class: ErrorClass,
+    /// What failed, recorded with the run and printed in the summary.
     pub message: String,
     /// The configuration is wrong in a way only the DB can tell (a `[[boards]]` entry naming no known
     /// company): the cycle stops and the process exits 2, like a configuration that does not validate.
@@ -38,6 +40,7 @@ pub struct TaskError {
 }
 
 impl TaskError {
+    /// A failure of class `class`.
     pub fn new(class: ErrorClass, message: impl Into<String>) -> Self {
         Self {
             class,
@@ -80,6 +83,8 @@ pub trait Task: Send + Sync {
         false
     }
 
+    /// How the stage runs under `forever --shared` (several workers on one DB): alone under its own lock
+    /// (the default), or in every worker with its units shared through leases.
     fn shared_mode(&self) -> SharedMode {
         SharedMode::Singleton
     }

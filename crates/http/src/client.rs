@@ -1,96 +1,18 @@
 //! The client: requests with timeouts, a body cap and retries; counters of what it did.
 
-use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
-use bytes::{Bytes, BytesMut};
-use futures::{Stream, TryStreamExt};
+use bytes::BytesMut;
+use futures::TryStreamExt;
 use pipeline_domain::{Classify, ErrorClass};
-use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::header::RETRY_AFTER;
 use url::Url;
 
-use super::{HostGate, HttpError, HttpSettings, NetworkPolicy, Refusal, Slot, Throttle, parse_retry_after};
-
-/// What the client did, for the run counters.
-#[derive(Debug, Default)]
-pub struct HttpStats {
-    pub requests: AtomicU64,
-    pub http_429: AtomicU64,
-    pub http_5xx: AtomicU64,
-}
-
-impl HttpStats {
-    /// (requests, http_429, http_5xx) so far.
-    pub fn snapshot(&self) -> (u64, u64, u64) {
-        let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
-        (load(&self.requests), load(&self.http_429), load(&self.http_5xx))
-    }
-}
-
-/// A body being streamed: its chunks as they arrive.
-pub type BodyStream = Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send>>;
-
-/// A response read whole (within the cap).
-#[derive(Debug, Clone)]
-pub struct Fetched {
-    pub url: Url,
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-}
-
-impl Fetched {
-    /// The body as text, decoded by the Content-Type charset (UTF-8 when absent or unknown).
-    pub fn text(&self) -> String {
-        let label = self
-            .headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|ct| ct.split(';').find_map(|p| p.trim().strip_prefix("charset=")))
-            .map(|c| c.trim_matches('"').to_owned());
-        let encoding = label
-            .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
-            .unwrap_or(encoding_rs::UTF_8);
-        encoding.decode(&self.body).0.into_owned()
-    }
-}
-
-/// A request beyond a plain GET: a method, extra headers (validators, Accept), a JSON body.
-#[derive(Debug, Clone)]
-pub struct Request {
-    pub method: reqwest::Method,
-    pub url: Url,
-    pub headers: Vec<(&'static str, String)>,
-    pub json: Option<serde_json::Value>,
-}
-
-impl Request {
-    pub fn get(url: Url) -> Self {
-        Self {
-            method: reqwest::Method::GET,
-            url,
-            headers: Vec::new(),
-            json: None,
-        }
-    }
-
-    /// A POST with a JSON body (`Content-Type` and `Accept: application/json`).
-    pub fn post_json(url: Url, body: serde_json::Value) -> Self {
-        let headers = vec![("accept", "application/json".to_owned())];
-        Self {
-            method: reqwest::Method::POST,
-            url,
-            headers,
-            json: Some(body),
-        }
-    }
-
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
-        self
-    }
-}
+use super::{
+    BodyStream, Fetched, HostGate, HttpError, HttpSettings, HttpStats, NetworkPolicy, Refusal, Request, Slot,
+    Throttle, parse_retry_after,
+};
 
 /// The shared client. Cheap to clone; clones share the connection pool and the stats.
 #[derive(Debug, Clone)]
@@ -105,6 +27,8 @@ pub struct HttpClient {
 }
 
 impl HttpClient {
+    /// A client with its own connection pool and stats, no throttle and no per-host gate; fails only
+    /// when reqwest cannot be set up (fatal).
     pub fn new(settings: HttpSettings) -> Result<Self, HttpError> {
         let mut builder = reqwest::Client::builder();
         for root in &settings.extra_roots {
@@ -165,10 +89,12 @@ impl HttpClient {
         Ok((host, provider))
     }
 
+    /// What this client and its clones did so far, for the run counters.
     pub fn stats(&self) -> &Arc<HttpStats> {
         &self.stats
     }
 
+    /// The settings the client was built with (caps, retries, policy).
     pub fn settings(&self) -> &HttpSettings {
         &self.settings
     }

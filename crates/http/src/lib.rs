@@ -3,17 +3,20 @@
 //! honouring Retry-After, typed errors that carry their class, a resolver that applies `[http] resolve`
 //! overrides, the SSRF guard, and politeness: a per-provider throttle and one request per host.
 //! Architecture invariant: the only crate that uses reqwest (and rustls); no DB.
+#![warn(missing_docs)]
 
 mod client;
 mod error;
+mod exchange;
 mod guard;
 mod resolve;
 mod retry_after;
 mod settings;
 mod throttle;
 
-pub use client::{BodyStream, Fetched, HttpClient, HttpStats, Request};
+pub use client::HttpClient;
 pub use error::HttpError;
+pub use exchange::{BodyStream, Fetched, HttpStats, Request};
 pub use guard::{NetworkPolicy, Refusal, is_public};
 pub use resolve::{HostOverride, OverrideResolver};
 pub use retry_after::parse_retry_after;

@@ -16,6 +16,8 @@ pub struct HostOverride {
 }
 
 impl HostOverride {
+    /// Parses one `[http] resolve` entry: `pattern` an exact host or `*.suffix` (case and a trailing dot
+    /// do not matter), `addr` an IP address; the error says which is wrong.
     pub fn new(pattern: &str, addr: &str) -> Result<Self, String> {
         let addr: IpAddr = addr
             .trim()
@@ -28,6 +30,8 @@ impl HostOverride {
         Ok(Self { pattern, addr })
     }
 
+    /// Whether `host` is the pattern's host, or a subdomain of its suffix (`*.test` does not match `test`
+    /// itself).
     pub fn matches(&self, host: &str) -> bool {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
         match self.pattern.strip_prefix("*.") {
@@ -49,6 +53,8 @@ pub struct OverrideResolver {
 }
 
 impl OverrideResolver {
+    /// A resolver answering the overridden hosts itself (first matching override wins) and asking the
+    /// system for the others, any address allowed.
     pub fn new(overrides: Vec<HostOverride>) -> Self {
         Self {
             overrides,

@@ -12,12 +12,17 @@ use super::{HostOverride, NetworkPolicy, OverrideResolver};
 /// Settings from `[http]` and `user_agent`.
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
+    /// The `User-Agent` of every request: who is asking, and where to read about it.
     pub user_agent: String,
+    /// The most a whole request (connect, send, read the body) may take.
     pub timeout: Duration,
+    /// The most the TCP and TLS connection may take.
     pub connect_timeout: Duration,
     /// Retries of transient failures per request.
     pub retries: u32,
+    /// The largest body read, in bytes; a larger one fails as [`crate::HttpError::TooLarge`].
     pub max_body: u64,
+    /// The waits between retries of transient failures.
     pub backoff: Backoff,
     /// The longest `Retry-After` of a 429 the client waits out before sending the request again
     /// (`ingestion.max_retry_after`, 10 min). A 429 asking for longer, or saying nothing, comes back at once
@@ -26,6 +31,7 @@ pub struct HttpSettings {
     /// How many 429s one request waits out (each at most `max_retry_after`) before the last one comes back
     /// as rate-limited. Counted apart from `retries`.
     pub rate_limit_retries: u32,
+    /// DNS, with the `[http] resolve` overrides.
     pub resolver: OverrideResolver,
     /// `PublicOnly` for clients that fetch URLs from public lists (the SSRF guard).
     pub policy: NetworkPolicy,
@@ -33,6 +39,7 @@ pub struct HttpSettings {
     /// for long (one host serves every board of a provider); the company-site client keeps one briefly
     /// (a site is read once, page after page), else a run over 10,000 sites holds 10,000 idle sockets.
     pub pool_idle_timeout: Duration,
+    /// See `pool_idle_timeout`.
     pub pool_max_idle_per_host: usize,
     /// CA certificates trusted in addition to the system's (`http.ca_file`).
     pub extra_roots: Vec<reqwest::Certificate>,
@@ -78,10 +85,20 @@ pub fn default_user_agent() -> String {
 pub enum HttpConfigError {
     /// An `[http] resolve` entry whose host pattern or address is not usable.
     #[error("http.resolve.{host}: {reason}")]
-    Resolve { host: String, reason: String },
+    Resolve {
+        /// The host pattern, as written.
+        host: String,
+        /// What is wrong with it or its address.
+        reason: String,
+    },
     /// `http.ca_file` cannot be read or holds no PEM certificate.
     #[error("http.ca_file: {path}: {reason}")]
-    CaFile { path: String, reason: String },
+    CaFile {
+        /// The file, as configured (resolved against the config file's folder).
+        path: String,
+        /// The I/O or PEM error.
+        reason: String,
+    },
 }
 
 /// The certificates of `http.ca_file` (none when it is empty).

@@ -68,10 +68,12 @@ impl Throttle {
         self.closed.store(closed, Ordering::SeqCst);
     }
 
+    /// Whether the throttle is closed: its provider is paused and no request may be sent.
     pub fn is_closed(&self) -> bool {
         self.closed.load(Ordering::SeqCst)
     }
 
+    /// The configured rate (`providers.*.requests_per_second`), for logs and reports.
     pub fn requests_per_second(&self) -> f64 {
         self.requests_per_second
     }
@@ -84,6 +86,8 @@ pub struct Throttles {
 }
 
 impl Throttles {
+    /// One throttle per provider from its `[providers.*]` rate and concurrency; every client of that
+    /// provider shares it, whichever stage it serves.
     pub fn from_config(config: &Config) -> Self {
         let by_provider = config
             .providers

@@ -2,10 +2,14 @@
 //! a configuration makes them: [`Services::from_config`] (the clients shared by every stage) and [`stages`].
 //! Architecture invariant: no argument parsing, no printing — stages report through counters, events,
 //! tracing and the engine's run rows.
+#![warn(missing_docs)]
 
 pub mod directory;
+// A few items of these two lack docs: the ingestion work under way there adds them; then drop the allows.
+#[allow(missing_docs)]
 pub mod discovery;
 mod http_counters;
+#[allow(missing_docs)]
 pub mod ingestion;
 mod live_pauses;
 mod rate_limits;

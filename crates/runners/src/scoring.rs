@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use pipeline_db::repo::runs;
 use pipeline_db::repo::scoring::{self, ForAggregation, Metrics, Scored, ToScore};
 use pipeline_domain::Counter;
 use pipeline_domain::config::Config;
@@ -19,7 +20,7 @@ use pipeline_scoring::{Catalog, CompiledCatalog, PostingForAggregation, aggregat
 use crate::BuildError;
 
 /// Postings scored per transaction.
-const SCORE_BATCH: i64 = 500;
+const SCORE_BATCH: usize = 500;
 /// Companies aggregated per transaction.
 const AGGREGATE_BATCH: i64 = 200;
 
@@ -46,39 +47,37 @@ impl ScoringStage {
         })
     }
 
-    /// Scores every posting that needs it; returns how many.
+    /// Scores every posting that needs it, in batches; returns how many. A batch is scored on every core
+    /// while the one before it is written, so the CPU and the database work at once.
     async fn score_all(&self, run: &StageRun) -> Result<u64, TaskError> {
         let version = self.catalog.version().to_owned();
-        let (mut after, mut scored_total) = (0_i64, 0_u64);
-        loop {
+        let v = version.clone();
+        let ids = run
+            .db
+            .call(move |db| db.read(|c| scoring::to_score_ids(c, &v)))
+            .await
+            .map_err(|e| TaskError::from_error(&e))?;
+        run.progress.begin("scoring", Some(ids.len() as u64));
+        let (mut writing, mut total) = (None, 0);
+        for chunk in ids.chunks(SCORE_BATCH) {
             if run.is_cancelled() {
                 break;
             }
-            let v = version.clone();
+            let (v, chunk) = (version.clone(), chunk.to_vec());
             let batch = run
                 .db
-                .call(move |db| db.read(|c| scoring::to_score(c, &v, after, SCORE_BATCH)))
+                .call(move |db| db.read(|c| scoring::to_score(c, &v, &chunk)))
                 .await
                 .map_err(|e| TaskError::from_error(&e))?;
-            let Some(last) = batch.last() else { break };
-            after = last.id;
             let catalog = self.catalog.clone();
             let scored = tokio::task::spawn_blocking(move || score_batch(&catalog, &batch))
                 .await
                 .map_err(|e| TaskError::new(pipeline_domain::ErrorClass::Fatal, e.to_string()))?;
-            let n = scored.len() as u64;
-            if !run.ctx.dry_run {
-                let (v, now) = (version.clone(), run.now());
-                run.db
-                    .call(move |db| db.write(|c| scoring::record(c, &scored, &v, now)))
-                    .await
-                    .map_err(|e| TaskError::from_error(&e))?;
-            }
-            scored_total += n;
-            run.count(Counter::PostingsScored, n);
-            run.progress.advance(n);
+            total += finish_write(run, writing.take()).await?;
+            writing = Some(start_write(run, scored, &version));
         }
-        Ok(scored_total)
+        total += finish_write(run, writing).await?;
+        Ok(total)
     }
 
     /// Computes the metrics of every company marked for it, in batches; returns how many.
@@ -90,6 +89,7 @@ impl ScoringStage {
                 break;
             }
             let now = run.now();
+            let (run_id, owner, counters) = (run.run_id, run.owner.clone(), run.counters());
             let done = run
                 .db
                 .call(move |db| {
@@ -99,6 +99,9 @@ impl ScoringStage {
                             let rows = scoring::for_aggregation(c, id)?;
                             scoring::record_metrics(c, id, &metrics(&rows, now, strong), now)?;
                         }
+                        let mut counters = counters;
+                        counters.add(Counter::CompaniesAggregated, ids.len() as u64);
+                        runs::save_counters(c, run_id, &owner, &counters)?;
                         Ok(ids.len() as u64)
                     })
                 })
@@ -114,20 +117,75 @@ impl ScoringStage {
     }
 }
 
-fn score_batch(catalog: &CompiledCatalog, batch: &[ToScore]) -> Vec<Scored> {
-    batch
-        .iter()
-        .map(|p| {
-            let result = catalog.score_posting(&p.title, &p.description);
-            Scored {
-                id: p.id,
-                score: i32::from(result.score),
-                strong: result.strong,
-                top_category_id: result.top_category_id,
-                explanation: serde_json::to_string(&result.explanation).unwrap_or_default(),
-            }
+/// A batch of scores on its way into the database: `None` in a dry run.
+struct Writing {
+    handle: Option<tokio::task::JoinHandle<Result<bool, pipeline_db::DbError>>>,
+    scored: u64,
+}
+
+/// Starts writing a scored batch in one transaction, with the run's counters as they will be once it is
+/// written: a crash loses neither, and a killed run's count plus the next run's is every posting once.
+fn start_write(run: &StageRun, scored: Vec<Scored>, version: &str) -> Writing {
+    let n = scored.len() as u64;
+    let handle = (!run.ctx.dry_run).then(|| {
+        let (db, version, now) = (run.db.clone(), version.to_owned(), run.now());
+        let (id, owner, mut counters) = (run.run_id, run.owner.clone(), run.counters());
+        counters.add(Counter::PostingsScored, n);
+        tokio::task::spawn_blocking(move || {
+            db.write(|c| {
+                scoring::record(c, &scored, &version, now)?;
+                runs::save_counters(c, id, &owner, &counters)
+            })
         })
-        .collect()
+    });
+    Writing { handle, scored: n }
+}
+
+/// Waits for a batch's write; counts it once committed. Returns how many postings it scored.
+async fn finish_write(run: &StageRun, writing: Option<Writing>) -> Result<u64, TaskError> {
+    let Some(Writing { handle, scored }) = writing else {
+        return Ok(0);
+    };
+    if let Some(handle) = handle {
+        handle
+            .await
+            .map_err(|e| TaskError::new(pipeline_domain::ErrorClass::Fatal, e.to_string()))?
+            .map_err(|e| TaskError::from_error(&e))?;
+    }
+    run.count(Counter::PostingsScored, scored);
+    run.progress.advance(scored);
+    Ok(scored)
+}
+
+/// Scores a batch on every core (the postings split evenly between threads), in batch order.
+fn score_batch(catalog: &CompiledCatalog, batch: &[ToScore]) -> Vec<Scored> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let size = batch.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = batch
+            .chunks(size)
+            .map(|part| scope.spawn(move || part.iter().map(|p| score_one(catalog, p)).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| {
+                part.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+fn score_one(catalog: &CompiledCatalog, posting: &ToScore) -> Scored {
+    let result = catalog.score_posting(&posting.title, &posting.description);
+    Scored {
+        id: posting.id,
+        company_id: posting.company_id,
+        score: i32::from(result.score),
+        strong: result.strong,
+        top_category_id: result.top_category_id,
+        explanation: serde_json::to_string(&result.explanation).unwrap_or_default(),
+    }
 }
 
 /// A company's metrics from its postings' rows. An open posting was last seen now (its board is read
@@ -176,7 +234,6 @@ impl Task for ScoringStage {
     }
 
     async fn run(&self, run: &StageRun) -> Result<Outcome, TaskError> {
-        run.progress.begin("scoring", None);
         self.score_all(run).await?;
         if !run.ctx.dry_run {
             self.aggregate_all(run).await?;

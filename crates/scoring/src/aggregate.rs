@@ -13,14 +13,21 @@ pub const RECENT_DAYS: i64 = 30;
 /// One posting of the company as aggregation sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostingForAggregation {
+    /// The posting's id (the last tie-break of the top offer).
     pub id: i64,
     /// The canonical posting this one reposts; `None` for a canonical posting.
     pub canonical_id: Option<i64>,
+    /// Reposts pointing at this posting (weighs `offer_count`).
     pub repost_count: u32,
+    /// When the provider says it was published: the top offer's tie-break, `last_strong_at`.
     pub published_at: Option<DateTime<Utc>>,
+    /// When the provider says it last changed: stands in for `published_at` when that is missing.
     pub updated_at: Option<DateTime<Utc>>,
+    /// When the pipeline first saw it (`new_offers_30d`, `first_seen_at`).
     pub first_seen_at: DateTime<Utc>,
+    /// When the pipeline last saw it listed (`last_seen_at`).
     pub last_seen_at: DateTime<Utc>,
+    /// When it closed; `None` while open (`open_offer_count`, `closed_offers_30d`).
     pub closed_at: Option<DateTime<Utc>>,
     /// `None` when the posting has no match yet: it counts as 0.
     pub score: Option<u8>,
@@ -31,17 +38,23 @@ pub struct PostingForAggregation {
 /// The aggregation columns of a company.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CompanyAggregate {
+    /// The best score among canonical postings (0 without any).
     pub max_score: u8,
     /// Σ (1 + repost_count) over canonical postings: activity-weighted.
     pub offer_count: u32,
+    /// Canonical postings.
     pub unique_offer_count: u32,
+    /// Canonical postings scoring at or above the strong threshold.
     pub strong_offer_count: u32,
     /// Mean of the strong scores (reposts not weighted); `None` without strong postings.
     pub avg_strong_score: Option<f64>,
+    /// The top offer's top category (`None` when it has none).
     pub top_category_id: Option<String>,
+    /// The best canonical posting: highest score, then latest published (else updated), then lowest id.
     pub top_offer_id: Option<i64>,
     /// Per top category, the best score among canonical postings with that top category (scores > 0).
     pub category_max_scores: BTreeMap<String, u8>,
+    /// The latest published (else updated) time of a strong posting.
     pub last_strong_at: Option<DateTime<Utc>>,
     /// Canonical postings open now: the posting or one of its reposts is not closed.
     pub open_offer_count: u32,
@@ -49,7 +62,9 @@ pub struct CompanyAggregate {
     pub new_offers_30d: u32,
     /// Canonical postings closed, with all their reposts, in the last 30 days.
     pub closed_offers_30d: u32,
+    /// The earliest `first_seen_at` of any posting, reposts included.
     pub first_seen_at: Option<DateTime<Utc>>,
+    /// The latest `last_seen_at` of any posting, reposts included.
     pub last_seen_at: Option<DateTime<Utc>>,
 }
 
@@ -162,5 +177,7 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod tests;

@@ -29,8 +29,11 @@ pub struct Catalog {
     /// [`Catalog::version`].
     #[serde(rename = "version", default)]
     pub label: String,
+    /// The signal families, each with its tier.
     pub categories: Vec<Category>,
+    /// The signals and their spellings, each in one category.
     pub keywords: Vec<Keyword>,
+    /// Phrases that add points on their own.
     #[serde(default)]
     pub phrases: Vec<Phrase>,
     /// The scorer's constants; the original's values when the file has no `[scoring]` section.
@@ -41,32 +44,43 @@ pub struct Catalog {
 /// A signal family; its tier (1..=3) sets the weight of its hits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Category {
+    /// Stable id (`cat_fx_currency_ops`); its prefix decides its bucket.
     pub id: String,
+    /// The name shown as `top_category_name` and in the sheet.
     pub name: String,
+    /// 1 (proxy), 2 (business) or 3 (core): picks the tier weight.
     pub tier: u8,
 }
 
 /// One signal with the spellings (aliases) that reveal it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Keyword {
+    /// Stable id (`kw_usd_currency`), named in explanations.
     pub id: String,
+    /// The category its hits count for.
     #[serde(alias = "categoryId")]
     pub category_id: String,
+    /// The signal's usual spelling, for people reading the catalog.
     pub canonical: String,
+    /// Every spelling matched, compared after normalization (case and accents do not matter).
     pub aliases: Vec<String>,
 }
 
 /// A phrase that adds points on its own, independent of categories.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Phrase {
+    /// Stable id, named in explanations.
     pub id: String,
+    /// The words matched in a row, after normalization.
     pub phrase: String,
+    /// Picks the phrase tier weight.
     pub tier: u8,
 }
 
 /// The file formats a catalog can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CatalogFormat {
+    /// The project's format (`catalog/default.toml`), with an optional `[scoring]` section.
     Toml,
     /// The original system's `data/catalog.json` shape (docs/original-system.md#ref-7).
     Json,

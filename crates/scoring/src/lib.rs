@@ -13,6 +13,7 @@
 //! let stored = serde_json::to_string(&result.explanation)?; // kept with the match, with catalog.version()
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+#![warn(missing_docs)]
 
 pub mod aggregate;
 pub mod catalog;

@@ -18,29 +18,41 @@ use compiled::{Entry, UNKNOWN_TOKEN};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
+    /// The posting's title (weighted by `field_weights.title`).
     Title,
+    /// The posting's description.
     Description,
 }
 
 /// One occurrence of a keyword alias.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeywordHit {
+    /// The keyword whose alias matched.
     pub keyword_id: String,
+    /// The keyword's category.
     pub category_id: String,
+    /// Where it matched.
     pub field: Field,
     /// Position of the first matched token in the field's token list.
     pub token_index: usize,
+    /// The posting's tokens that matched (normalized).
     pub matched_tokens: Vec<String>,
+    /// A negation cue is near it: it adds no points.
     pub negated: bool,
 }
 
 /// One occurrence of a phrase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhraseHit {
+    /// The phrase that matched.
     pub phrase_id: String,
+    /// Where it matched.
     pub field: Field,
+    /// Position of the first matched token in the field's token list.
     pub token_index: usize,
+    /// The posting's tokens that matched (normalized).
     pub matched_tokens: Vec<String>,
+    /// A negation cue is near it: it adds no points.
     pub negated: bool,
 }
 
@@ -48,9 +60,13 @@ pub struct PhraseHit {
 /// catalog order. The distinct counts include negated hits.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatchResult {
+    /// Every keyword hit, in the order above.
     pub keyword_hits: Vec<KeywordHit>,
+    /// Every phrase hit, in the order above.
     pub phrase_hits: Vec<PhraseHit>,
+    /// Distinct categories among the keyword hits.
     pub unique_categories: usize,
+    /// Distinct keywords among the keyword hits.
     pub unique_keywords: usize,
 }
 
@@ -89,7 +105,8 @@ impl CompiledCatalog {
         MatchResult::new(keyword_hits, phrase_hits)
     }
 
-    /// One pass over the tokens: at each position only the entries whose first token is that token are tried.
+    /// One pass over the tokens: at each position only the entries starting with that token (and, when longer
+    /// than one token, with the next one) are tried.
     fn match_tokens(
         &self,
         field: Field,
@@ -101,39 +118,38 @@ impl CompiledCatalog {
         let cues: Vec<bool> = ids.iter().map(|&id| self.is_cue(id)).collect();
         let negation = &self.rules().negation;
         let catalog = self.catalog();
+        let mut found = Vec::new();
         for (start, &id) in ids.iter().enumerate() {
             if id == UNKNOWN_TOKEN {
                 continue;
             }
-            for &entry in self.entries_starting_with(id) {
-                let (entry_tokens, is_alias, index) = match entry {
-                    Entry::Alias(i) => (&self.aliases[i].tokens, true, i),
-                    Entry::Phrase(i) => (&self.phrases[i].tokens, false, i),
-                };
-                if !ids[start..].starts_with(entry_tokens) {
-                    continue;
-                }
-                let end = start + entry_tokens.len();
-                let matched_tokens = tokens[start..end].iter().map(|t| (*t).to_owned()).collect();
-                let negated = is_negated(&cues, start, entry_tokens.len(), negation);
-                if is_alias {
-                    let alias = &self.aliases[index];
-                    keyword_hits.push(KeywordHit {
-                        keyword_id: catalog.keywords[alias.keyword].id.clone(),
-                        category_id: catalog.categories[alias.category].id.clone(),
-                        field,
-                        token_index: start,
-                        matched_tokens,
-                        negated,
-                    });
-                } else {
-                    phrase_hits.push(PhraseHit {
+            self.entries_at(&ids, start, &mut found);
+            for &entry in &found {
+                let len = self.tokens_of(entry).len();
+                let matched_tokens = tokens[start..start + len]
+                    .iter()
+                    .map(|t| (*t).to_owned())
+                    .collect();
+                let negated = is_negated(&cues, start, len, negation);
+                match entry {
+                    Entry::Alias(index) => {
+                        let alias = &self.aliases[index];
+                        keyword_hits.push(KeywordHit {
+                            keyword_id: catalog.keywords[alias.keyword].id.clone(),
+                            category_id: catalog.categories[alias.category].id.clone(),
+                            field,
+                            token_index: start,
+                            matched_tokens,
+                            negated,
+                        });
+                    }
+                    Entry::Phrase(index) => phrase_hits.push(PhraseHit {
                         phrase_id: catalog.phrases[self.phrases[index].phrase].id.clone(),
                         field,
                         token_index: start,
                         matched_tokens,
                         negated,
-                    });
+                    }),
                 }
             }
         }

@@ -36,7 +36,9 @@ pub(crate) fn fold(text: &str) -> String {
     let mut rest = text;
     while !rest.is_empty() {
         let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
-        out.extend(rest[..ascii].bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
         rest = &rest[ascii..];
         let other = rest.bytes().position(|b| b.is_ascii()).unwrap_or(rest.len());
         fold_non_ascii(&rest[..other], &mut out);
@@ -99,6 +101,29 @@ const ASCII_SEPARATORS: [bool; 128] = {
     table
 };
 
+/// How the tokenizer treats a byte: part of a plain token, an ASCII separator, or one that needs a closer look
+/// (`$`, and every non-ASCII byte: its character may be a separator or a currency sign).
+const PLAIN: u8 = 0;
+const SEPARATOR: u8 = 1;
+const SPECIAL: u8 = 2;
+
+/// [`PLAIN`], [`SEPARATOR`] or [`SPECIAL`], by byte.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [PLAIN; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = if b >= 128 || b == b'$' as usize {
+            SPECIAL
+        } else if ASCII_SEPARATORS[b] {
+            SEPARATOR
+        } else {
+            PLAIN
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Steps 3–6 of docs/original-system.md#ref-8-1 on already folded text: split, drop empty tokens, currency
 /// then country augmentation.
 /// Tokens borrow from `folded`; inserted tokens are static.
@@ -109,20 +134,26 @@ pub(crate) fn tokens_of_folded(folded: &str) -> Vec<&str> {
     // Whether the current token has a `$` or a non-ASCII character: only those can carry a currency sign.
     let mut special = false;
     while i < bytes.len() {
-        let (separator, width) = match bytes[i] {
-            b if b.is_ascii() => (ASCII_SEPARATORS[usize::from(b)], 1),
-            _ => folded[i..]
-                .chars()
-                .next()
-                .map_or((false, 1), |c| (is_separator(c), c.len_utf8())),
-        };
-        if separator {
-            push_token(&mut tokens, &folded[start..i], special);
-            (start, special) = (i + width, false);
-        } else {
-            special |= bytes[i] == b'$' || !bytes[i].is_ascii();
+        match BYTE_CLASS[usize::from(bytes[i])] {
+            PLAIN => i += 1,
+            SEPARATOR => {
+                push_token(&mut tokens, &folded[start..i], special);
+                i += 1;
+                (start, special) = (i, false);
+            }
+            _ => {
+                // `i` is on a character boundary: ASCII bytes advance by one, other characters by their width.
+                let c = folded[i..].chars().next().unwrap_or(' ');
+                if is_separator(c) {
+                    push_token(&mut tokens, &folded[start..i], special);
+                    i += c.len_utf8();
+                    (start, special) = (i, false);
+                } else {
+                    special = true;
+                    i += c.len_utf8();
+                }
+            }
         }
-        i += width;
     }
     push_token(&mut tokens, &folded[start..], special);
     augment_countries(tokens)

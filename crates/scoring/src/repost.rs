@@ -130,10 +130,15 @@ impl RepostProfile {
 /// An existing canonical posting of the same company.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CanonicalPosting {
+    /// The posting's id (lower ids win ties).
     pub id: i64,
+    /// What it is compared by.
     pub profile: RepostProfile,
+    /// When it was last seen: the first of the recency tie-breaks.
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// When it was published: the second.
     pub published_at: Option<DateTime<Utc>>,
+    /// When it last changed at the provider: the third.
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -141,16 +146,22 @@ pub struct CanonicalPosting {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RepostReason {
+    /// Same fingerprint of title and description.
     Fingerprint,
+    /// Same title tokens.
     ExactTitle,
+    /// Description overlap at or above [`DESCRIPTION_SIMILARITY_THRESHOLD`], boilerplate left out.
     DescriptionSimilarity,
 }
 
 /// A repost decision: the canonical posting, why, and the overlap when that was the reason.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RepostMatch {
+    /// The posting this one reposts.
     pub canonical_id: i64,
+    /// Which rule found it.
     pub reason: RepostReason,
+    /// The description overlap (0–1), for [`RepostReason::DescriptionSimilarity`] only.
     pub similarity: Option<f64>,
 }
 

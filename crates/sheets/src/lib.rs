@@ -4,6 +4,8 @@
 //! Architecture invariant: no DB, no reqwest (the Google clients bring their own hyper); secrets never
 //! printed or logged.
 
+#![warn(missing_docs)]
+
 mod credentials;
 pub mod feedback;
 mod gateway;

@@ -354,12 +354,21 @@ fn kill_9_then_resume(bin_dir: &Path) -> Result<()> {
     let statuses: Vec<Value> = runs(bin_dir, &dir)?.iter().map(|r| r["status"].clone()).collect();
     // Newest first: the resumed cycle's feedback run (skipped outside its nightly window, which depends on
     // when this runs), its sheets, scoring, ingestion, discovery and directory runs, then the killed run.
-    let feedback_ok = statuses.first().is_some_and(|s| s == "skipped" || s == "succeeded");
+    let feedback_ok = statuses
+        .first()
+        .is_some_and(|s| s == "skipped" || s == "succeeded");
     ensure!(
         feedback_ok
             && statuses[1..]
-                == ["succeeded", "succeeded", "succeeded", "succeeded", "succeeded", "abandoned"]
-                    .map(|s| serde_json::json!(s)),
+                == [
+                    "succeeded",
+                    "succeeded",
+                    "succeeded",
+                    "succeeded",
+                    "succeeded",
+                    "abandoned"
+                ]
+                .map(|s| serde_json::json!(s)),
         "runs: {statuses:?}"
     );
     let csv_rows = std::fs::read_to_string(dir.join("companies.csv"))?

@@ -149,3 +149,34 @@ fn no_test_is_ignored_and_none_expects_a_panic() {
         &offenders,
     );
 }
+
+/// The crates other tools import as libraries (docs/ARCHITECTURE.md): each must document its public items.
+const LIBRARY_CRATES: &[&str] = &[
+    "domain",
+    "scoring",
+    "http",
+    "ats",
+    "directory",
+    "discovery",
+    "db",
+    "engine",
+    "runners",
+    "sheets",
+];
+
+#[test]
+fn every_library_crate_warns_missing_docs() {
+    let root = root();
+    let offenders: Vec<String> = LIBRARY_CRATES
+        .iter()
+        .map(|name| format!("crates/{name}/src/lib.rs"))
+        .filter(|lib| {
+            let text = std::fs::read_to_string(root.join(lib)).unwrap_or_default();
+            !text.lines().any(|l| l.trim() == "#![warn(missing_docs)]")
+        })
+        .collect();
+    assert_none(
+        "a library crate's lib.rs has `#![warn(missing_docs)]` (clippy -D warnings makes a gap an error)",
+        &offenders,
+    );
+}

@@ -4,6 +4,7 @@
 //! Human text output is checked whole, against `expect![[...]]` snapshots of it after [`normalize`] (which
 //! replaces what changes from run to run with placeholders). After a deliberate change of the output,
 //! `UPDATE_EXPECT=1 cargo test -p pipeline-cli` rewrites the snapshots in place: review them in the diff.
+//! The read commands' output (`read_commands.rs`) is snapshotted with insta instead, in `snapshots/`.
 
 mod admin;
 mod config;
@@ -13,6 +14,7 @@ mod hardening;
 mod ingestion;
 mod inputs;
 mod processes;
+mod read_commands;
 mod scoring;
 mod world;
 

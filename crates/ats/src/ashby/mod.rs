@@ -20,6 +20,8 @@ pub struct AshbyClient {
 }
 
 impl AshbyClient {
+    /// A Ashby client calling the API at `endpoints` through `http` (the provider's throttled client, so
+    /// every stage shares its politeness).
     pub fn new(endpoints: Endpoints, http: HttpClient) -> Self {
         Self { endpoints, http }
     }

@@ -21,6 +21,8 @@ pub struct GreenhouseClient {
 }
 
 impl GreenhouseClient {
+    /// A Greenhouse client calling the API at `endpoints` through `http` (the provider's throttled client, so
+    /// every stage shares its politeness).
     pub fn new(endpoints: Endpoints, http: HttpClient) -> Self {
         Self { endpoints, http }
     }

@@ -28,6 +28,8 @@ pub struct LeverClient {
 }
 
 impl LeverClient {
+    /// A Lever client calling the API at `endpoints` through `http` (the provider's throttled client, so
+    /// every stage shares its politeness).
     pub fn new(endpoints: Endpoints, http: HttpClient) -> Self {
         Self { endpoints, http }
     }

@@ -22,6 +22,8 @@ pub struct PersonioClient {
 }
 
 impl PersonioClient {
+    /// A Personio client calling the API at `endpoints` through `http` (the provider's throttled client, so
+    /// every stage shares its politeness).
     pub fn new(endpoints: Endpoints, http: HttpClient) -> Self {
         Self { endpoints, http }
     }

@@ -24,6 +24,8 @@ pub struct RecruiteeClient {
 }
 
 impl RecruiteeClient {
+    /// A Recruitee client calling the API at `endpoints` through `http` (the provider's throttled client, so
+    /// every stage shares its politeness).
     pub fn new(endpoints: Endpoints, http: HttpClient) -> Self {
         Self { endpoints, http }
     }

@@ -25,6 +25,8 @@ pub struct TeamtailorClient {
 }
 
 impl TeamtailorClient {
+    /// A Teamtailor client calling the API at `endpoints` through `http` (the provider's throttled client, so
+    /// every stage shares its politeness).
     pub fn new(endpoints: Endpoints, http: HttpClient) -> Self {
         Self { endpoints, http }
     }

@@ -18,6 +18,8 @@ pub struct WorkableClient {
 }
 
 impl WorkableClient {
+    /// A Workable client calling the API at `endpoints` through `http` (the provider's throttled client, so
+    /// every stage shares its politeness).
     pub fn new(endpoints: Endpoints, http: HttpClient) -> Self {
         Self { endpoints, http }
     }

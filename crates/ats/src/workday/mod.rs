@@ -26,6 +26,8 @@ pub struct WorkdayClient {
 }
 
 impl WorkdayClient {
+    /// A Workday client calling the API at `endpoints` through `http` (the provider's throttled client);
+    /// each posting's detail call takes one from `budget`, and a spent budget leaves the description to come.
     pub fn new(endpoints: Endpoints, http: HttpClient, budget: DetailBudget) -> Self {
         Self {
             endpoints,

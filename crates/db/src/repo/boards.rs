@@ -15,46 +15,71 @@ use crate::{Conn, DbError};
 /// A board as discovery validated it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoundBoard {
+    /// The board.
     pub board: BoardRef,
+    /// What validation made of it.
     pub status: BoardStatus,
     /// Why it is suspect or invalid.
     pub status_reason: Option<String>,
+    /// The ATS URL as found on the site.
     pub evidence_url: String,
+    /// The page it was found on.
     pub found_on: String,
     /// `link`, `iframe`, `script` or `text`.
     pub how: String,
+    /// Open postings the provider listed when validated.
     pub job_count: Option<i32>,
+    /// The company name the provider gives, if any.
     pub provider_company_name: Option<String>,
 }
 
 /// What recording a board did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recorded {
+    /// A new board for the company (or one reassigned to it).
     Created,
+    /// The company's known board, its evidence refreshed.
     Updated,
     /// Another company owns the board: nothing was written for this one.
     Conflict {
+        /// The company that owns it.
         owner: i64,
     },
 }
 
+/// A stored board (`companies --json` → `boards`).
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = boards)]
 pub struct BoardRow {
+    /// The board's id.
     pub id: i64,
+    /// The company that owns it.
     pub company_id: i64,
+    /// The reference as found or declared (`greenhouse:Acme@eu`; the tenant keeps the provider's case).
     pub reference: String,
+    /// The provider's key.
     pub provider: String,
+    /// `active`, `suspect`, `gone` or `invalid`.
     pub status: String,
+    /// Why it is suspect, invalid or gone.
     pub status_reason: Option<String>,
+    /// `discovery`, or `config` for a `[[boards]]` entry.
     pub source: String,
+    /// The ATS URL as found on the site.
     pub evidence_url: Option<String>,
+    /// The page it was found on.
     pub found_on: Option<String>,
+    /// `link`, `iframe`, `script` or `text`.
     pub how: Option<String>,
+    /// Open postings the provider listed when last validated.
     pub job_count: Option<i32>,
+    /// The company name the provider gives, if any.
     pub provider_company_name: Option<String>,
+    /// When its provider last confirmed it.
     pub validated_at: Option<DateTime<Utc>>,
+    /// When it was first stored.
     pub first_seen_at: DateTime<Utc>,
+    /// When the row last changed.
     pub updated_at: DateTime<Utc>,
 }
 

@@ -12,14 +12,20 @@ use crate::{Conn, DbError};
 /// What an upsert did to the company.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UpsertKind {
+    /// A company not seen before.
     Created,
+    /// A known company whose name or website the row changed.
     Updated,
+    /// A known company, as it was.
     Unchanged,
 }
 
+/// The company a directory row resolved to, and what the upsert did to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Upserted {
+    /// The company's id.
     pub company_id: i64,
+    /// Created, updated or unchanged.
     pub kind: UpsertKind,
 }
 
@@ -201,22 +207,39 @@ fn insert(conn: &mut Conn, input: &CompanyInput, now: DateTime<Utc>) -> Result<i
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = companies)]
 pub struct CompanyRow {
+    /// The company's id (the sheet's column A).
     pub id: i64,
+    /// The name as shown.
     pub name_display: Option<String>,
+    /// The name as matched (lower case, no accents, no legal suffix).
     pub normalized_name: Option<String>,
+    /// The website.
     pub website_url: Option<String>,
+    /// The website's domain: the company's identity.
     pub website_domain: Option<String>,
+    /// The sales team's resolution (`PENDING`, ...).
     pub resolution: String,
+    /// The best score among its canonical postings (0–10): the ranking's first key.
     pub max_score: f64,
+    /// Canonical postings weighted by their reposts: Σ (1 + repost_count).
     pub offer_count: i32,
+    /// Canonical postings.
     pub unique_offer_count: i32,
+    /// Canonical postings at or above the catalog's strong threshold: the ranking's second key.
     pub strong_offer_count: i32,
+    /// Canonical postings open now (the posting or one of its reposts).
     pub open_offer_count: i32,
+    /// Mean score of the strong postings; `None` without any.
     pub avg_strong_score: Option<f64>,
+    /// The top posting's top category.
     pub top_category_id: Option<String>,
+    /// The best posting (ties: the latest published, then the lowest id).
     pub top_offer_id: Option<i64>,
+    /// The latest publication of a strong posting.
     pub last_strong_at: Option<DateTime<Utc>>,
+    /// When the directory first stored it.
     pub created_at: DateTime<Utc>,
+    /// When the row last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -233,8 +256,11 @@ impl CompanyRow {
 /// Filters of the ranked company list.
 #[derive(Debug, Clone, Default)]
 pub struct CompanyFilter {
+    /// At most this many companies.
     pub limit: Option<i64>,
+    /// Only companies whose max score is at least this.
     pub min_score: Option<f64>,
+    /// Only the company with this domain (`www.` and case ignored).
     pub domain: Option<String>,
 }
 
@@ -281,13 +307,19 @@ pub fn sources_of(conn: &mut Conn, ids: &[i64]) -> Result<BTreeMap<i64, Vec<Stri
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = entries)]
 pub struct DirectoryEntry {
+    /// The company.
     pub company_id: i64,
+    /// The source's name (`catalonia`, a `[[directory.sources]]` name).
     pub source: String,
+    /// The source's own reference of the company (a detail page URL), if any.
     pub source_ref: Option<String>,
+    /// When the source first listed it.
     pub first_seen_at: DateTime<Utc>,
+    /// When the source last listed it.
     pub last_seen_at: DateTime<Utc>,
 }
 
+/// Every source that listed the company, by source name.
 pub fn entries_of(conn: &mut Conn, company_id: i64) -> Result<Vec<DirectoryEntry>, DbError> {
     Ok(entries::table
         .filter(entries::company_id.eq(company_id))
@@ -296,6 +328,7 @@ pub fn entries_of(conn: &mut Conn, company_id: i64) -> Result<Vec<DirectoryEntry
         .load(conn)?)
 }
 
+/// How many companies are stored.
 pub fn count(conn: &mut Conn) -> Result<i64, DbError> {
     Ok(companies::table.count().get_result(conn)?)
 }

@@ -13,9 +13,13 @@ use crate::{Conn, DbError};
 /// A company due for discovery.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct DueCompany {
+    /// The company's id.
     pub id: i64,
+    /// Its display name, for logs and the owner check of a board's company name.
     pub name: Option<String>,
+    /// The website discovery starts from.
     pub website_url: String,
+    /// The website's domain (a board on the company's own domain is its own).
     pub domain: Option<String>,
     /// Consecutive failures so far (0 when never checked).
     pub failures: Option<i32>,
@@ -24,7 +28,9 @@ pub struct DueCompany {
 /// What a check found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Checked {
+    /// At least one board was validated: due again after the long interval.
     Found,
+    /// No board: due again after the `not_found` interval.
     NotFound,
 }
 

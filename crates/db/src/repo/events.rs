@@ -10,25 +10,39 @@ use crate::{Conn, DbError};
 /// An event to record.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NewEvent<'a> {
+    /// What happened (`lock_taken_over`, `pause_set`, `board_found`, ...).
     pub kind: &'a str,
+    /// The stage it happened in, if any.
     pub stage: Option<&'a str>,
+    /// The company it concerns, if any.
     pub company_id: Option<i64>,
+    /// What it happened to (a lock, a provider, a board reference).
     pub subject: Option<&'a str>,
+    /// Free text for a person reading the log.
     pub detail: Option<&'a str>,
 }
 
+/// A stored event (see [`NewEvent`] for the fields).
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = events)]
 pub struct EventRow {
+    /// Its id: events are ordered by it.
     pub id: i64,
+    /// When it was recorded.
     pub at: DateTime<Utc>,
+    /// What happened.
     pub kind: String,
+    /// The stage it happened in, if any.
     pub stage: Option<String>,
+    /// The company it concerns, if any.
     pub company_id: Option<i64>,
+    /// What it happened to.
     pub subject: Option<String>,
+    /// Free text.
     pub detail: Option<String>,
 }
 
+/// Appends an event at `now`.
 pub fn record(conn: &mut Conn, now: DateTime<Utc>, event: NewEvent<'_>) -> Result<(), DbError> {
     diesel::insert_into(events::table)
         .values((

@@ -17,10 +17,15 @@ use crate::{Conn, DbError};
 /// Proof of a claim, presented with every write of the unit's outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lease {
+    /// The stage's lease kind (`discovery`, `ingestion`).
     pub kind: String,
+    /// The unit (a company or board id, as text).
     pub unit_key: String,
+    /// Who claimed it.
     pub owner: String,
+    /// Bumped at every claim of the unit: a write under an older attempt is refused (the fence).
     pub attempt: i32,
+    /// When the claim lapses unless renewed.
     pub expires_at: DateTime<Utc>,
 }
 
@@ -108,6 +113,7 @@ impl Fenced<'_> {
         self.conn
     }
 
+    /// The lease this transaction is fenced by.
     pub fn lease(&self) -> &Lease {
         self.lease
     }

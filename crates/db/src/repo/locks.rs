@@ -8,13 +8,19 @@ use crate::repo::{events, leases, runs};
 use crate::schema::locks;
 use crate::{Conn, DbError};
 
+/// A named lock as stored (`status` lists them).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = locks)]
 pub struct LockRow {
+    /// `cycle`, or a stage's key under `forever --shared`.
     pub name: String,
+    /// Its holder, `host:pid:random`.
     pub owner: String,
+    /// When the holder took it.
     pub acquired_at: DateTime<Utc>,
+    /// The holder's last renewal.
     pub heartbeat_at: DateTime<Utc>,
+    /// When another process may take it over if the holder has not renewed it.
     pub expires_at: DateTime<Utc>,
 }
 
@@ -24,7 +30,9 @@ pub enum Acquire {
     /// Ours now; `took_over` is the expired or dead holder we replaced, and `abandoned` how many of its
     /// runs were marked `abandoned`.
     Acquired {
+        /// The stale lock replaced, if any.
         took_over: Option<LockRow>,
+        /// Its holder's runs marked `abandoned`.
         abandoned: usize,
     },
     /// Someone else holds it.
@@ -109,6 +117,7 @@ pub fn release(conn: &mut Conn, name: &str, owner: &str) -> Result<bool, DbError
     Ok(n == 1)
 }
 
+/// Every lock held (expired ones too, until taken over), by name.
 pub fn list(conn: &mut Conn) -> Result<Vec<LockRow>, DbError> {
     Ok(locks::table
         .select(LockRow::as_select())
@@ -116,6 +125,7 @@ pub fn list(conn: &mut Conn) -> Result<Vec<LockRow>, DbError> {
         .load(conn)?)
 }
 
+/// The lock `name`, if someone holds it.
 pub fn get(conn: &mut Conn, name: &str) -> Result<Option<LockRow>, DbError> {
     Ok(locks::table
         .find(name)

@@ -7,12 +7,17 @@ use crate::repo::events;
 use crate::schema::provider_pauses as pauses;
 use crate::{Conn, DbError};
 
+/// A provider pause as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = pauses)]
 pub struct PauseRow {
+    /// The provider's key.
     pub provider: String,
+    /// No request goes to the provider before this instant.
     pub paused_until: DateTime<Utc>,
+    /// Why (`--reason`, or the 429 streak that tripped it).
     pub reason: Option<String>,
+    /// When the pause was set.
     pub set_at: DateTime<Utc>,
 }
 

@@ -16,45 +16,75 @@ use crate::{Conn, DbError};
 /// What the stage needs of a stored posting of the board being written.
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct StoredPosting {
+    /// The posting's id.
     pub id: i64,
+    /// The provider's id, unique within the board.
     pub external_id: String,
+    /// SHA-256 of the normalized posting: equal means nothing to write.
     pub content_hash: String,
+    /// The stored description (kept when a new fetch comes without one).
     pub description: String,
+    /// The description is still to come (the detail-call budget was spent).
     pub description_pending: bool,
+    /// When it closed; `None` while open.
     pub closed_at: Option<DateTime<Utc>>,
 }
 
 /// A canonical (not a repost) posting of a company, for repost detection.
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct CanonicalRow {
+    /// The posting's id.
     pub id: i64,
+    /// Its board.
     pub board_id: i64,
+    /// The provider's id, unique within the board.
     pub external_id: String,
+    /// The title, compared by repost detection.
     pub title: String,
+    /// The description, compared by repost detection.
     pub description: String,
+    /// When the provider says it was published.
     pub published_at: Option<DateTime<Utc>>,
+    /// When the provider says it last changed.
     pub source_updated_at: Option<DateTime<Utc>>,
+    /// When its stored content last changed.
     pub changed_at: DateTime<Utc>,
 }
 
 /// A posting as `offers` shows it.
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct PostingRow {
+    /// The posting's id.
     pub id: i64,
+    /// Its board.
     pub board_id: i64,
+    /// The provider's id, unique within the board.
     pub external_id: String,
+    /// The public URL.
     pub url: String,
+    /// The job title.
     pub title: String,
+    /// JSON array of the locations.
     pub locations: String,
+    /// The team or department.
     pub department: Option<String>,
+    /// The provider's label (`Full-time`, ...).
     pub employment_type: Option<String>,
+    /// `remote`, `hybrid` or `onsite`.
     pub workplace: Option<String>,
+    /// When the provider says it was published.
     pub published_at: Option<DateTime<Utc>>,
+    /// When ingestion first stored it.
     pub first_seen_at: DateTime<Utc>,
+    /// When it closed; `None` while open.
     pub closed_at: Option<DateTime<Utc>>,
+    /// The earlier posting it reposts; `None` for a canonical posting.
     pub canonical_id: Option<i64>,
+    /// Reposts pointing at it.
     pub repost_count: i32,
+    /// Its score (0–10); `None` until the scoring stage scored it.
     pub score: Option<i32>,
+    /// The category that scored most.
     pub top_category_id: Option<String>,
 }
 

@@ -25,14 +25,23 @@ struct RawRun {
 /// A run as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRow {
+    /// The run's id (newer runs have larger ids).
     pub id: i64,
+    /// The cycle it belongs to.
     pub cycle_id: String,
+    /// The stage's key.
     pub stage: String,
+    /// How it ended, or `Running`.
     pub status: RunStatus,
+    /// Who ran it.
     pub owner: String,
+    /// When it started.
     pub started_at: DateTime<Utc>,
+    /// When it ended; `None` while running.
     pub finished_at: Option<DateTime<Utc>>,
+    /// Every counter, as last saved (a crash keeps the last checkpoint).
     pub counters: RunCounters,
+    /// The failure or interruption message.
     pub error: Option<String>,
 }
 
@@ -147,6 +156,7 @@ pub fn abandon_owner(conn: &mut Conn, owner: &str, now: DateTime<Utc>) -> Result
     .execute(conn)?)
 }
 
+/// The run `id`, if it exists (retention may have deleted it).
 pub fn get(conn: &mut Conn, id: i64) -> Result<Option<RunRow>, DbError> {
     let raw: Option<RawRun> = runs::table
         .find(id)

@@ -11,62 +11,124 @@ use crate::{Conn, DbError};
 /// A posting to score.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct ToScore {
+    /// The posting's id (batches go by id).
     pub id: i64,
+    /// Its company (marked for aggregation once scored).
     pub company_id: i64,
+    /// The title, matched with the title's weight.
     pub title: String,
+    /// The description, matched with the description's weight.
     pub description: String,
 }
 
 /// A posting's score as the scoring stage stores it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
+    /// The posting's id.
     pub id: i64,
+    /// Its company, marked for aggregation with the score.
+    pub company_id: i64,
+    /// 0–10.
     pub score: i32,
+    /// At or above the catalog's strong threshold.
     pub strong: bool,
+    /// The category that contributed most, if any scored.
     pub top_category_id: Option<String>,
-    /// JSON.
+    /// JSON of the scorer's explanation: hits, contributions, raw score.
     pub explanation: String,
 }
 
 /// A company's posting as aggregation reads it.
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct ForAggregation {
+    /// The posting's id (the last tie-break of the top offer).
     pub id: i64,
+    /// The canonical posting it reposts; `None` for a canonical one.
     pub canonical_id: Option<i64>,
+    /// Reposts pointing at it.
     pub repost_count: i32,
+    /// When the provider says it was published (tie-break of the top offer).
     pub published_at: Option<DateTime<Utc>>,
+    /// When the provider says it last changed (the tie-break when not published).
     pub source_updated_at: Option<DateTime<Utc>>,
+    /// When ingestion first stored it (`new_offers_30d`).
     pub first_seen_at: DateTime<Utc>,
+    /// When its stored content last changed.
     pub changed_at: DateTime<Utc>,
+    /// When it closed (`closed_offers_30d`); `None` while open.
     pub closed_at: Option<DateTime<Utc>>,
+    /// Its score; `None` until scored (counts as 0).
     pub score: Option<i32>,
+    /// Its top category.
     pub top_category_id: Option<String>,
 }
 
 /// A company's metrics (docs/interfaces.md#companies-json).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metrics {
+    /// The best score of its canonical postings.
     pub max_score: f64,
+    /// Σ (1 + repost_count) over canonical postings.
     pub offer_count: i32,
+    /// Canonical postings.
     pub unique_offer_count: i32,
+    /// Canonical postings at or above the strong threshold.
     pub strong_offer_count: i32,
+    /// Canonical postings open now.
     pub open_offer_count: i32,
+    /// Canonical postings first seen in the last 30 days.
     pub new_offers_30d: i32,
+    /// Canonical postings closed, with all their reposts, in the last 30 days.
     pub closed_offers_30d: i32,
+    /// Mean score of the strong postings.
     pub avg_strong_score: Option<f64>,
+    /// The top posting's top category.
     pub top_category_id: Option<String>,
+    /// The top posting.
     pub top_offer_id: Option<i64>,
     /// JSON object {category: best score}.
     pub category_max_scores: String,
+    /// The latest publication of a strong posting.
     pub last_strong_at: Option<DateTime<Utc>>,
+    /// The earliest first sight of any of its postings.
     pub first_seen_at: Option<DateTime<Utc>>,
+    /// The latest sight of any of its postings.
     pub last_seen_at: Option<DateTime<Utc>>,
 }
 
-/// Up to `limit` postings with an id above `after` that need a score under catalog `version`, by id.
-pub fn to_score(conn: &mut Conn, version: &str, after: i64, limit: i64) -> Result<Vec<ToScore>, DbError> {
+/// The ids of every posting that may need a score under catalog `version`, ascending: new or changed
+/// (`needs_scoring`), never scored, or scored with another version. Read from the indexes on `needs_scoring`
+/// and `catalog_version` alone: a cycle with nothing to score reads no posting row.
+pub fn to_score_ids(conn: &mut Conn, version: &str) -> Result<Vec<i64>, DbError> {
+    let mut ids: Vec<i64> = postings::table
+        .filter(postings::needs_scoring.eq(true))
+        .select(postings::id)
+        .load(conn)?;
+    let stale = [
+        postings::table
+            .filter(postings::catalog_version.is_null())
+            .select(postings::id)
+            .load::<i64>(conn)?,
+        postings::table
+            .filter(postings::catalog_version.lt(version))
+            .select(postings::id)
+            .load::<i64>(conn)?,
+        postings::table
+            .filter(postings::catalog_version.gt(version))
+            .select(postings::id)
+            .load::<i64>(conn)?,
+    ];
+    ids.extend(stale.into_iter().flatten());
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// Those of `ids` (from [`to_score_ids`]) that need a score under catalog `version` now — checked again, as
+/// another process may have scored them since — and whose description is not still to come, by id.
+pub fn to_score(conn: &mut Conn, version: &str, ids: &[i64]) -> Result<Vec<ToScore>, DbError> {
     Ok(postings::table
-        .filter(postings::id.gt(after))
+        .filter(postings::id.eq_any(ids))
         .filter(postings::description_pending.eq(false))
         .filter(
             postings::needs_scoring
@@ -81,7 +143,6 @@ pub fn to_score(conn: &mut Conn, version: &str, after: i64, limit: i64) -> Resul
             postings::description,
         ))
         .order(postings::id)
-        .limit(limit)
         .load(conn)?)
 }
 
@@ -100,12 +161,9 @@ pub fn record(conn: &mut Conn, scored: &[Scored], version: &str, now: DateTime<U
             ))
             .execute(conn)?;
     }
-    let ids: Vec<i64> = scored.iter().map(|s| s.id).collect();
-    let companies_of: Vec<i64> = postings::table
-        .filter(postings::id.eq_any(&ids))
-        .select(postings::company_id)
-        .distinct()
-        .load(conn)?;
+    let mut companies_of: Vec<i64> = scored.iter().map(|s| s.company_id).collect();
+    companies_of.sort_unstable();
+    companies_of.dedup();
     mark_for_aggregation(conn, &companies_of)
 }
 
@@ -129,7 +187,7 @@ pub fn to_aggregate(conn: &mut Conn, limit: i64) -> Result<Vec<i64>, DbError> {
         .load(conn)?)
 }
 
-/// A company's postings, for aggregation.
+/// A company's postings, for aggregation (read from the covering index `idx_postings_aggregation` alone).
 pub fn for_aggregation(conn: &mut Conn, company_id: i64) -> Result<Vec<ForAggregation>, DbError> {
     Ok(postings::table
         .filter(postings::company_id.eq(company_id))
@@ -176,4 +234,22 @@ pub fn record_metrics(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// A catalog version, a scoring time and how many postings carry both.
+pub type ScoredGroup = (Option<String>, Option<DateTime<Utc>>, i64);
+
+/// How many postings carry each (catalog version, scored at) pair, `None` for postings never scored; by
+/// version, then time. A rescore that reached every posting once leaves one version, and as many scoring
+/// times as batches were written.
+pub fn scored_by_version(conn: &mut Conn) -> Result<Vec<ScoredGroup>, DbError> {
+    Ok(postings::table
+        .group_by((postings::catalog_version, postings::scored_at))
+        .select((
+            postings::catalog_version,
+            postings::scored_at,
+            diesel::dsl::count_star(),
+        ))
+        .order((postings::catalog_version, postings::scored_at))
+        .load(conn)?)
 }

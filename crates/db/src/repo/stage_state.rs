@@ -7,17 +7,27 @@ use pipeline_domain::{ErrorClass, RunStatus};
 use crate::schema::stage_state;
 use crate::{Conn, DbError};
 
+/// One stage's state across runs (`status` prints it).
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = stage_state)]
 pub struct StageStateRow {
+    /// The stage's key.
     pub stage: String,
+    /// Its last run's status.
     pub status: String,
+    /// When it last started.
     pub last_run_at: Option<DateTime<Utc>>,
+    /// When it last succeeded.
     pub last_success_at: Option<DateTime<Utc>>,
+    /// When it last failed or finished partially.
     pub last_error_at: Option<DateTime<Utc>>,
+    /// Failed or partial runs since the last success.
     pub consecutive_failures: i32,
+    /// The last error's class.
     pub error_class: Option<String>,
+    /// The last error, at most 500 characters.
     pub error_message: Option<String>,
+    /// When the row last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -89,6 +99,7 @@ fn truncate(message: &str) -> String {
     format!("{cut}...")
 }
 
+/// Every stage that has run at least once, by key.
 pub fn list(conn: &mut Conn) -> Result<Vec<StageStateRow>, DbError> {
     Ok(stage_state::table
         .select(StageStateRow::as_select())

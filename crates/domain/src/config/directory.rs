@@ -68,6 +68,7 @@ pub enum SourceKind {
 /// The text encoding of a CSV source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceEncoding {
+    /// UTF-8, the default (a BOM is skipped).
     Utf8,
     /// Windows-1252; `latin1` and `iso-8859-1` mean this too, as in browsers.
     Windows1252,

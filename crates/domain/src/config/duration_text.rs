@@ -19,14 +19,24 @@ const UNITS: [(&str, u64); 5] = [
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DurationError {
+    /// Nothing but white space.
     #[error("empty duration: write a number with a unit, e.g. `90s`")]
     Empty,
+    /// A bare number (`90`): seconds or minutes would be a guess.
     #[error("`{0}` has no unit: write a unit, e.g. `{0}s` (units: ms, s, m, h, d)")]
     MissingUnit(String),
+    /// A unit other than ms, s, m, h, d.
     #[error("`{text}` has an unknown unit `{unit}` (units: ms, s, m, h, d)")]
-    UnknownUnit { text: String, unit: String },
+    UnknownUnit {
+        /// The whole text.
+        text: String,
+        /// The unit found.
+        unit: String,
+    },
+    /// Not numbers with units at all.
     #[error("`{0}` is not a duration like `90s`, `15m`, `6h`, `30d` or `1h30m`")]
     Malformed(String),
+    /// More than a `Duration` holds.
     #[error("`{0}` is too long a duration")]
     Overflow(String),
 }

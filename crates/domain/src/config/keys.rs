@@ -22,7 +22,9 @@ pub enum KeyKind {
 /// One key of a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
+    /// The key as written in the file (and, upper-cased, in `PIPELINE_*` variables).
     pub name: &'static str,
+    /// What its value is: a plain value, a table or a list of tables.
     pub kind: KeyKind,
 }
 

@@ -231,7 +231,9 @@ pub enum FeedbackWindow {
     Always,
     /// From `start` (inclusive) to `end` (exclusive), local time; wraps past midnight when `end < start`.
     Between {
+        /// The first minute inside the window.
         start: chrono::NaiveTime,
+        /// The first minute past it.
         end: chrono::NaiveTime,
     },
 }

@@ -11,6 +11,7 @@ use crate::StageRun;
 /// What the runner asks of a stage's due query.
 #[derive(Debug, Clone)]
 pub struct DueQuery<'a> {
+    /// Units due at or before this instant.
     pub now: DateTime<Utc>,
     /// At most this many units.
     pub limit: usize,
@@ -25,12 +26,15 @@ pub struct DueQuery<'a> {
 /// How a unit's work failed, as handed to [`UnitWork::record_failure`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitFailure {
+    /// The failure's class (decides the backoff).
     pub class: ErrorClass,
+    /// The error, as text, stored with the unit.
     pub message: String,
     /// When the unit is due again (`None`: only by hand, after a fatal error).
     pub next_due_at: Option<DateTime<Utc>>,
     /// `false` for a rate-limit snooze: the unit's failure count must not grow.
     pub counts_as_attempt: bool,
+    /// When it failed.
     pub now: DateTime<Utc>,
 }
 
@@ -38,8 +42,11 @@ pub struct UnitFailure {
 /// write transactions, and `work` outside any transaction (network I/O; it must not write to the DB).
 #[async_trait]
 pub trait UnitWork: Send + Sync + 'static {
+    /// One unit of work as `due` loads it (a company, a board).
     type Unit: Send + Sync + 'static;
+    /// What `work` produced, for `record_success` to write.
     type Output: Send + 'static;
+    /// How `work` fails; its class decides the retry.
     type Error: Classify + std::fmt::Display + Send + 'static;
 
     /// The lease kind of this stage's units (e.g. `discovery`).

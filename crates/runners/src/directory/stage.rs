@@ -32,6 +32,8 @@ pub struct DirectoryStage {
 }
 
 impl DirectoryStage {
+    /// A stage loading every company of `sources` (read one after the other), leaving out the domains of
+    /// `exclude_domains` and their subdomains.
     pub fn new(sources: Vec<Arc<dyn DirectorySource>>, exclude_domains: Vec<String>) -> Self {
         Self {
             sources,

@@ -7,6 +7,7 @@ mod discovery;
 mod ingestion;
 mod persist;
 mod politeness;
+mod rescore;
 mod scoring;
 mod sheets;
 mod sheets_mock;

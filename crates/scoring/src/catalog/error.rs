@@ -12,20 +12,31 @@ use super::validate::{Issue, Seg};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CatalogError {
+    /// The file cannot be read.
     #[error("cannot read catalog file {}: {source}", .path.display())]
     Read {
+        /// The file.
         path: PathBuf,
+        /// Why it cannot be read.
         #[source]
         source: std::io::Error,
     },
+    /// The text is not TOML or JSON of the catalog's shape.
     #[error("catalog is not valid {format}{}: {message}", at_line(*.line))]
     Syntax {
+        /// `TOML` or `JSON`.
         format: &'static str,
+        /// The line of the error, when the parser gives one.
         line: Option<usize>,
+        /// The parser's message.
         message: String,
     },
+    /// The catalog parses but breaks rules (duplicate ids, bad tiers, unknown categories, ...).
     #[error("invalid catalog ({} problem(s)):\n{}", .issues.len(), list(.issues))]
-    Invalid { issues: Vec<CatalogIssue> },
+    Invalid {
+        /// Every problem found, in file order.
+        issues: Vec<CatalogIssue>,
+    },
 }
 
 impl Classify for CatalogError {
@@ -37,8 +48,11 @@ impl Classify for CatalogError {
 /// One validation problem: the key path (`keywords[3].aliases[0]`), the line when the file is TOML, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogIssue {
+    /// The key path, `keywords[3].aliases[0]`.
     pub path: String,
+    /// Its line in a TOML file.
     pub line: Option<usize>,
+    /// What is wrong.
     pub reason: String,
 }
 

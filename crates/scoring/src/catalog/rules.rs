@@ -28,6 +28,7 @@ pub struct ScoringRules {
     pub synergy_max_points: f64,
     /// Bonuses for a core signal seen together with another bucket.
     pub synergies: Vec<Synergy>,
+    /// Which words near a hit negate it.
     pub negation: NegationRules,
 }
 
@@ -35,10 +36,13 @@ pub struct ScoringRules {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TierWeights {
+    /// Tier 1 (proxy signals).
     #[serde(rename = "1")]
     pub tier1: f64,
+    /// Tier 2 (business signals).
     #[serde(rename = "2")]
     pub tier2: f64,
+    /// Tier 3 (core signals).
     #[serde(rename = "3")]
     pub tier3: f64,
 }
@@ -47,7 +51,9 @@ pub struct TierWeights {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FieldWeights {
+    /// Multiplier of a hit in the title.
     pub title: f64,
+    /// Multiplier of a hit in the description.
     pub description: f64,
 }
 
@@ -55,7 +61,9 @@ pub struct FieldWeights {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Bucket {
+    /// The name explanations and synergies use.
     pub name: String,
+    /// The most its categories' points add up to.
     pub cap: f64,
     /// A category belongs to the bucket with the longest prefix of its id (first declared on a tie).
     #[serde(default)]
@@ -67,8 +75,11 @@ pub struct Bucket {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CoreGate {
+    /// The core bucket's name.
     pub bucket: String,
+    /// The uncapped points the core bucket must reach.
     pub threshold: f64,
+    /// The raw score's cap without the core signal.
     pub no_core_max_score: f64,
 }
 
@@ -76,9 +87,13 @@ pub struct CoreGate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Synergy {
+    /// The name shown in the explanation's synergy breakdown.
     pub name: String,
+    /// The bucket seen together with the core signal.
     pub bucket: String,
+    /// The capped points that bucket must reach.
     pub min_bucket_points: f64,
+    /// The points added.
     pub points: f64,
 }
 
@@ -87,8 +102,11 @@ pub struct Synergy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NegationRules {
+    /// The negating words (`no`, `sin`, `not`, `without`, ...); single-token cues only are used.
     pub cues: Vec<String>,
+    /// Tokens looked at before the hit.
     pub window_before: usize,
+    /// Tokens looked at after the hit.
     pub window_after: usize,
 }
 

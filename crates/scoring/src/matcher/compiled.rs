@@ -1,6 +1,7 @@
 //! A catalog compiled for matching (docs/original-system.md#ref-7-compilation): every alias and phrase as a
-//! sequence of token ids, indexed by its first token, so matching is one pass over a posting's tokens
-//! (docs/stages.md#scoring-speed).
+//! sequence of token ids, a one-token entry indexed by its token and a longer one by its first two tokens, so
+//! matching is one pass over a posting's tokens with at most two lookups per token, however many entries
+//! share a first word (docs/stages.md#scoring-speed).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -10,6 +11,9 @@ use crate::normalize::normalize_to_tokens;
 
 /// Token → id of every token an alias, phrase or cue uses.
 type Vocabulary = HashMap<Box<str>, u32, BuildHasherDefault<TokenHasher>>;
+
+/// Entries of two tokens or more by the ids of their first two tokens.
+type PairIndex = HashMap<(u32, u32), Vec<Entry>, BuildHasherDefault<TokenHasher>>;
 
 /// An FxHash-style hasher: several times faster than SipHash on short tokens. Flooding is no concern: the
 /// table is built from the catalog only; posting tokens are merely looked up.
@@ -31,8 +35,52 @@ impl Hasher for TokenHasher {
         }
     }
 
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
     fn finish(&self) -> u64 {
         self.0
+    }
+}
+
+/// A quick no for most posting tokens before the vocabulary is hashed: the (first byte, last byte) pairs and
+/// the lengths of the vocabulary's tokens. A token whose pair or length no vocabulary token has is unknown.
+#[derive(Debug, Clone)]
+struct Prefilter {
+    /// One bit per (first byte, last byte).
+    ends: Vec<u64>,
+    /// Bit `n` for a length of `n` bytes (63 for 63 and more).
+    lengths: u64,
+}
+
+impl Prefilter {
+    fn new<'a>(tokens: impl Iterator<Item = &'a str>) -> Prefilter {
+        let mut filter = Prefilter {
+            ends: vec![0; 1024],
+            lengths: 0,
+        };
+        for token in tokens {
+            if let Some((key, length)) = Prefilter::key(token.as_bytes()) {
+                filter.ends[key >> 6] |= 1 << (key & 63);
+                filter.lengths |= length;
+            }
+        }
+        filter
+    }
+
+    fn key(token: &[u8]) -> Option<(usize, u64)> {
+        let (&first, &last) = (token.first()?, token.last()?);
+        Some((
+            (usize::from(first) << 8) | usize::from(last),
+            1 << token.len().min(63),
+        ))
+    }
+
+    fn may_hold(&self, token: &str) -> bool {
+        Prefilter::key(token.as_bytes()).is_some_and(|(key, length)| {
+            self.lengths & length != 0 && self.ends[key >> 6] & (1 << (key & 63)) != 0
+        })
     }
 }
 
@@ -45,8 +93,13 @@ pub struct CompiledCatalog {
     catalog: Catalog,
     version: String,
     vocabulary: Vocabulary,
-    /// Entries (aliases first, then phrases, each in catalog order) by the id of their first token.
-    by_first_token: Vec<Vec<Entry>>,
+    prefilter: Prefilter,
+    /// One-token entries by the id of their token, in [`Entry`] order.
+    singles: Vec<Vec<Entry>>,
+    /// Longer entries by the ids of their first two tokens, in [`Entry`] order.
+    pairs: PairIndex,
+    /// By token id: whether a longer entry starts with it (only then is `pairs` looked up).
+    starts_pair: Vec<bool>,
     pub(crate) aliases: Vec<CompiledAlias>,
     pub(crate) phrases: Vec<CompiledPhrase>,
     is_cue: Vec<bool>,
@@ -56,7 +109,9 @@ pub struct CompiledCatalog {
     category_buckets: Vec<Option<usize>>,
 }
 
-#[derive(Debug, Clone, Copy)]
+/// An alias or a phrase, by index. The derived order is the catalog order hits keep at one position:
+/// aliases first, then phrases, each as declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Entry {
     Alias(usize),
     Phrase(usize),
@@ -116,12 +171,28 @@ impl CompiledCatalog {
         for cue in cues.iter().filter(|c| c.len() == 1) {
             is_cue[cue[0] as usize] = true;
         }
-        let mut by_first_token = vec![Vec::new(); vocabulary.len()];
-        for (i, alias) in aliases.iter().enumerate() {
-            by_first_token[alias.tokens[0] as usize].push(Entry::Alias(i));
-        }
-        for (i, phrase) in phrases.iter().enumerate() {
-            by_first_token[phrase.tokens[0] as usize].push(Entry::Phrase(i));
+        let mut singles = vec![Vec::new(); vocabulary.len()];
+        let mut pairs = PairIndex::default();
+        let mut starts_pair = vec![false; vocabulary.len()];
+        let entries = (aliases
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (Entry::Alias(i), &a.tokens)))
+        .chain(
+            phrases
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (Entry::Phrase(i), &p.tokens)),
+        );
+        for (entry, tokens) in entries {
+            match tokens[..] {
+                [only] => singles[only as usize].push(entry),
+                [first, second, ..] => {
+                    starts_pair[first as usize] = true;
+                    pairs.entry((first, second)).or_default().push(entry);
+                }
+                [] => {}
+            }
         }
         let category_buckets = catalog
             .categories
@@ -137,8 +208,11 @@ impl CompiledCatalog {
         CompiledCatalog {
             version: catalog.version(),
             catalog,
+            prefilter: Prefilter::new(vocabulary.keys().map(|t| &**t)),
             vocabulary,
-            by_first_token,
+            singles,
+            pairs,
+            starts_pair,
             aliases,
             phrases,
             is_cue,
@@ -183,6 +257,9 @@ impl CompiledCatalog {
 
     /// The id of a posting token, [`UNKNOWN_TOKEN`] when no entry uses it.
     pub(crate) fn token_id(&self, token: &str) -> u32 {
+        if !self.prefilter.may_hold(token) {
+            return UNKNOWN_TOKEN;
+        }
         self.vocabulary.get(token).copied().unwrap_or(UNKNOWN_TOKEN)
     }
 
@@ -190,8 +267,40 @@ impl CompiledCatalog {
         self.is_cue.get(id as usize).copied().unwrap_or(false)
     }
 
-    pub(crate) fn entries_starting_with(&self, id: u32) -> &[Entry] {
-        self.by_first_token.get(id as usize).map_or(&[], Vec::as_slice)
+    /// The token ids of an entry.
+    pub(crate) fn tokens_of(&self, entry: Entry) -> &[u32] {
+        match entry {
+            Entry::Alias(i) => &self.aliases[i].tokens,
+            Entry::Phrase(i) => &self.phrases[i].tokens,
+        }
+    }
+
+    /// Every entry whose tokens start at `ids[start]`, in [`Entry`] order, into `out` (cleared first).
+    pub(crate) fn entries_at(&self, ids: &[u32], start: usize, out: &mut Vec<Entry>) {
+        out.clear();
+        let id = ids[start];
+        if let Some(singles) = self.singles.get(id as usize) {
+            out.extend_from_slice(singles);
+        }
+        let Some(&next) = ids.get(start + 1) else {
+            return;
+        };
+        if !self.starts_pair.get(id as usize).copied().unwrap_or(false) {
+            return;
+        }
+        let Some(candidates) = self.pairs.get(&(id, next)) else {
+            return;
+        };
+        let (singles, after) = (out.len(), &ids[start + 2..]);
+        for &entry in candidates {
+            let rest = &self.tokens_of(entry)[2..];
+            if rest.len() <= after.len() && rest.iter().zip(after).all(|(a, b)| a == b) {
+                out.push(entry);
+            }
+        }
+        if singles > 0 && out.len() > singles {
+            out.sort_unstable();
+        }
     }
 }
 

@@ -286,3 +286,51 @@ fn negation_cues_and_windows_come_from_the_catalog() {
         ]
     );
 }
+
+#[test]
+fn entries_sharing_first_words_are_all_found_in_catalog_order() {
+    let mut catalog = Catalog::builtin();
+    let keyword = |id: &str, aliases: &[&str]| crate::catalog::Keyword {
+        id: id.into(),
+        category_id: "cat_fx_currency_ops".into(),
+        canonical: id.into(),
+        aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+    };
+    catalog.keywords.push(keyword(
+        "kw_data_x",
+        &["data", "data platform team", "data platform"],
+    ));
+    catalog
+        .keywords
+        .push(keyword("kw_data_y", &["data platform", "data lake"]));
+    catalog.phrases.push(crate::catalog::Phrase {
+        id: "phrase_data_platform".into(),
+        phrase: "data platform".into(),
+        tier: 1,
+    });
+    let compiled = CompiledCatalog::new(&catalog).unwrap();
+    let result = compiled.match_posting("", "our data platform team, data lake and data");
+    let found: Vec<(&str, usize, usize)> = result
+        .keyword_hits
+        .iter()
+        .map(|h| (h.keyword_id.as_str(), h.token_index, h.matched_tokens.len()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("kw_data_x", 1, 1),
+            ("kw_data_x", 1, 3),
+            ("kw_data_x", 1, 2),
+            ("kw_data_y", 1, 2),
+            ("kw_data_x", 4, 1),
+            ("kw_data_y", 4, 2),
+            ("kw_data_x", 7, 1),
+        ]
+    );
+    let phrases: Vec<(&str, usize)> = result
+        .phrase_hits
+        .iter()
+        .map(|h| (h.phrase_id.as_str(), h.token_index))
+        .collect();
+    assert_eq!(phrases, [("phrase_data_platform", 1)]);
+}

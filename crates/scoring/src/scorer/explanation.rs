@@ -15,6 +15,7 @@ pub struct ScoreResult {
     pub strong: bool,
     /// The category with the most points (first seen on a tie); `None` when no category scored.
     pub top_category_id: Option<String>,
+    /// Why: stored as JSON with the posting's score.
     pub explanation: Explanation,
 }
 
@@ -24,6 +25,7 @@ pub struct ScoreResult {
 pub struct Explanation {
     /// After the no-core guard, before clamping and rounding.
     pub raw_score: f64,
+    /// The score: `raw_score` clamped to 0..=max_score and rounded half up.
     pub final_score: u8,
     /// All keyword hits, negated ones included.
     pub keyword_hits: Vec<KeywordHit>,
@@ -33,9 +35,13 @@ pub struct Explanation {
     pub categories: Vec<CategoryContribution>,
     /// Per phrase, in order of first hit.
     pub phrases: Vec<PhraseContribution>,
+    /// Distinct categories among the keyword hits, negated ones included.
     pub unique_categories: usize,
+    /// Distinct keywords among the keyword hits, negated ones included.
     pub unique_keywords: usize,
+    /// Keyword hits a cue negated.
     pub negated_keyword_hits: usize,
+    /// Phrase hits a cue negated.
     pub negated_phrase_hits: usize,
     /// Capped points of every bucket of the catalog (zero when empty).
     pub bucket_scores: BTreeMap<String, f64>,
@@ -52,17 +58,23 @@ pub struct Explanation {
 /// What one category added: the best of its active hits (hits never stack within a category).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoryContribution {
+    /// The category.
     pub category_id: String,
+    /// The bucket its points went to.
     pub bucket: String,
     /// Active hits of the category.
     pub hit_count: usize,
+    /// Its best hit's points (tier weight × field weight).
     pub points: f64,
 }
 
 /// What one phrase added: its best active hit (a phrase counts once).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhraseContribution {
+    /// The phrase.
     pub phrase_id: String,
+    /// Its active hits.
     pub hit_count: usize,
+    /// Its best hit's points (phrase tier weight × field weight).
     pub points: f64,
 }

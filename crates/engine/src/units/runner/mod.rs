@@ -39,7 +39,9 @@ pub struct UnitSettings {
 /// What the runner did with the units it claimed (also in the run's counters).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UnitReport {
+    /// Units worked and recorded.
     pub ok: u64,
+    /// Units whose work failed (recorded with their next due time).
     pub failed: u64,
     /// Rate-limited units rescheduled without consuming an attempt.
     pub snoozed: u64,
