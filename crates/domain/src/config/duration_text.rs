@@ -119,7 +119,7 @@ fn compound(mut total_ms: u64) -> String {
     text
 }
 
-/// Serde adapter: serializes with [`format`].
+/// Serde adapter: serializes with [`format()`].
 pub fn serialize<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&format(*duration))
 }
