@@ -102,7 +102,12 @@ fn print_text(v: &Value) {
     if !rejected.is_empty() {
         println!("feedback rows not taken (fix them in the sheet):");
         for r in rejected {
-            println!("  row {:<6} {:<24} {}", r["row"], s(&r["value"]), s(&r["reason"]));
+            println!(
+                "  row {:<6} {:<24} {}",
+                r["row"].to_string(),
+                s(&r["value"]),
+                s(&r["reason"])
+            );
         }
     }
     let suspects = list("suspect_boards");

@@ -88,3 +88,50 @@ fn backup_writes_a_usable_copy() {
     let copy = Db::open(dir.path().join("copy.db").to_str().unwrap()).unwrap();
     assert_eq!(copy.read(companies::count).unwrap(), 1);
 }
+
+#[test]
+fn status_shows_the_sheet_rows_the_last_feedback_run_rejected() {
+    use pipeline_db::repo::feedback::{self, Rejection};
+    let test = TestDb::new();
+    let rejected = [
+        Rejection {
+            sheet_row: 7,
+            company_id: Some(12),
+            value: "MAYBE".into(),
+            reason: "unknown resolution".into(),
+        },
+        Rejection {
+            sheet_row: 3,
+            company_id: None,
+            value: "abc".into(),
+            reason: "column A is not a company id".into(),
+        },
+    ];
+    let now = chrono::Utc::now();
+    test.db()
+        .write(|c| feedback::apply(c, &[], &[], &rejected, None, now))
+        .unwrap();
+    let (code, out, err) = run(cli(test.dir()).arg("status").env("DATABASE_URL", test.url()));
+    assert_eq!(code, 0, "{err}");
+    expect![[r#"
+        locks:
+        pauses:
+        stages:
+        feedback rows not taken (fix them in the sheet):
+          row 3      abc                      column A is not a company id
+          row 7      MAYBE                    unknown resolution
+        last runs:
+    "#]]
+    .assert_eq(&normalize(&out, test.dir()));
+    let (_, json, _) = run(cli(test.dir())
+        .args(["status", "--json"])
+        .env("DATABASE_URL", test.url()));
+    let status: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        status["rejected_feedback"],
+        serde_json::json!([
+            {"company_id": null, "row": 3, "value": "abc", "reason": "column A is not a company id"},
+            {"company_id": 12, "row": 7, "value": "MAYBE", "reason": "unknown resolution"},
+        ])
+    );
+}
