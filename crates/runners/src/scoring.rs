@@ -82,39 +82,46 @@ impl ScoringStage {
 
     /// Computes the metrics of every company marked for it, in batches; returns how many.
     async fn aggregate_all(&self, run: &StageRun) -> Result<u64, TaskError> {
-        let strong = self.catalog.rules().strong_threshold;
-        let mut total = 0;
-        loop {
-            if run.is_cancelled() {
-                break;
-            }
-            let now = run.now();
-            let (run_id, owner, counters) = (run.run_id, run.owner.clone(), run.counters());
-            let done = run
-                .db
-                .call(move |db| {
-                    db.write(|c| {
-                        let ids = scoring::to_aggregate(c, AGGREGATE_BATCH)?;
-                        for &id in &ids {
-                            let rows = scoring::for_aggregation(c, id)?;
-                            scoring::record_metrics(c, id, &metrics(&rows, now, strong), now)?;
-                        }
-                        let mut counters = counters;
-                        counters.add(Counter::CompaniesAggregated, ids.len() as u64);
-                        runs::save_counters(c, run_id, &owner, &counters)?;
-                        Ok(ids.len() as u64)
-                    })
-                })
-                .await
-                .map_err(|e| TaskError::from_error(&e))?;
-            if done == 0 {
-                break;
-            }
-            total += done;
-            run.count(Counter::CompaniesAggregated, done);
-        }
-        Ok(total)
+        aggregate_marked(run, self.catalog.rules().strong_threshold).await
     }
+}
+
+/// Computes the metrics of every company marked for aggregation (its postings, scores or resolution
+/// changed), in batches of one transaction each that also save the run's counters; `strong` is the
+/// catalog's strong threshold. The feedback stage calls it too, so a company whose resolution changed has
+/// current metrics in the same cycle.
+pub(crate) async fn aggregate_marked(run: &StageRun, strong: u8) -> Result<u64, TaskError> {
+    let mut total = 0;
+    loop {
+        if run.is_cancelled() {
+            break;
+        }
+        let now = run.now();
+        let (run_id, owner, counters) = (run.run_id, run.owner.clone(), run.counters());
+        let done = run
+            .db
+            .call(move |db| {
+                db.write(|c| {
+                    let ids = scoring::to_aggregate(c, AGGREGATE_BATCH)?;
+                    for &id in &ids {
+                        let rows = scoring::for_aggregation(c, id)?;
+                        scoring::record_metrics(c, id, &metrics(&rows, now, strong), now)?;
+                    }
+                    let mut counters = counters;
+                    counters.add(Counter::CompaniesAggregated, ids.len() as u64);
+                    runs::save_counters(c, run_id, &owner, &counters)?;
+                    Ok(ids.len() as u64)
+                })
+            })
+            .await
+            .map_err(|e| TaskError::from_error(&e))?;
+        if done == 0 {
+            break;
+        }
+        total += done;
+        run.count(Counter::CompaniesAggregated, done);
+    }
+    Ok(total)
 }
 
 /// A batch of scores on its way into the database: `None` in a dry run.

@@ -32,7 +32,7 @@ pub fn stages(config: &Config, services: &Services) -> Result<Vec<Arc<dyn Task>>
         Arc::new(IngestionStage::new(config, services)),
         Arc::new(ScoringStage::from_config(config)?),
         Arc::new(SheetsStage::new(config, services.sheets.clone())?),
-        Arc::new(FeedbackStage::new(config, services.sheets.clone())),
+        Arc::new(FeedbackStage::new(config, services.sheets.clone())?),
     ])
 }
 

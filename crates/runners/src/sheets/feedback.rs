@@ -15,22 +15,27 @@ use pipeline_sheets::layout::{self, Header};
 use pipeline_sheets::plan::a1;
 
 use super::{SheetsAccess, count_calls, sheets_error};
+use crate::BuildError;
 
 /// The `feedback` stage.
 pub struct FeedbackStage {
     access: Arc<SheetsAccess>,
     tab: String,
     window: FeedbackConfig,
+    /// The catalog's strong threshold, for aggregating the companies whose resolution changed.
+    strong: u8,
 }
 
 impl FeedbackStage {
-    /// The stage for the configured spreadsheet and window.
-    pub fn new(config: &Config, access: Arc<SheetsAccess>) -> Self {
-        FeedbackStage {
+    /// The stage for the configured spreadsheet and window; the catalog gives the strong threshold the
+    /// companies whose resolution changed are aggregated with.
+    pub fn new(config: &Config, access: Arc<SheetsAccess>) -> Result<Self, BuildError> {
+        Ok(FeedbackStage {
             access,
             tab: config.sheets.tab.clone(),
             window: config.feedback.clone(),
-        }
+            strong: super::configured_catalog(config)?.scoring.strong_threshold,
+        })
     }
 
     async fn apply(&self, run: &StageRun, grid: Vec<Vec<serde_json::Value>>) -> Result<Outcome, TaskError> {
@@ -71,6 +76,8 @@ impl FeedbackStage {
         run.count(Counter::ResolutionsChanged, applied.resolutions_changed);
         run.count(Counter::FeedbackStored, applied.feedback_stored);
         if applied.resolutions_changed > 0 {
+            // Their metrics current in this cycle, not the next (defect 4).
+            crate::scoring::aggregate_marked(run, self.strong).await?;
             tracing::info!(
                 changed = applied.resolutions_changed,
                 resolved = applied.resolved,

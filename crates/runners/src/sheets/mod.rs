@@ -184,14 +184,18 @@ fn same_column_a(grid: &[Vec<Value>], column: &[Vec<Value>]) -> bool {
     (0..rows).all(|r| text(grid.get(r)) == text(column.get(r)))
 }
 
+/// The configured catalog (the built-in one when `catalog` is empty).
+fn configured_catalog(config: &Config) -> Result<Catalog, BuildError> {
+    if config.catalog.trim().is_empty() {
+        return Ok(Catalog::builtin());
+    }
+    Catalog::load(std::path::Path::new(&config.catalog))
+        .map_err(|e| BuildError::Config(format!("catalog {}: {e}", config.catalog)))
+}
+
 /// The configured catalog's category names by id (column I shows names).
 fn category_names(config: &Config) -> Result<HashMap<String, String>, BuildError> {
-    let catalog = if config.catalog.trim().is_empty() {
-        Catalog::builtin()
-    } else {
-        Catalog::load(std::path::Path::new(&config.catalog))
-            .map_err(|e| BuildError::Config(format!("catalog {}: {e}", config.catalog)))?
-    };
+    let catalog = configured_catalog(config)?;
     Ok(catalog
         .categories
         .iter()

@@ -213,6 +213,11 @@ async fn feedback_applies_resolutions_once_and_model_feedback_idempotently() {
     assert_eq!(fb.counters.get(Counter::ResolutionsChanged), 1);
     assert_eq!(fb.counters.get(Counter::FeedbackStored), 1);
     assert_eq!(fb.counters.get(Counter::FeedbackRejected), 2);
+    assert_eq!(
+        fb.counters.get(Counter::CompaniesAggregated),
+        1,
+        "the resolved company, at once"
+    );
     let stored = db.read(|c| feedback::resolutions(c, &[a, b])).unwrap();
     assert_eq!(
         (stored[&a], stored[&b]),
