@@ -1,110 +1,98 @@
 //! HTML descriptions to plain text: entities decoded, markup stripped, block structure kept as line
 //! breaks, list items as "- " lines, URLs kept as text (docs/interfaces.md#board-json,
 //! docs/stages.md#html-to-text).
+//!
+//! One pass, no tree: the tokenizer's data states ([`scan`]) feed a stack of open elements that follows
+//! the tree builder's "in body" rules where they decide where a block starts and ends (a `<p>` closed by
+//! the next block, `</p>` without a `<p>`, list items closing each other, end tags of elements not open
+//! ignored, table rows inside tables only), which is what the lines of the text depend on.
 
-use scraper::{ElementRef, Html, Node};
+mod scan;
+mod walker;
 
-/// Block elements: their content starts on a new line.
-const BLOCKS: [&str; 22] = [
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "tr",
-    "table",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "blockquote",
-    "pre",
-    "dd",
-    "dt",
-];
+use scan::{Scanner, Token};
+use walker::Walker;
 
 /// Decodes HTML entities of a text that is itself escaped HTML (Greenhouse's `content`): `&lt;p&gt;` → `<p>`.
+/// Any markup in it is dropped, its text kept.
 pub fn decode_entities(text: &str) -> String {
-    let fragment = Html::parse_fragment(text);
-    fragment.root_element().text().collect()
+    let mut out = String::with_capacity(text.len());
+    let mut skip_newline = false;
+    for token in Scanner::new(text) {
+        match token {
+            Token::Text(t) => {
+                let t = if skip_newline {
+                    t.strip_prefix('\n').unwrap_or(&t)
+                } else {
+                    &t
+                };
+                out.push_str(t);
+                skip_newline = false;
+            }
+            Token::Start(tag) => skip_newline = matches!(&*tag.name, "pre" | "listing" | "textarea"),
+            Token::End(_) | Token::Other => skip_newline = false,
+        }
+    }
+    out
 }
 
 /// Plain text of an HTML fragment.
 pub fn html_to_text(html: &str) -> String {
-    let fragment = Html::parse_fragment(html);
-    let mut out = String::with_capacity(html.len());
-    walk(fragment.root_element(), &mut out);
-    tidy(&out)
-}
-
-fn walk(element: ElementRef<'_>, out: &mut String) {
-    for child in element.children() {
-        match child.value() {
-            Node::Text(text) => out.push_str(text),
-            Node::Element(e) => {
-                let name = e.name();
-                if matches!(name, "script" | "style" | "head") {
-                    continue;
-                }
-                let block = BLOCKS.contains(&name);
-                if block {
-                    out.push('\n');
-                }
-                if name == "li" {
-                    out.push_str("- ");
-                }
-                if let Some(inner) = ElementRef::wrap(child) {
-                    walk(inner, out);
-                }
-                if block {
-                    out.push('\n');
+    let mut walker = Walker::new(html.len());
+    let mut skip_newline = false;
+    // The text after a raw text element's start tag is its content: dropped (`script`, `style`) or kept
+    // as it is, in no formatting element.
+    let mut raw: Option<bool> = None;
+    for token in Scanner::new(html) {
+        match token {
+            Token::Text(text) => {
+                let text = if skip_newline {
+                    text.strip_prefix('\n').unwrap_or(&text)
+                } else {
+                    &text
+                };
+                match raw {
+                    Some(true) => {}
+                    Some(false) => walker.out.push_str(text),
+                    None => walker.text(text),
                 }
             }
-            _ => {}
+            Token::Start(tag) => {
+                raw = scan::is_raw(&tag.name).then(|| matches!(&*tag.name, "script" | "style"));
+                skip_newline = matches!(&*tag.name, "pre" | "listing" | "textarea");
+                walker.start(tag.name);
+                continue;
+            }
+            Token::End(tag) => walker.end(&tag.name),
+            Token::Other => {}
         }
+        (skip_newline, raw) = (false, None);
     }
+    tidy(&walker.out)
 }
 
 /// Collapses runs of spaces inside lines, trims lines, and keeps at most one blank line between blocks.
 fn tidy(text: &str) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    for line in text.lines() {
-        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
-        if line.is_empty() && lines.last().is_none_or(String::is_empty) {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = false;
+    for line in text.split('\n') {
+        let mut words = line.split_whitespace();
+        let Some(first) = words.next() else {
+            blank = !out.is_empty();
             continue;
+        };
+        if !out.is_empty() {
+            out.push_str(if blank { "\n\n" } else { "\n" });
         }
-        lines.push(line);
+        out.push_str(first);
+        for word in words {
+            out.push(' ');
+            out.push_str(word);
+        }
+        blank = false;
     }
-    while lines.last().is_some_and(String::is_empty) {
-        lines.pop();
-    }
-    lines.join("\n")
+    out
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markup_becomes_lines_and_entities_are_decoded() {
-        let html = "<h2>About&nbsp;us</h2><p>We pay in <b>USD</b> &amp; EUR.<br>See https://acme.com/jobs</p>\
-                    <ul><li>Remote</li><li>Travel</li></ul><script>var x = 1;</script>";
-        assert_eq!(
-            html_to_text(html),
-            "About us\n\nWe pay in USD & EUR.\n\nSee https://acme.com/jobs\n\n- Remote\n\n- Travel"
-        );
-    }
-
-    #[test]
-    fn escaped_html_is_decoded_first() {
-        let escaped = "&lt;p&gt;Pagos &amp;amp; divisas&lt;/p&gt;";
-        assert_eq!(html_to_text(&decode_entities(escaped)), "Pagos & divisas");
-    }
-}
+mod tests;

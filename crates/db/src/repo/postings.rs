@@ -13,6 +13,10 @@ use pipeline_domain::NormalizedPosting;
 use crate::schema::postings;
 use crate::{Conn, DbError};
 
+mod batch;
+
+pub use batch::{NewPosting, add_reposts, insert_all, next_id};
+
 /// What the stage needs of a stored posting of the board being written.
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct StoredPosting {
@@ -26,6 +30,23 @@ pub struct StoredPosting {
     pub description: String,
     /// The description is still to come (the detail-call budget was spent).
     pub description_pending: bool,
+    /// When it closed; `None` while open.
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// What the stage compares an incoming posting with: a stored posting of the board, without its text.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct StoredState {
+    /// The posting's id.
+    pub id: i64,
+    /// Its id on the board.
+    pub external_id: String,
+    /// The hash of its normalized content: the same hash means nothing to write.
+    pub content_hash: String,
+    /// Its description is still to come (the detail-call budget was spent).
+    pub description_pending: bool,
+    /// The stored description is not empty.
+    pub described: bool,
     /// When it closed; `None` while open.
     pub closed_at: Option<DateTime<Utc>>,
 }
@@ -104,6 +125,35 @@ pub fn of_board(conn: &mut Conn, board_id: i64) -> Result<HashMap<String, Stored
     Ok(rows.into_iter().map(|p| (p.external_id.clone(), p)).collect())
 }
 
+/// The board's stored postings without their text, by external id.
+pub fn states_of_board(conn: &mut Conn, board_id: i64) -> Result<HashMap<String, StoredState>, DbError> {
+    let rows: Vec<StoredState> = postings::table
+        .filter(postings::board_id.eq(board_id))
+        .select((
+            postings::id,
+            postings::external_id,
+            postings::content_hash,
+            postings::description_pending,
+            postings::description.ne(""),
+            postings::closed_at,
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|p| (p.external_id.clone(), p)).collect())
+}
+
+/// The stored descriptions of these postings, by id.
+pub fn descriptions_of(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, String>, DbError> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = postings::table
+            .filter(postings::id.eq_any(chunk))
+            .select((postings::id, postings::description))
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// The company's canonical postings (open or closed: a repost of a closed posting is still a repost).
 pub fn canonicals_of_company(conn: &mut Conn, company_id: i64) -> Result<Vec<CanonicalRow>, DbError> {
     Ok(postings::table
@@ -123,9 +173,10 @@ pub fn canonicals_of_company(conn: &mut Conn, company_id: i64) -> Result<Vec<Can
         .load(conn)?)
 }
 
-/// The columns a posting's content sets.
+/// The columns a posting's content sets. `None` is NULL, in updates and inserts alike: an insert of many
+/// rows with no DEFAULT among its values is one statement (diesel writes one statement a row otherwise).
 #[derive(Insertable, AsChangeset)]
-#[diesel(table_name = postings, treat_none_as_null = true)]
+#[diesel(table_name = postings, treat_none_as_null = true, treat_none_as_default_value = false)]
 struct Content<'a> {
     url: &'a str,
     title: &'a str,
@@ -227,8 +278,8 @@ pub fn update(
 }
 
 /// `new` (just inserted) becomes the canonical posting of `old`'s group: `old` and its reposts point to
-/// `new`, which counts them all (the group's earliest posting is its canonical whatever order the boards
-/// were written in).
+/// `new`, which counts them all besides its own (the group's earliest posting is its canonical whatever
+/// order the boards were written in).
 pub fn take_over_canonical(conn: &mut Conn, old: i64, new: i64) -> Result<(), DbError> {
     let count: i32 = postings::table
         .find(old)
@@ -241,7 +292,7 @@ pub fn take_over_canonical(conn: &mut Conn, old: i64, new: i64) -> Result<(), Db
         .set((postings::canonical_id.eq(new), postings::repost_count.eq(0)))
         .execute(conn)?;
     diesel::update(postings::table.find(new))
-        .set(postings::repost_count.eq(count + 1))
+        .set(postings::repost_count.eq(postings::repost_count + count + 1))
         .execute(conn)?;
     Ok(())
 }

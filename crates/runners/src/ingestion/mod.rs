@@ -4,6 +4,8 @@
 //! with its schedule under the unit's fence ([`persist`](persist::persist)).
 
 mod persist;
+mod prepare;
+mod repost;
 mod work;
 
 use std::sync::Arc;
@@ -14,8 +16,9 @@ use pipeline_domain::{Counter, Provider};
 use pipeline_engine::{Outcome, SharedMode, StageRun, Task, TaskError, UnitSettings, run_units};
 use pipeline_http::Throttles;
 
-pub use persist::{BoardPostings, content_hash, persist};
-pub use work::{BoardOutcome, IngestionWork};
+pub use persist::{persist, persist_prepared};
+pub use prepare::{BoardPostings, PreparedBoard, content_hash};
+pub use work::{BoardOutcome, FetchedBoard, IngestionWork};
 
 use crate::Services;
 use crate::rate_limits::RateLimitStreaks;

@@ -4,134 +4,163 @@
 //! (docs/original-system.md#ref-6-1); after a complete fetch the open postings the board no longer returns
 //! are closed, and a closed one that comes back is reopened. Postings are taken in a fixed order
 //! (published time, then external id), so the earliest is canonical whatever order the API answered in.
+//! What can be computed before the transaction was ([`prepare`](super::prepare)); new postings are inserted
+//! together at the end, with ids chosen as they are decided.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use pipeline_db::repo::postings::{self, StoredPosting};
+use pipeline_db::repo::postings::{self, NewPosting};
 use pipeline_db::{Conn, DbError};
 use pipeline_domain::{Counter, NormalizedPosting, RunCounters};
-use pipeline_scoring::{
-    CanonicalPosting, RepostProfile, boilerplate_paragraphs, detect_repost, ordering_key,
-};
-use sha2::{Digest, Sha256};
 
-/// A board's fetched postings, as the stage hands them over.
-#[derive(Debug)]
-pub struct BoardPostings {
-    pub board_id: i64,
-    pub company_id: i64,
-    pub postings: Vec<NormalizedPosting>,
-    /// Every posting is there, whole: absent ones may be closed.
-    pub complete: bool,
-    /// Detail calls were skipped or failed: an empty description is one still to come, not an empty one.
-    pub details_missing: bool,
-}
-
-/// The content hash of a posting: SHA-256 of its normalized fields (their JSON), hex.
-pub fn content_hash(posting: &NormalizedPosting) -> String {
-    let json = serde_json::to_vec(posting).unwrap_or_default();
-    let digest = Sha256::digest(&json);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
+use super::prepare::{BoardPostings, PreparedBoard, content_hash};
+use super::repost::Canonicals;
 
 /// Writes `board`'s postings; returns the counters of what it did.
 pub fn persist(conn: &mut Conn, board: BoardPostings, now: DateTime<Utc>) -> Result<RunCounters, DbError> {
-    let mut counters = RunCounters::default();
-    let mut stored = postings::of_board(conn, board.board_id)?;
-    let mut incoming = board.postings;
-    incoming.sort_by(|a, b| {
-        ordering_key(a.published_at, &a.external_id).cmp(&ordering_key(b.published_at, &b.external_id))
-    });
-    // Two entries with one external id (a provider listing a posting twice): the first is the posting.
-    let mut seen_ids = HashSet::new();
-    incoming.retain(|p| seen_ids.insert(p.external_id.clone()));
-    counters.add(Counter::PostingsSeen, incoming.len() as u64);
+    persist_prepared(conn, board.prepare(false), now)
+}
 
-    // Boilerplate is the board's ("about us", benefits): computed from this fetch, only when a posting is
-    // new (the only ones whose repost status is decided).
-    let mut repost_finder: Option<RepostFinder> = None;
-    let has_new = incoming.iter().any(|p| !stored.contains_key(&p.external_id));
-    let boilerplate = if has_new {
-        let descriptions: Vec<&str> = incoming.iter().map(|p| p.description.as_str()).collect();
-        boilerplate_paragraphs(&descriptions)
-    } else {
-        HashSet::new()
+/// A new posting decided on, written with the others once all are.
+struct Decided {
+    index: usize,
+    id: i64,
+    hash: String,
+    pending: bool,
+    canonical: Option<i64>,
+}
+
+/// Writes a prepared board's postings; returns the counters of what it did.
+pub fn persist_prepared(
+    conn: &mut Conn,
+    mut board: PreparedBoard,
+    now: DateTime<Utc>,
+) -> Result<RunCounters, DbError> {
+    let mut counters = RunCounters::default();
+    counters.add(Counter::PostingsSeen, board.postings.len() as u64);
+    let mut stored = postings::states_of_board(conn, board.board_id)?;
+    // The stored descriptions of postings fetched without theirs: kept, never overwritten with nothing.
+    let kept_ids: Vec<i64> = board
+        .postings
+        .iter()
+        .filter(|p| p.pending)
+        .filter_map(|p| stored.get(&p.posting.external_id))
+        .filter(|s| s.described)
+        .map(|s| s.id)
+        .collect();
+    let mut kept = match kept_ids.is_empty() {
+        true => HashMap::new(),
+        false => postings::descriptions_of(conn, &kept_ids)?,
     };
+    let mut finder: Option<RepostFinder> = None;
+    let mut next_id: Option<i64> = None;
+    let mut decided: Vec<Decided> = Vec::new();
+    // Reposts found of canonicals already stored, and of canonicals of this batch.
+    let (mut more_reposts, mut batch_reposts) = (BTreeMap::<i64, i32>::new(), BTreeMap::<i64, i32>::new());
+    let mut take_overs: Vec<(i64, i64)> = Vec::new();
     let mut returned: HashSet<i64> = HashSet::new();
-    for mut posting in incoming {
-        let pending = board.details_missing && posting.description.trim().is_empty();
-        let existing = stored.remove(&posting.external_id);
-        if pending {
+    for index in 0..board.postings.len() {
+        let incoming = &mut board.postings[index];
+        let existing = stored.remove(&incoming.posting.external_id);
+        if incoming.pending {
             counters.add(Counter::DetailsDeferred, 1);
-            // Never overwrite a description we have with the empty one of a skipped detail call.
-            if let Some(kept) = existing.as_ref().filter(|s| !s.description.is_empty()) {
-                posting.description = kept.description.clone();
+            if let Some(text) = existing.as_ref().and_then(|s| kept.remove(&s.id)) {
+                incoming.posting.description = text;
             }
         }
-        let pending = pending && posting.description.trim().is_empty();
-        let hash = content_hash(&posting);
-        match existing {
-            Some(StoredPosting {
-                id,
-                content_hash,
-                closed_at,
-                description_pending,
-                ..
-            }) => {
-                returned.insert(id);
-                if content_hash == hash && description_pending == pending {
-                    if closed_at.is_some() {
-                        postings::reopen(conn, id)?;
-                        counters.add(Counter::PostingsReopened, 1);
-                    } else {
-                        counters.add(Counter::PostingsUnchanged, 1);
-                    }
+        let pending = incoming.pending && incoming.posting.description.trim().is_empty();
+        let hash = match incoming.hash.take() {
+            Some(hash) => hash,
+            None => content_hash(&incoming.posting),
+        };
+        if let Some(state) = existing {
+            returned.insert(state.id);
+            if state.content_hash == hash && state.description_pending == pending {
+                if state.closed_at.is_some() {
+                    postings::reopen(conn, state.id)?;
+                    counters.add(Counter::PostingsReopened, 1);
                 } else {
-                    if closed_at.is_some() {
-                        counters.add(Counter::PostingsReopened, 1);
-                    }
-                    postings::update(conn, id, &posting, &hash, pending, now)?;
-                    counters.add(Counter::PostingsUpdated, 1);
+                    counters.add(Counter::PostingsUnchanged, 1);
                 }
+            } else {
+                if state.closed_at.is_some() {
+                    counters.add(Counter::PostingsReopened, 1);
+                }
+                postings::update(conn, state.id, &incoming.posting, &hash, pending, now)?;
+                counters.add(Counter::PostingsUpdated, 1);
+            }
+            continue;
+        }
+        let finder = match &mut finder {
+            Some(finder) => finder,
+            None => finder.insert(RepostFinder::load(conn, &mut board)?),
+        };
+        let features = board.take_features(index);
+        let posting = &board.postings[index].posting;
+        let key = order_key(posting, board.board_id);
+        let found = finder.canonicals.detect(&features).map(|(id, _)| id);
+        // The group's earliest posting is its canonical, whichever board was written first.
+        let takes_over = found.filter(|c| finder.keys.get(c).is_some_and(|k| key < *k));
+        let canonical = found.filter(|_| takes_over.is_none());
+        let id = match next_id {
+            Some(id) => id,
+            None => postings::next_id(conn)?,
+        };
+        next_id = Some(id + 1);
+        decided.push(Decided {
+            index,
+            id,
+            hash,
+            pending,
+            canonical,
+        });
+        returned.insert(id);
+        counters.add(Counter::PostingsNew, 1);
+        if let Some(old) = takes_over {
+            take_overs.push((old, id));
+            finder.canonicals.remove(old);
+            finder.keys.remove(&old);
+        }
+        match canonical {
+            Some(c) => {
+                counters.add(Counter::PostingsReposts, 1);
+                // New postings have the highest ids.
+                let in_batch = decided.first().is_some_and(|first| c >= first.id);
+                *(if in_batch {
+                    &mut batch_reposts
+                } else {
+                    &mut more_reposts
+                })
+                .entry(c)
+                .or_default() += 1;
             }
             None => {
-                let finder = match &mut repost_finder {
-                    Some(finder) => finder,
-                    None => repost_finder.insert(RepostFinder::load(conn, board.company_id, &boilerplate)?),
-                };
-                let profile = finder.profile(&posting);
-                let key = order_key(&posting, board.board_id);
-                let found = detect_repost(&profile, &finder.canonicals).map(|m| m.canonical_id);
-                // The group's earliest posting is its canonical, whichever board was written first.
-                let takes_over = found.filter(|c| finder.keys.get(c).is_some_and(|k| key < *k));
-                let canonical = found.filter(|_| takes_over.is_none());
-                let id = postings::insert(
-                    conn,
-                    board.board_id,
-                    board.company_id,
-                    &posting,
-                    &hash,
-                    pending,
-                    canonical,
-                    now,
-                )?;
-                returned.insert(id);
-                counters.add(Counter::PostingsNew, 1);
-                if let Some(old) = takes_over {
-                    postings::take_over_canonical(conn, old, id)?;
-                    finder.canonicals.retain(|c| c.id != old);
-                    finder.keys.remove(&old);
-                }
-                match canonical {
-                    Some(_) => counters.add(Counter::PostingsReposts, 1),
-                    None => {
-                        counters.add(Counter::PostingsReposts, u64::from(takes_over.is_some()));
-                        finder.add(id, profile, &posting, key);
-                    }
-                }
+                counters.add(Counter::PostingsReposts, u64::from(takes_over.is_some()));
+                let seen = posting.published_at.or(posting.updated_at);
+                finder.canonicals.add(id, features, seen);
+                finder.keys.insert(id, key);
             }
         }
+    }
+    let rows: Vec<NewPosting<'_>> = decided
+        .iter()
+        .map(|d| NewPosting {
+            id: d.id,
+            posting: &board.postings[d.index].posting,
+            hash: &d.hash,
+            pending: d.pending,
+            canonical: d.canonical,
+            repost_count: batch_reposts.get(&d.id).copied().unwrap_or(0),
+        })
+        .collect();
+    postings::insert_all(conn, board.board_id, board.company_id, &rows, now)?;
+    // A canonical taken over has all its reposts counted by then: its count moves whole.
+    for (canonical, n) in more_reposts {
+        postings::add_reposts(conn, canonical, n)?;
+    }
+    for (old, new) in take_overs {
+        postings::take_over_canonical(conn, old, new)?;
     }
     if board.complete {
         let gone: Vec<i64> = stored
@@ -171,64 +200,31 @@ fn order_key(posting: &NormalizedPosting, board_id: i64) -> OrderKey {
     )
 }
 
-/// The company's canonical postings, profiled for repost detection, loaded once per board and only when
+/// The company's canonical postings, with this board's boilerplate, loaded once per board and only when
 /// the board has a new posting.
 struct RepostFinder {
-    boilerplate: HashSet<String>,
-    canonicals: Vec<CanonicalPosting>,
-    keys: std::collections::HashMap<i64, OrderKey>,
+    canonicals: Canonicals,
+    keys: HashMap<i64, OrderKey>,
 }
 
 impl RepostFinder {
-    fn load(
-        conn: &mut Conn,
-        company_id: i64,
-        boilerplate: &HashSet<String>,
-    ) -> Result<RepostFinder, DbError> {
-        let rows = postings::canonicals_of_company(conn, company_id)?;
-        let keys = rows
-            .iter()
-            .map(|r| {
-                (
-                    r.id,
-                    (
-                        r.published_at.is_none(),
-                        r.published_at,
-                        r.external_id.clone(),
-                        r.board_id,
-                    ),
-                )
-            })
-            .collect();
-        let canonicals = rows
-            .iter()
-            .map(|r| CanonicalPosting {
-                id: r.id,
-                profile: RepostProfile::new(&r.title, &r.description, boilerplate),
-                last_seen_at: Some(r.changed_at),
-                published_at: r.published_at,
-                updated_at: r.source_updated_at,
-            })
-            .collect();
-        Ok(RepostFinder {
-            boilerplate: boilerplate.clone(),
-            canonicals,
-            keys,
-        })
-    }
-
-    fn profile(&self, posting: &NormalizedPosting) -> RepostProfile {
-        RepostProfile::new(&posting.title, &posting.description, &self.boilerplate)
-    }
-
-    fn add(&mut self, id: i64, profile: RepostProfile, posting: &NormalizedPosting, key: OrderKey) {
-        self.keys.insert(id, key);
-        self.canonicals.push(CanonicalPosting {
-            id,
-            profile,
-            last_seen_at: None,
-            published_at: posting.published_at,
-            updated_at: posting.updated_at,
-        });
+    fn load(conn: &mut Conn, board: &mut PreparedBoard) -> Result<RepostFinder, DbError> {
+        let rows = postings::canonicals_of_company(conn, board.company_id)?;
+        let mut finder = RepostFinder {
+            canonicals: Canonicals::default(),
+            keys: HashMap::with_capacity(rows.len()),
+        };
+        for r in rows {
+            let key = (
+                r.published_at.is_none(),
+                r.published_at,
+                r.external_id,
+                r.board_id,
+            );
+            finder.keys.insert(r.id, key);
+            let features = board.features_of(&r.title, &r.description);
+            finder.canonicals.add(r.id, features, Some(r.changed_at));
+        }
+        Ok(finder)
     }
 }

@@ -15,15 +15,34 @@ use pipeline_domain::{BoardRef, Counter, ErrorClass, RunCounters};
 use pipeline_engine::{DueQuery, StageRun, UnitFailure, UnitWork};
 use pipeline_http::HttpClient;
 
-use super::persist::{BoardPostings, persist};
+use super::persist::persist_prepared;
+use super::prepare::{BoardPostings, PreparedBoard};
 use crate::rate_limits::RateLimitStreaks;
 
 /// What fetching a board came to.
 #[derive(Debug)]
 pub enum BoardOutcome {
-    Fetched(Box<BoardFetch>),
+    Fetched(Box<FetchedBoard>),
     /// 404/410: the board does not exist any more.
     Gone(String),
+}
+
+/// A board that was read: its fetch, and its postings prepared for the write (none on a 304).
+#[derive(Debug)]
+pub struct FetchedBoard {
+    /// The fetch, its postings moved to `postings`.
+    pub fetch: BoardFetch,
+    pub postings: Option<PreparedBoard>,
+}
+
+/// Whether a fetch read every posting whole (only then are absent ones closed), and whether descriptions
+/// may be missing (skipped or failed detail calls).
+fn completeness(fetch: &BoardFetch) -> (bool, bool) {
+    // A rate limit that cut the detail calls short leaves the board incomplete, like a failed detail.
+    let complete = !fetch.incomplete && fetch.rate_limited.is_none() && fetch.details_skipped == 0;
+    let details_missing =
+        fetch.details_skipped > 0 || fetch.details_failed > 0 || fetch.rate_limited.is_some();
+    (complete, details_missing)
 }
 
 /// What ingestion needs to fetch one board.
@@ -104,7 +123,22 @@ impl UnitWork for IngestionWork {
         let result = client.fetch_board(&board, validators).await;
         self.observe(board.provider, result.as_ref().err());
         match result {
-            Ok(fetch) => Ok(BoardOutcome::Fetched(Box::new(fetch))),
+            Ok(mut fetch) => {
+                // The work of the write that needs no database, done here, in parallel with other boards:
+                // a board never fetched has only new postings.
+                let postings = (!fetch.not_modified).then(|| {
+                    let (complete, details_missing) = completeness(&fetch);
+                    let board = BoardPostings {
+                        board_id: unit.id,
+                        company_id: unit.company_id,
+                        postings: std::mem::take(&mut fetch.postings),
+                        complete,
+                        details_missing,
+                    };
+                    board.prepare(unit.failures.is_none())
+                });
+                Ok(BoardOutcome::Fetched(Box::new(FetchedBoard { fetch, postings })))
+            }
             Err(e @ AtsError::Gone { .. }) => Ok(BoardOutcome::Gone(e.to_string())),
             Err(e) => Err(e),
         }
@@ -118,7 +152,7 @@ impl UnitWork for IngestionWork {
         now: DateTime<Utc>,
     ) -> Result<RunCounters, DbError> {
         let mut counters = RunCounters::default();
-        let fetch = match outcome {
+        let fetched = match outcome {
             BoardOutcome::Gone(reason) => {
                 ingestion::mark_gone(tx, unit.id, &pipeline_domain::text::echo(&reason), now)?;
                 // Its postings are not open anywhere any more.
@@ -128,30 +162,18 @@ impl UnitWork for IngestionWork {
                 counters.add(Counter::BoardsGone, 1);
                 return Ok(counters);
             }
-            BoardOutcome::Fetched(fetch) => *fetch,
+            BoardOutcome::Fetched(fetched) => *fetched,
         };
-        if fetch.not_modified {
+        let FetchedBoard { fetch, postings } = fetched;
+        let Some(postings) = postings.filter(|_| !fetch.not_modified) else {
             counters.add(Counter::BoardsNotModified, 1);
             counters.add(Counter::BoardsOk, 1);
             ingestion::record_fetched(tx, unit.id, Fetched::NotModified, None, self.next_due(now), now)?;
             return Ok(counters);
-        }
-        // A rate limit that cut the detail calls short leaves the board incomplete, like a failed detail.
-        let complete = !fetch.incomplete && fetch.rate_limited.is_none() && fetch.details_skipped == 0;
-        let details_missing =
-            fetch.details_skipped > 0 || fetch.details_failed > 0 || fetch.rate_limited.is_some();
+        };
+        let (complete, _) = completeness(&fetch);
         let validators = fetch.validators.clone().map(|v| (v.etag, v.last_modified));
-        let written = persist(
-            tx.conn(),
-            BoardPostings {
-                board_id: unit.id,
-                company_id: unit.company_id,
-                postings: fetch.postings,
-                complete,
-                details_missing,
-            },
-            now,
-        )?;
+        let written = persist_prepared(tx.conn(), postings, now)?;
         counters.merge(&written);
         counters.add(Counter::BoardsOk, 1);
         let fetched = if complete {

@@ -1,0 +1,165 @@
+//! A board's postings made ready for their write, outside the write transaction (docs/stages.md#ingestion-
+//! persistence): taken in the fixed order (published time, then external id), repeated ids dropped, each
+//! posting's content hash computed, and, for a board never written before (every posting is new), the
+//! board's boilerplate and each posting's repost features. The transaction then only compares and writes;
+//! what it still needs (features of a posting new on a board written before) it computes itself.
+
+use std::collections::HashSet;
+
+use pipeline_domain::NormalizedPosting;
+use pipeline_scoring::ordering_key;
+use sha2::{Digest, Sha256};
+
+use super::repost::{Boilerplate, Features, Interner, Paragraphs, boilerplate};
+
+/// A board's fetched postings, as the stage hands them over.
+#[derive(Debug)]
+pub struct BoardPostings {
+    pub board_id: i64,
+    pub company_id: i64,
+    pub postings: Vec<NormalizedPosting>,
+    /// Every posting is there, whole: absent ones may be closed.
+    pub complete: bool,
+    /// Detail calls were skipped or failed: an empty description is one still to come, not an empty one.
+    pub details_missing: bool,
+}
+
+/// The content hash of a posting: SHA-256 of its normalized fields (their JSON), hex.
+pub fn content_hash(posting: &NormalizedPosting) -> String {
+    let json = serde_json::to_vec(posting).unwrap_or_default();
+    let digest = Sha256::digest(&json);
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        hex.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
+        hex.push(char::from_digit(u32::from(b & 0xf), 16).unwrap_or('0'));
+    }
+    hex
+}
+
+/// One posting of a prepared board.
+#[derive(Debug)]
+pub(super) struct Incoming {
+    pub posting: NormalizedPosting,
+    /// Fetched without its description (the detail call was not made or failed): the stored one is kept.
+    pub pending: bool,
+    /// The content hash, unless `pending` (the stored description may take the empty one's place).
+    pub hash: Option<String>,
+    pub features: Option<Features>,
+}
+
+/// A board's postings ready for [`persist`](super::persist::persist_prepared).
+#[derive(Debug)]
+pub struct PreparedBoard {
+    pub(super) board_id: i64,
+    pub(super) company_id: i64,
+    pub(super) complete: bool,
+    pub(super) postings: Vec<Incoming>,
+    pub(super) interner: Interner,
+    /// The board's boilerplate, once computed (only a board with a new posting needs it).
+    boilerplate: Option<Boilerplate>,
+}
+
+impl BoardPostings {
+    /// Orders, de-duplicates and hashes the postings; with `all_new` (nothing of the board is stored yet)
+    /// also computes the boilerplate and every posting's repost features.
+    pub fn prepare(self, all_new: bool) -> PreparedBoard {
+        let mut postings = self.postings;
+        postings.sort_by(|a, b| {
+            ordering_key(a.published_at, &a.external_id).cmp(&ordering_key(b.published_at, &b.external_id))
+        });
+        // Two entries with one external id (a provider listing a posting twice): the first is the posting.
+        let mut seen_ids = HashSet::new();
+        postings.retain(|p| seen_ids.insert(p.external_id.clone()));
+        let details_missing = self.details_missing;
+        let postings = postings
+            .into_iter()
+            .map(|posting| {
+                let pending = details_missing && posting.description.trim().is_empty();
+                Incoming {
+                    hash: (!pending).then(|| content_hash(&posting)),
+                    posting,
+                    pending,
+                    features: None,
+                }
+            })
+            .collect();
+        let mut board = PreparedBoard {
+            board_id: self.board_id,
+            company_id: self.company_id,
+            complete: self.complete,
+            postings,
+            interner: Interner::default(),
+            boilerplate: None,
+        };
+        if all_new {
+            let paragraphs = board.paragraphs();
+            let boilerplate = boilerplate(&paragraphs);
+            for (incoming, paragraphs) in board.postings.iter_mut().zip(&paragraphs) {
+                let p = &incoming.posting;
+                let features = Features::new(
+                    &p.title,
+                    &p.description,
+                    paragraphs,
+                    &boilerplate,
+                    &mut board.interner,
+                );
+                incoming.features = Some(features);
+            }
+            board.boilerplate = Some(boilerplate);
+        }
+        board
+    }
+}
+
+impl PreparedBoard {
+    /// Each posting's description as fetched, in paragraphs (one still to come has none).
+    fn paragraphs(&mut self) -> Vec<Paragraphs> {
+        let interner = &mut self.interner;
+        self.postings
+            .iter()
+            .map(|p| {
+                let fetched = if p.pending {
+                    ""
+                } else {
+                    p.posting.description.as_str()
+                };
+                Paragraphs::new(fetched, interner)
+            })
+            .collect()
+    }
+
+    /// The board's boilerplate: paragraphs in three or more of the fetched descriptions.
+    pub(super) fn boilerplate(&mut self) -> &Boilerplate {
+        if self.boilerplate.is_none() {
+            let paragraphs = self.paragraphs();
+            self.boilerplate = Some(boilerplate(&paragraphs));
+        }
+        self.boilerplate.get_or_insert_default()
+    }
+
+    /// The repost features of the `i`th posting, computed now unless they were.
+    pub(super) fn take_features(&mut self, i: usize) -> Features {
+        if let Some(features) = self.postings[i].features.take() {
+            return features;
+        }
+        self.boilerplate();
+        let boilerplate = self.boilerplate.get_or_insert_default();
+        let posting = &self.postings[i].posting;
+        let paragraphs = Paragraphs::new(&posting.description, &mut self.interner);
+        Features::new(
+            &posting.title,
+            &posting.description,
+            &paragraphs,
+            boilerplate,
+            &mut self.interner,
+        )
+    }
+
+    /// The features of another posting of the company, compared with this board's boilerplate.
+    pub(super) fn features_of(&mut self, title: &str, description: &str) -> Features {
+        self.boilerplate();
+        let boilerplate = self.boilerplate.get_or_insert_default();
+        let paragraphs = Paragraphs::new(description, &mut self.interner);
+        Features::new(title, description, &paragraphs, boilerplate, &mut self.interner)
+    }
+}
