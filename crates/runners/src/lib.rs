@@ -6,10 +6,8 @@
 
 pub mod directory;
 // A few items of these two lack docs: the ingestion work under way there adds them; then drop the allows.
-#[allow(missing_docs)]
 pub mod discovery;
 mod http_counters;
-#[allow(missing_docs)]
 pub mod ingestion;
 mod live_pauses;
 mod rate_limits;

@@ -17,13 +17,17 @@ use crate::{Conn, DbError};
 /// A board due for ingestion.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct DueBoard {
+    /// The board's id (the unit key).
     pub id: i64,
+    /// The company that owns it.
     pub company_id: i64,
     /// The reference as stored (`PROVIDER:TENANT[@VARIANT]`).
     pub reference: String,
+    /// The provider's key (`lever`, ...): the pause key of the unit.
     pub provider: String,
-    /// The validators of the last complete fetch.
+    /// The validators of the last complete fetch: its ETag...
     pub etag: Option<String>,
+    /// ...and its Last-Modified.
     pub last_modified: Option<String>,
     /// Consecutive failures so far (`None`: never fetched).
     pub failures: Option<i32>,
@@ -41,6 +45,7 @@ pub enum Fetched {
 }
 
 impl Fetched {
+    /// The stored `last_outcome`.
     pub fn as_str(self) -> &'static str {
         match self {
             Fetched::Complete => "ok",

@@ -6,8 +6,6 @@ pub mod companies;
 pub mod discovery;
 pub mod events;
 pub mod feedback;
-// A few items of this one lack docs: the ingestion work under way there adds them; then drop the allow.
-#[allow(missing_docs)]
 pub mod ingestion;
 pub mod leases;
 pub mod locks;

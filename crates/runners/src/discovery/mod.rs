@@ -26,6 +26,7 @@ pub struct DiscoveryStage {
 }
 
 impl DiscoveryStage {
+    /// The stage over `work`, with `[discovery]`'s concurrency and the engine's unit settings.
     pub fn new(work: DiscoveryWork, config: &Config) -> Self {
         let settings = UnitSettings {
             concurrency: config.discovery.concurrency.max(1) as usize,

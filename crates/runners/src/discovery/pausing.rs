@@ -55,6 +55,7 @@ pub struct PauseBoard {
 }
 
 impl PauseBoard {
+    /// A board that pauses a provider by `rules` and closes its throttle in `throttles`.
     pub fn new(rules: PauseRules, throttles: Throttles) -> Self {
         Self {
             streaks: RateLimitStreaks::new(rules.after, rules.max_wait),

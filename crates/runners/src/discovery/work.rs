@@ -31,8 +31,11 @@ pub struct DiscoveryWork {
     pub clients: AtsClients,
     /// The client `clients` share, for the request counters.
     pub api: HttpClient,
+    /// Career links followed per site, one hop (`discovery.max_links`).
     pub max_links: usize,
+    /// When a company without a board is read again (`discovery.recheck_after`).
     pub recheck_after: Duration,
+    /// When a company with boards is read again (`discovery.recheck_boards_after`).
     pub recheck_boards_after: Duration,
     /// Providers paused by their 429s, for the whole run.
     pub pauses: PauseBoard,

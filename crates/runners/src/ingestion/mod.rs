@@ -32,6 +32,7 @@ pub struct IngestionStage {
 }
 
 impl IngestionStage {
+    /// The stage with the shared clients and throttles of `services` and `[ingestion]`'s schedule.
     pub fn new(config: &Config, services: &Services) -> Self {
         // Enough units in flight to keep every enabled provider at its `max_concurrency`; each request
         // still waits for its provider's throttle.

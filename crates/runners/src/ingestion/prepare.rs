@@ -15,8 +15,11 @@ use super::repost::{Boilerplate, Features, Interner, Paragraphs, boilerplate};
 /// A board's fetched postings, as the stage hands them over.
 #[derive(Debug)]
 pub struct BoardPostings {
+    /// The board.
     pub board_id: i64,
+    /// Its company (reposts are found within it).
     pub company_id: i64,
+    /// The postings as the client normalized them.
     pub postings: Vec<NormalizedPosting>,
     /// Every posting is there, whole: absent ones may be closed.
     pub complete: bool,

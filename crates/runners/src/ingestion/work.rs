@@ -22,6 +22,7 @@ use crate::rate_limits::RateLimitStreaks;
 /// What fetching a board came to.
 #[derive(Debug)]
 pub enum BoardOutcome {
+    /// The board was read (or answered 304).
     Fetched(Box<FetchedBoard>),
     /// 404/410: the board does not exist any more.
     Gone(String),
@@ -32,6 +33,7 @@ pub enum BoardOutcome {
 pub struct FetchedBoard {
     /// The fetch, its postings moved to `postings`.
     pub fetch: BoardFetch,
+    /// Its postings, prepared for the write; `None` on a 304.
     pub postings: Option<PreparedBoard>,
 }
 
@@ -47,6 +49,7 @@ fn completeness(fetch: &BoardFetch) -> (bool, bool) {
 
 /// What ingestion needs to fetch one board.
 pub struct IngestionWork {
+    /// A client per enabled provider.
     pub clients: AtsClients,
     /// Closed for a provider that keeps limiting, so that requests already waiting for it are not sent.
     pub throttles: pipeline_http::Throttles,
@@ -55,6 +58,7 @@ pub struct IngestionWork {
     pub(crate) streaks: RateLimitStreaks,
     /// The client `clients` share, for the request counters.
     pub api: HttpClient,
+    /// When a board fetched now is due again (`ingestion.refresh_after`).
     pub refresh_after: Duration,
 }
 
