@@ -14,9 +14,14 @@ pub enum DbError {
         /// The driver's error, as text.
         reason: String,
     },
-    /// A `postgres://` URL: the schema is ready for it, the backend is not built yet.
-    #[error("database URL `{0}` selects a backend this build does not support yet")]
-    UnsupportedBackend(String),
+    /// An operation one backend has and the other does not (`db backup` on PostgreSQL).
+    #[error("{what} is not available on this database: {hint}")]
+    NotOnBackend {
+        /// The operation.
+        what: &'static str,
+        /// What to do instead.
+        hint: &'static str,
+    },
     /// A `scheme://` URL that names no backend (a usage error: nothing was created).
     #[error(
         "database URL `{url}`: unknown scheme `{scheme}` (use a file path, sqlite://PATH or postgres://...)"

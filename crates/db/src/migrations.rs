@@ -1,15 +1,29 @@
-//! Embedded, append-only migrations: applied in one exclusive transaction (concurrent starters
-//! serialize), and a database that has migrations this binary does not know is refused before any write.
+//! Embedded, append-only migrations, one directory per backend with the same versions: applied in one
+//! transaction that excludes every other migrator (SQLite: an exclusive transaction; PostgreSQL: an
+//! advisory lock held until the transaction ends), so concurrent starters serialize; a database that has
+//! migrations this binary does not know is refused before any write.
 
 use std::collections::BTreeSet;
 
+use diesel::RunQueryDsl;
 use diesel::migration::MigrationSource;
 use diesel::sqlite::Sqlite;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::{Db, DbError};
+use crate::{Conn, Db, DbError, with_conn};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// The key of the PostgreSQL advisory lock migrators take (any constant the application owns).
+const MIGRATION_LOCK: i64 = 0x7069_7065_6c69_6e65; // "pipeline"
+
+fn source(conn: &Conn) -> EmbeddedMigrations {
+    match conn {
+        Conn::Sqlite(_) => SQLITE_MIGRATIONS,
+        Conn::Postgres(_) => POSTGRES_MIGRATIONS,
+    }
+}
 
 impl Db {
     /// Applies pending migrations inside one exclusive transaction, so two processes starting on a fresh
@@ -17,11 +31,15 @@ impl Db {
     /// newer binary.
     pub fn migrate(&self) -> Result<Vec<String>, DbError> {
         let mut conn = self.conn()?;
-        conn.exclusive_transaction(|c| {
+        conn.exclusive(|c| {
+            if let Conn::Postgres(pg) = c {
+                diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+                    .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK)
+                    .execute(&mut **pg)?;
+            }
             check_not_newer(c)?;
-            let applied = c
-                .run_pending_migrations(SQLITE_MIGRATIONS)
-                .map_err(migration_err)?;
+            let migrations = source(c);
+            let applied = with_conn!(c, |c| c.run_pending_migrations(migrations)).map_err(migration_err)?;
             Ok(applied.into_iter().map(|v| v.to_string()).collect())
         })
     }
@@ -34,10 +52,15 @@ impl Db {
             return Ok(known_versions()?.into_iter().collect());
         }
         check_not_newer(&mut conn)?;
-        let pending = conn
-            .pending_migrations(SQLITE_MIGRATIONS)
-            .map_err(migration_err)?;
-        Ok(pending.iter().map(|m| m.name().version().to_string()).collect())
+        let migrations = source(&conn);
+        let pending = with_conn!(&mut conn, |c| c.pending_migrations(migrations).map(|pending| {
+            pending
+                .iter()
+                .map(|m| m.name().version().to_string())
+                .collect::<Vec<_>>()
+        }))
+        .map_err(migration_err)?;
+        Ok(pending)
     }
 
     /// Fails with [`DbError::SchemaTooNew`] when the database has a migration this binary lacks.
@@ -59,8 +82,7 @@ fn check_not_newer(conn: &mut crate::Conn) -> Result<(), DbError> {
     if !has_migrations_table(conn)? {
         return Ok(());
     }
-    let applied: BTreeSet<String> = conn
-        .applied_migrations()
+    let applied: BTreeSet<String> = with_conn!(conn, |c| c.applied_migrations())
         .map_err(migration_err)?
         .into_iter()
         .map(|v| v.to_string())
@@ -77,16 +99,22 @@ fn check_not_newer(conn: &mut crate::Conn) -> Result<(), DbError> {
 
 /// Reading `applied_migrations` would create diesel's table on a read-only or fresh file.
 fn has_migrations_table(conn: &mut crate::Conn) -> Result<bool, DbError> {
-    use diesel::RunQueryDsl;
     #[derive(diesel::QueryableByName)]
     struct Count {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         n: i64,
     }
-    let row: Count = diesel::sql_query(
-        "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '__diesel_schema_migrations'",
-    )
-    .get_result(conn)?;
+    let row: Count = match conn {
+        Conn::Sqlite(c) => diesel::sql_query(
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '__diesel_schema_migrations'",
+        )
+        .get_result(&mut **c)?,
+        Conn::Postgres(c) => diesel::sql_query(
+            "SELECT COUNT(*) AS n FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_name = '__diesel_schema_migrations'",
+        )
+        .get_result(&mut **c)?,
+    };
     Ok(row.n > 0)
 }
 

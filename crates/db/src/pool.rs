@@ -1,5 +1,6 @@
-//! Opening the database: one r2d2 pool for the whole process (migrate → lock → stages share it),
-//! pragmas on every connection, IMMEDIATE write transactions, backups. A file that cannot be a database
+//! Opening the database: one r2d2 pool for the whole process (migrate → lock → stages share it), on a
+//! SQLite file (pragmas on every connection, IMMEDIATE write transactions, backups) or a PostgreSQL server
+//! (UTC sessions, read-only sessions for the commands that only read). A file that cannot be a database
 //! (a directory, random bytes, an unwritable place) is refused at once with its path and cause, before
 //! the pool exists: the pool would otherwise retry for its whole connection timeout.
 
@@ -7,16 +8,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
 
 use crate::DbError;
+use crate::backend::{Backend, Conn};
 
-/// The connection type repositories work on.
-pub type Conn = SqliteConnection;
-
-/// How long a writer waits for another writer before giving up.
+/// How long a SQLite writer waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Which backend a URL selects.
@@ -24,7 +24,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 pub enum DbKind {
     /// A SQLite file at this path.
     Sqlite(PathBuf),
-    /// A PostgreSQL URL (not supported by this build yet).
+    /// A PostgreSQL URL.
     Postgres(String),
 }
 
@@ -61,9 +61,10 @@ impl DbKind {
 /// Whether the process may create and change the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Create the file (and its directory) when missing; switch it to WAL.
+    /// Create the SQLite file (and its directory) when missing; switch it to WAL.
     ReadWrite,
-    /// Open an existing file read-only (`status`, `companies`, `doctor`): nothing is created or written.
+    /// Open an existing file read-only, or read-only PostgreSQL sessions (`status`, `companies`,
+    /// `doctor`): nothing is created or written.
     ReadOnly,
 }
 
@@ -85,37 +86,65 @@ fn pragmas() -> String {
     )
 }
 
+/// The pool of one backend.
+#[derive(Clone)]
+enum Pools {
+    Sqlite(Pool<ConnectionManager<SqliteConnection>>),
+    Postgres(Pool<ConnectionManager<PgConnection>>),
+}
+
+/// Where the database is, for messages (a PostgreSQL URL with its password redacted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A SQLite file.
+    File(PathBuf),
+    /// A PostgreSQL URL, its password replaced by `***`.
+    Server(String),
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::File(path) => write!(f, "{}", path.display()),
+            Location::Server(url) => f.write_str(url),
+        }
+    }
+}
+
 /// The process's database handle: cheap to clone, all clones share one pool.
 #[derive(Clone)]
 pub struct Db {
-    pool: Pool<ConnectionManager<SqliteConnection>>,
-    path: PathBuf,
+    pools: Pools,
+    location: Location,
 }
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("path", &self.path).finish()
+        f.debug_struct("Db").field("location", &self.location).finish()
     }
 }
 
 impl Db {
-    /// Opens for reading and writing, creating the file and its parent directory when missing, and
-    /// switches the file to WAL.
+    /// Opens for reading and writing: a SQLite file is created with its parent directory when missing and
+    /// switched to WAL; a PostgreSQL server must answer.
     pub fn open(url: &str) -> Result<Db, DbError> {
-        Db::open_with(url, Access::ReadWrite)
-    }
-
-    /// Opens an existing database read-only; `None` when there is no database file yet.
-    pub fn open_existing(url: &str) -> Result<Option<Db>, DbError> {
-        let path = sqlite_path(url)?;
-        if !path.exists() {
-            return Ok(None);
+        match DbKind::parse(url)? {
+            DbKind::Sqlite(path) => Db::open_file(path, Access::ReadWrite),
+            DbKind::Postgres(url) => Db::open_server(&url, Access::ReadWrite),
         }
-        Db::open_with(url, Access::ReadOnly).map(Some)
     }
 
-    fn open_with(url: &str, access: Access) -> Result<Db, DbError> {
-        let path = sqlite_path(url)?;
+    /// Opens an existing database read-only; `None` when there is no database file yet (a PostgreSQL
+    /// server always exists: its sessions are read-only).
+    pub fn open_existing(url: &str) -> Result<Option<Db>, DbError> {
+        match DbKind::parse(url)? {
+            DbKind::Sqlite(path) if !path.exists() => Ok(None),
+            DbKind::Sqlite(path) => Db::open_file(path, Access::ReadOnly).map(Some),
+            DbKind::Postgres(url) => Db::open_server(&url, Access::ReadOnly).map(Some),
+        }
+    }
+
+    fn open_file(path: PathBuf, access: Access) -> Result<Db, DbError> {
         let open_err = |reason: String| DbError::Open {
             url: path.display().to_string(),
             reason,
@@ -152,17 +181,57 @@ impl Db {
             .connection_customizer(Box::new(Pragmas))
             .build(ConnectionManager::<SqliteConnection>::new(target))
             .map_err(|e| open_err(e.to_string()))?;
-        Ok(Db { pool, path })
+        Ok(Db {
+            pools: Pools::Sqlite(pool),
+            location: Location::File(path),
+        })
     }
 
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
+    fn open_server(url: &str, access: Access) -> Result<Db, DbError> {
+        let shown = redact(url);
+        let open_err = |reason: String| DbError::Open {
+            url: shown.clone(),
+            reason: reason.trim().to_owned(),
+        };
+        let session = Session(access);
+        // One direct connection first: an unreachable server or a bad password fails here, once.
+        let mut probe = PgConnection::establish(url).map_err(|e| open_err(e.to_string()))?;
+        probe
+            .batch_execute(session.setup())
+            .map_err(|e| open_err(e.to_string()))?;
+        drop(probe);
+        let pool = Pool::builder()
+            .max_size(8)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(60))
+            .connection_customizer(Box::new(session))
+            .build(ConnectionManager::<PgConnection>::new(url))
+            .map_err(|e| open_err(e.to_string()))?;
+        Ok(Db {
+            pools: Pools::Postgres(pool),
+            location: Location::Server(shown),
+        })
+    }
+
+    /// Where the database is (a file, or a server URL without its password).
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The backend the database runs on.
+    pub fn backend(&self) -> Backend {
+        match self.pools {
+            Pools::Sqlite(_) => Backend::Sqlite,
+            Pools::Postgres(_) => Backend::Postgres,
+        }
     }
 
     /// A pooled connection (blocking; call from a blocking context).
-    pub fn conn(&self) -> Result<PooledConnection<ConnectionManager<SqliteConnection>>, DbError> {
-        Ok(self.pool.get()?)
+    pub fn conn(&self) -> Result<Conn, DbError> {
+        Ok(match &self.pools {
+            Pools::Sqlite(pool) => Conn::Sqlite(pool.get()?),
+            Pools::Postgres(pool) => Conn::Postgres(pool.get()?),
+        })
     }
 
     /// Runs `f` on a pooled connection outside any transaction (reads).
@@ -171,10 +240,9 @@ impl Db {
         f(&mut conn)
     }
 
-    /// Runs `f` in one write transaction, taken IMMEDIATE so writers queue on the busy timeout instead of
-    /// failing with "database is busy" when upgrading a read lock.
+    /// Runs `f` in one write transaction (see [`Conn::write`]).
     pub fn write<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T, DbError>) -> Result<T, DbError> {
-        self.conn()?.immediate_transaction(f)
+        self.conn()?.write(f)
     }
 
     /// Runs blocking DB work off the async runtime's workers.
@@ -189,14 +257,17 @@ impl Db {
             .map_err(|e| DbError::Worker(e.to_string()))?
     }
 
-    /// `PRAGMA integrity_check`: `ok` on a healthy file.
+    /// `ok` on a healthy database: SQLite's `PRAGMA integrity_check`; on PostgreSQL, a query answered.
     pub fn integrity_check(&self) -> Result<String, DbError> {
         #[derive(diesel::QueryableByName)]
         struct Row {
             #[diesel(sql_type = diesel::sql_types::Text)]
             integrity_check: String,
         }
-        let rows: Vec<Row> = diesel::sql_query("PRAGMA integrity_check").load(&mut self.conn()?)?;
+        let rows: Vec<Row> = match &mut self.conn()? {
+            Conn::Sqlite(c) => diesel::sql_query("PRAGMA integrity_check").load(&mut **c)?,
+            Conn::Postgres(c) => diesel::sql_query("SELECT 'ok' AS integrity_check").load(&mut **c)?,
+        };
         Ok(rows
             .into_iter()
             .map(|r| r.integrity_check)
@@ -204,7 +275,8 @@ impl Db {
             .join("\n"))
     }
 
-    /// A consistent copy of the live database (`VACUUM INTO`), safe while other processes write.
+    /// A consistent copy of the live SQLite database (`VACUUM INTO`), safe while other processes write.
+    /// PostgreSQL has its own tool for this (`pg_dump`), which the error names.
     pub fn backup_to(&self, target: &Path) -> Result<(), DbError> {
         if target.exists() {
             return Err(DbError::Open {
@@ -212,17 +284,38 @@ impl Db {
                 reason: "file exists".into(),
             });
         }
-        diesel::sql_query("VACUUM INTO ?")
-            .bind::<diesel::sql_types::Text, _>(target.to_string_lossy().into_owned())
-            .execute(&mut self.conn()?)?;
-        Ok(())
+        match &mut self.conn()? {
+            Conn::Sqlite(c) => {
+                diesel::sql_query("VACUUM INTO ?")
+                    .bind::<diesel::sql_types::Text, _>(target.to_string_lossy().into_owned())
+                    .execute(&mut **c)?;
+                Ok(())
+            }
+            Conn::Postgres(_) => Err(DbError::NotOnBackend {
+                what: "db backup",
+                hint: "on PostgreSQL, use pg_dump (e.g. `pg_dump --format=custom --file=FILE DATABASE_URL`)",
+            }),
+        }
     }
 }
 
-fn sqlite_path(url: &str) -> Result<PathBuf, DbError> {
-    match DbKind::parse(url)? {
-        DbKind::Sqlite(path) => Ok(path),
-        DbKind::Postgres(_) => Err(DbError::UnsupportedBackend(redact(url))),
+/// The session settings of a PostgreSQL connection: UTC, and read-only for the commands that only read.
+#[derive(Debug, Clone, Copy)]
+struct Session(Access);
+
+impl Session {
+    fn setup(&self) -> &'static str {
+        match self.0 {
+            Access::ReadWrite => "SET TIME ZONE 'UTC';",
+            Access::ReadOnly => "SET TIME ZONE 'UTC'; SET default_transaction_read_only = on;",
+        }
+    }
+}
+
+impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for Session {
+    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(self.setup())
+            .map_err(diesel::r2d2::Error::QueryError)
     }
 }
 

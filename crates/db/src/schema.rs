@@ -1,7 +1,9 @@
-//! The diesel schema of the SQLite backend (kept by hand in step with `migrations/sqlite`).
+//! The diesel schema, one for both backends (kept by hand in step with `migrations/sqlite` and
+//! `migrations/postgres`; a test compares the three).
 
 diesel::table! {
     use diesel::sql_types::*;
+    use crate::sql::UtcTime;
     /// Companies: their identity, the sales team's resolution and the metrics aggregation computes.
     companies (id) {
         /// The company id (the sheet's column A).
@@ -41,22 +43,23 @@ diesel::table! {
         /// JSON object {category id: best score}.
         category_max_scores -> Text,
         /// The latest publication of a strong posting.
-        last_strong_at -> Nullable<TimestamptzSqlite>,
+        last_strong_at -> Nullable<UtcTime>,
         /// The earliest first sight of any of its postings.
-        first_seen_at -> Nullable<TimestamptzSqlite>,
+        first_seen_at -> Nullable<UtcTime>,
         /// The latest sight of any of its postings.
-        last_seen_at -> Nullable<TimestamptzSqlite>,
+        last_seen_at -> Nullable<UtcTime>,
         /// Its postings, scores or resolution changed: the scoring stage recomputes its metrics.
         needs_aggregation -> Bool,
         /// When the directory first stored it.
-        created_at -> TimestamptzSqlite,
+        created_at -> UtcTime,
         /// When the row last changed.
-        updated_at -> TimestamptzSqlite,
+        updated_at -> UtcTime,
     }
 }
 
 diesel::table! {
     use diesel::sql_types::*;
+    use crate::sql::UtcTime;
     /// Which directory source listed which company, and when.
     company_directory_entries (company_id, source) {
         /// The company.
@@ -66,14 +69,15 @@ diesel::table! {
         /// The source's own reference of the company (a detail page URL).
         source_ref -> Nullable<Text>,
         /// When the source first listed it.
-        first_seen_at -> TimestamptzSqlite,
+        first_seen_at -> UtcTime,
         /// When the source last listed it.
-        last_seen_at -> TimestamptzSqlite,
+        last_seen_at -> UtcTime,
     }
 }
 
 diesel::table! {
     use diesel::sql_types::*;
+    use crate::sql::UtcTime;
     /// Named locks (`cycle`, or a stage's key under `--shared`), renewed by their holder's heartbeat.
     locks (name) {
         /// The lock's name.
@@ -81,16 +85,17 @@ diesel::table! {
         /// Its holder, `host:pid:random`.
         owner -> Text,
         /// When the holder took it.
-        acquired_at -> TimestamptzSqlite,
+        acquired_at -> UtcTime,
         /// The holder's last renewal.
-        heartbeat_at -> TimestamptzSqlite,
+        heartbeat_at -> UtcTime,
         /// When another process may take it over.
-        expires_at -> TimestamptzSqlite,
+        expires_at -> UtcTime,
     }
 }
 
 diesel::table! {
     use diesel::sql_types::*;
+    use crate::sql::UtcTime;
     /// Unit leases: one row per claimed unit; writes of its outcome are fenced by (owner, attempt).
     leases (kind, unit_key) {
         /// The stage's lease kind.
@@ -102,14 +107,15 @@ diesel::table! {
         /// Bumped at every claim: a write under an older attempt is refused.
         attempt -> Integer,
         /// When it was claimed.
-        acquired_at -> TimestamptzSqlite,
+        acquired_at -> UtcTime,
         /// When the claim lapses unless renewed.
-        expires_at -> TimestamptzSqlite,
+        expires_at -> UtcTime,
     }
 }
 
 diesel::table! {
     use diesel::sql_types::*;
+    use crate::sql::UtcTime;
     /// Run history: one row per stage per cycle.
     runs (id) {
         /// The run id.
@@ -123,9 +129,9 @@ diesel::table! {
         /// Who ran it.
         owner -> Text,
         /// When it started.
-        started_at -> TimestamptzSqlite,
+        started_at -> UtcTime,
         /// When it ended.
-        finished_at -> Nullable<TimestamptzSqlite>,
+        finished_at -> Nullable<UtcTime>,
         /// Every counter, as one flat JSON object.
         counters -> Text,
         /// The failure or interruption message.
@@ -135,6 +141,7 @@ diesel::table! {
 
 diesel::table! {
     use diesel::sql_types::*;
+    use crate::sql::UtcTime;
     /// One row per stage: its last outcome and failure streak.
     stage_state (stage) {
         /// The stage's key.
@@ -142,11 +149,11 @@ diesel::table! {
         /// Its last run's status.
         status -> Text,
         /// When it last started.
-        last_run_at -> Nullable<TimestamptzSqlite>,
+        last_run_at -> Nullable<UtcTime>,
         /// When it last succeeded.
-        last_success_at -> Nullable<TimestamptzSqlite>,
+        last_success_at -> Nullable<UtcTime>,
         /// When it last failed or finished partially.
-        last_error_at -> Nullable<TimestamptzSqlite>,
+        last_error_at -> Nullable<UtcTime>,
         /// Failed or partial runs since the last success.
         consecutive_failures -> Integer,
         /// The last error's class.
@@ -154,33 +161,35 @@ diesel::table! {
         /// The last error, at most 500 characters.
         error_message -> Nullable<Text>,
         /// When the row last changed.
-        updated_at -> TimestamptzSqlite,
+        updated_at -> UtcTime,
     }
 }
 
 diesel::table! {
     use diesel::sql_types::*;
+    use crate::sql::UtcTime;
     /// Provider pauses, by hand or after a 429 streak.
     provider_pauses (provider) {
         /// The provider's key.
         provider -> Text,
         /// No request goes to the provider before this instant.
-        paused_until -> TimestamptzSqlite,
+        paused_until -> UtcTime,
         /// Why.
         reason -> Nullable<Text>,
         /// When the pause was set.
-        set_at -> TimestamptzSqlite,
+        set_at -> UtcTime,
     }
 }
 
 diesel::table! {
     use diesel::sql_types::*;
+    use crate::sql::UtcTime;
     /// Notable transitions (lock takeovers, pauses, boards found or reassigned).
     events (id) {
         /// The event id (events are ordered by it).
         id -> BigInt,
         /// When it was recorded.
-        at -> TimestamptzSqlite,
+        at -> UtcTime,
         /// What happened (`lock_taken_over`, `pause_set`, `board_found`, ...).
         kind -> Text,
         /// The stage it happened in.
@@ -196,6 +205,7 @@ diesel::table! {
 
 diesel::table! {
     use diesel::sql_types::*;
+    use crate::sql::UtcTime;
     /// The job boards found for companies, with their evidence and status.
     boards (id) {
         /// The board id.
@@ -225,22 +235,23 @@ diesel::table! {
         /// The company name the provider gives.
         provider_company_name -> Nullable<Text>,
         /// When its provider last confirmed it.
-        validated_at -> Nullable<TimestamptzSqlite>,
+        validated_at -> Nullable<UtcTime>,
         /// When it was first stored.
-        first_seen_at -> TimestamptzSqlite,
+        first_seen_at -> UtcTime,
         /// When the row last changed.
-        updated_at -> TimestamptzSqlite,
+        updated_at -> UtcTime,
     }
 }
 
 diesel::table! {
     use diesel::sql_types::*;
+    use crate::sql::UtcTime;
     /// Each company's discovery schedule; a company without a row was never checked.
     company_discovery (company_id) {
         /// The company.
         company_id -> BigInt,
         /// When discovery last read its site.
-        last_checked_at -> Nullable<TimestamptzSqlite>,
+        last_checked_at -> Nullable<UtcTime>,
         /// `found`, `not_found` or `error`.
         outcome -> Text,
         /// Consecutive failures (a rate-limit snooze does not count).
@@ -250,12 +261,13 @@ diesel::table! {
         /// The last error.
         last_error -> Nullable<Text>,
         /// When discovery reads the site again.
-        next_due_at -> TimestamptzSqlite,
+        next_due_at -> UtcTime,
     }
 }
 
 diesel::table! {
     use diesel::sql_types::*;
+    use crate::sql::UtcTime;
     /// Every board's postings, normalized, with their repost links and scores.
     postings (id) {
         /// The posting id.
@@ -285,19 +297,19 @@ diesel::table! {
         /// The employer's requisition number.
         requisition_id -> Nullable<Text>,
         /// When the provider says it was published.
-        published_at -> Nullable<TimestamptzSqlite>,
+        published_at -> Nullable<UtcTime>,
         /// When the provider says it last changed.
-        source_updated_at -> Nullable<TimestamptzSqlite>,
+        source_updated_at -> Nullable<UtcTime>,
         /// SHA-256 of the normalized posting: equal means nothing to write and nothing to rescore.
         content_hash -> Text,
         /// The detail call was not made (budget spent): the description is to come.
         description_pending -> Bool,
         /// When ingestion first stored it.
-        first_seen_at -> TimestamptzSqlite,
+        first_seen_at -> UtcTime,
         /// When the stored content last changed.
-        changed_at -> TimestamptzSqlite,
+        changed_at -> UtcTime,
         /// When a complete fetch of its board no longer listed it; cleared when it comes back.
-        closed_at -> Nullable<TimestamptzSqlite>,
+        closed_at -> Nullable<UtcTime>,
         /// The earliest posting of the company it repeats; NULL for a canonical posting.
         canonical_id -> Nullable<BigInt>,
         /// Reposts pointing here.
@@ -315,12 +327,13 @@ diesel::table! {
         /// JSON: the hits and contributions the score was computed from.
         explanation -> Nullable<Text>,
         /// When it was last scored.
-        scored_at -> Nullable<TimestamptzSqlite>,
+        scored_at -> Nullable<UtcTime>,
     }
 }
 
 diesel::table! {
     use diesel::sql_types::*;
+    use crate::sql::UtcTime;
     /// Each board's fetch schedule and validators; an active board without a row was never fetched.
     board_ingestion (board_id) {
         /// The board.
@@ -330,7 +343,7 @@ diesel::table! {
         /// Its Last-Modified, sent back as If-Modified-Since.
         last_modified -> Nullable<Text>,
         /// The last fetch that read the board (its open postings were seen then).
-        last_fetched_at -> Nullable<TimestamptzSqlite>,
+        last_fetched_at -> Nullable<UtcTime>,
         /// `ok`, `not_modified`, `incomplete`, `error` or `gone`.
         last_outcome -> Text,
         /// Consecutive failures (a rate-limit snooze does not count).
@@ -340,7 +353,7 @@ diesel::table! {
         /// The last error.
         last_error -> Nullable<Text>,
         /// When ingestion fetches the board again.
-        next_due_at -> TimestamptzSqlite,
+        next_due_at -> UtcTime,
     }
 }
 

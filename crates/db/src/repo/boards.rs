@@ -8,8 +8,10 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use pipeline_domain::{BoardRef, BoardStatus};
 
+use crate::RunOn;
 use crate::repo::events::{self, NewEvent};
 use crate::schema::{boards, companies};
+use crate::sql::At;
 use crate::{Conn, DbError};
 
 /// A board as discovery validated it.
@@ -87,7 +89,7 @@ fn owner_of(conn: &mut Conn, key: &str) -> Result<Option<(i64, i64, String)>, Db
     Ok(boards::table
         .filter(boards::board_key.eq(key))
         .select((boards::id, boards::company_id, boards::status))
-        .first(conn)
+        .first_on(conn)
         .optional()?)
 }
 
@@ -143,8 +145,8 @@ pub fn record_found(
         boards::how.eq(&found.how),
         boards::job_count.eq(found.job_count),
         boards::provider_company_name.eq(&found.provider_company_name),
-        boards::validated_at.eq(now),
-        boards::updated_at.eq(now),
+        boards::validated_at.eq(At(now)),
+        boards::updated_at.eq(At(now)),
     );
     match owner_of(conn, &key)? {
         // A board another company only holds as suspect or invalid evidence goes to the company it
@@ -160,7 +162,7 @@ pub fn record_found(
                     boards::status_reason.eq(None::<String>),
                     boards::source.eq("discovery"),
                 ))
-                .execute(conn)?;
+                .execute_on(conn)?;
             let detail = format!("was {status} under company {owner}");
             board_event(conn, "board_reassigned", company_id, &found.board, &detail, now)?;
             Ok(Recorded::Created)
@@ -171,7 +173,7 @@ pub fn record_found(
             let declared = boards::table
                 .find(id)
                 .select(boards::source)
-                .first::<String>(conn)?
+                .first_on::<String>(conn)?
                 == "config";
             let status = if declared && status == BoardStatus::Active.as_str() {
                 BoardStatus::Active
@@ -184,7 +186,7 @@ pub fn record_found(
                     boards::status.eq(status.as_str()),
                     boards::status_reason.eq(&found.status_reason),
                 ))
-                .execute(conn)?;
+                .execute_on(conn)?;
             Ok(Recorded::Updated)
         }
         None => {
@@ -197,10 +199,10 @@ pub fn record_found(
                     boards::status.eq(found.status.as_str()),
                     boards::status_reason.eq(&found.status_reason),
                     boards::source.eq("discovery"),
-                    boards::first_seen_at.eq(now),
+                    boards::first_seen_at.eq(At(now)),
                     evidence,
                 ))
-                .execute(conn)?;
+                .execute_on(conn)?;
             board_event(
                 conn,
                 "board_found",
@@ -230,9 +232,9 @@ pub fn declare(
                     boards::status.eq(BoardStatus::Active.as_str()),
                     boards::status_reason.eq(None::<String>),
                     boards::source.eq("config"),
-                    boards::updated_at.eq(now),
+                    boards::updated_at.eq(At(now)),
                 ))
-                .execute(conn)?;
+                .execute_on(conn)?;
             Ok(Recorded::Updated)
         }
         None => {
@@ -244,10 +246,10 @@ pub fn declare(
                     boards::board_key.eq(board.key()),
                     boards::status.eq(BoardStatus::Active.as_str()),
                     boards::source.eq("config"),
-                    boards::first_seen_at.eq(now),
-                    boards::updated_at.eq(now),
+                    boards::first_seen_at.eq(At(now)),
+                    boards::updated_at.eq(At(now)),
                 ))
-                .execute(conn)?;
+                .execute_on(conn)?;
             Ok(Recorded::Created)
         }
     }
@@ -258,7 +260,7 @@ pub fn needs_validation(conn: &mut Conn, board: &BoardRef, since: DateTime<Utc>)
     let validated: Option<Option<DateTime<Utc>>> = boards::table
         .filter(boards::board_key.eq(board.key()))
         .select(boards::validated_at)
-        .first(conn)
+        .first_on(conn)
         .optional()?;
     Ok(matches!(validated, Some(at) if at.is_none_or(|at| at < since)))
 }
@@ -275,10 +277,10 @@ pub fn record_validation(
         .set((
             boards::job_count.eq(job_count),
             boards::provider_company_name.eq(provider_company_name),
-            boards::validated_at.eq(now),
-            boards::updated_at.eq(now),
+            boards::validated_at.eq(At(now)),
+            boards::updated_at.eq(At(now)),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
     Ok(())
 }
 
@@ -290,8 +292,8 @@ pub fn of_companies(conn: &mut Conn, ids: &[i64]) -> Result<BTreeMap<i64, Vec<Bo
         let rows: Vec<BoardRow> = boards::table
             .filter(boards::company_id.eq_any(chunk))
             .order(boards::id)
-            .select(BoardRow::as_select())
-            .load(conn)?;
+            .select(crate::sql::columns::<BoardRow>())
+            .load_on(conn)?;
         for row in rows {
             by_company.entry(row.company_id).or_default().push(row);
         }
@@ -306,6 +308,6 @@ pub fn suspects(conn: &mut Conn, limit: i64) -> Result<Vec<(BoardRow, Option<Str
         .filter(boards::status.eq(BoardStatus::Suspect.as_str()))
         .order(boards::id)
         .limit(limit)
-        .select((BoardRow::as_select(), companies::website_domain))
-        .load(conn)?)
+        .select((crate::sql::columns::<BoardRow>(), companies::website_domain))
+        .load_on(conn)?)
 }

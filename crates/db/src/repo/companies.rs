@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use pipeline_domain::CompanyInput;
 
+use crate::RunOn;
 use crate::schema::{companies, company_directory_entries as entries};
+use crate::sql::At;
 use crate::{Conn, DbError};
 
 /// What an upsert did to the company.
@@ -73,18 +75,21 @@ fn record_listing(
         entries::company_id.eq(upserted.company_id),
         entries::source.eq(source),
         entries::source_ref.eq(source_ref),
-        entries::first_seen_at.eq(now),
-        entries::last_seen_at.eq(now),
+        entries::first_seen_at.eq(At(now)),
+        entries::last_seen_at.eq(At(now)),
     );
     if upserted.kind == UpsertKind::Created {
-        diesel::insert_into(entries::table).values(row).execute(conn)?;
+        diesel::insert_into(entries::table).values(row).execute_on(conn)?;
     } else {
         diesel::insert_into(entries::table)
             .values(row)
             .on_conflict((entries::company_id, entries::source))
             .do_update()
-            .set((entries::last_seen_at.eq(now), entries::source_ref.eq(source_ref)))
-            .execute(conn)?;
+            .set((
+                entries::last_seen_at.eq(At(now)),
+                entries::source_ref.eq(source_ref),
+            ))
+            .execute_on(conn)?;
     }
     Ok(())
 }
@@ -100,8 +105,8 @@ fn find_identity(conn: &mut Conn, input: &CompanyInput) -> Result<Option<Identit
                     .is_null()
                     .and(companies::normalized_name.eq(name))),
             )
-            .select(Identity::as_select())
-            .load(conn)?;
+            .select(crate::sql::columns::<Identity>())
+            .load_on(conn)?;
         candidates.sort_by_key(|c| c.website_domain.is_none());
         return Ok(candidates.into_iter().next());
     }
@@ -115,8 +120,8 @@ fn find_identity(conn: &mut Conn, input: &CompanyInput) -> Result<Option<Identit
                 .eq(name)
                 .and(companies::website_domain.is_null()),
         )
-        .select(Identity::as_select())
-        .load(conn)?;
+        .select(crate::sql::columns::<Identity>())
+        .load_on(conn)?;
     if let Some(found) = name_only.into_iter().next() {
         return Ok(Some(found));
     }
@@ -124,8 +129,8 @@ fn find_identity(conn: &mut Conn, input: &CompanyInput) -> Result<Option<Identit
     // ambiguous and stays a company of its own.
     let mut with_domain = companies::table
         .filter(companies::normalized_name.eq(name))
-        .select(Identity::as_select())
-        .load(conn)?;
+        .select(crate::sql::columns::<Identity>())
+        .load_on(conn)?;
     Ok(if with_domain.len() == 1 {
         with_domain.pop()
     } else {
@@ -179,9 +184,9 @@ fn update_identity(
             companies::normalized_name.eq(&new.normalized_name),
             companies::website_url.eq(&new.website_url),
             companies::website_domain.eq(&new.website_domain),
-            companies::updated_at.eq(now),
+            companies::updated_at.eq(At(now)),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
     Ok(Upserted {
         company_id: old.id,
         kind: UpsertKind::Updated,
@@ -196,11 +201,11 @@ fn insert(conn: &mut Conn, input: &CompanyInput, now: DateTime<Utc>) -> Result<i
             companies::normalized_name.eq(&input.normalized_name),
             companies::website_url.eq(&input.website_url),
             companies::website_domain.eq(&input.website_domain),
-            companies::created_at.eq(now),
-            companies::updated_at.eq(now),
+            companies::created_at.eq(At(now)),
+            companies::updated_at.eq(At(now)),
         ))
         .returning(companies::id)
-        .get_result(conn)?)
+        .get_result_on(conn)?)
 }
 
 /// A company as listed by `companies` and `status`.
@@ -266,25 +271,29 @@ pub struct CompanyFilter {
 
 /// Companies ranked by max_score desc, strong_offer_count desc, id.
 pub fn list_ranked(conn: &mut Conn, filter: &CompanyFilter) -> Result<Vec<CompanyRow>, DbError> {
-    let mut query = companies::table
-        .select(CompanyRow::as_select())
-        .order((
-            companies::max_score.desc(),
-            companies::strong_offer_count.desc(),
-            companies::id.asc(),
-        ))
-        .into_boxed();
-    if let Some(min) = filter.min_score {
-        query = query.filter(companies::max_score.ge(min));
-    }
-    if let Some(domain) = &filter.domain {
-        query = query
-            .filter(companies::website_domain.eq(domain.trim_start_matches("www.").to_ascii_lowercase()));
-    }
-    if let Some(limit) = filter.limit {
-        query = query.limit(limit);
-    }
-    Ok(query.load(conn)?)
+    // A boxed query is typed by its backend: built once per backend.
+    let rows: Vec<CompanyRow> = crate::with_conn!(conn, |c| {
+        let mut query = companies::table
+            .select(crate::sql::columns::<CompanyRow>())
+            .order((
+                companies::max_score.desc(),
+                companies::strong_offer_count.desc(),
+                companies::id.asc(),
+            ))
+            .into_boxed();
+        if let Some(min) = filter.min_score {
+            query = query.filter(companies::max_score.ge(min));
+        }
+        if let Some(domain) = &filter.domain {
+            query = query
+                .filter(companies::website_domain.eq(domain.trim_start_matches("www.").to_ascii_lowercase()));
+        }
+        if let Some(limit) = filter.limit {
+            query = query.limit(limit);
+        }
+        query.load(c)
+    })?;
+    Ok(rows)
 }
 
 /// The directory sources that listed each of `ids`, sorted by name.
@@ -295,7 +304,7 @@ pub fn sources_of(conn: &mut Conn, ids: &[i64]) -> Result<BTreeMap<i64, Vec<Stri
             .filter(entries::company_id.eq_any(chunk))
             .select((entries::company_id, entries::source))
             .order((entries::company_id, entries::source))
-            .load(conn)?;
+            .load_on(conn)?;
         for (id, source) in rows {
             out.entry(id).or_default().push(source);
         }
@@ -323,14 +332,14 @@ pub struct DirectoryEntry {
 pub fn entries_of(conn: &mut Conn, company_id: i64) -> Result<Vec<DirectoryEntry>, DbError> {
     Ok(entries::table
         .filter(entries::company_id.eq(company_id))
-        .select(DirectoryEntry::as_select())
+        .select(crate::sql::columns::<DirectoryEntry>())
         .order(entries::source)
-        .load(conn)?)
+        .load_on(conn)?)
 }
 
 /// How many companies are stored.
 pub fn count(conn: &mut Conn) -> Result<i64, DbError> {
-    Ok(companies::table.count().get_result(conn)?)
+    Ok(companies::table.count().get_result_on(conn)?)
 }
 
 /// Sets a company's resolution (the sales team's verdict; resolved companies leave discovery and ingestion).
@@ -343,9 +352,9 @@ pub fn set_resolution(
     let n = diesel::update(companies::table.find(id))
         .set((
             companies::resolution.eq(resolution.as_str()),
-            companies::updated_at.eq(now),
+            companies::updated_at.eq(At(now)),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
     Ok(n == 1)
 }
 
@@ -355,6 +364,6 @@ pub fn id_by_domain(conn: &mut Conn, domain: &str) -> Result<Option<i64>, DbErro
     Ok(companies::table
         .filter(companies::website_domain.eq(domain))
         .select(companies::id)
-        .first(conn)
+        .first_on(conn)
         .optional()?)
 }

@@ -6,8 +6,10 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+use crate::RunOn;
 use crate::repo::leases::Fenced;
 use crate::schema::{companies, company_discovery as discovery};
+use crate::sql::At;
 use crate::{Conn, DbError};
 
 /// A company due for discovery.
@@ -44,36 +46,39 @@ pub fn due(
     leased: &HashSet<String>,
 ) -> Result<Vec<DueCompany>, DbError> {
     let resolved = super::resolved_names();
-    let mut query = companies::table
-        .left_join(discovery::table)
-        .filter(companies::website_url.is_not_null())
-        .filter(companies::resolution.ne_all(resolved))
-        .filter(
-            discovery::next_due_at
-                .is_null()
-                .or(discovery::next_due_at.le(now)),
-        )
-        .select((
-            companies::id,
-            companies::name_display,
-            companies::website_url.assume_not_null(),
-            companies::website_domain,
-            discovery::failures.nullable(),
-        ))
-        // Never checked first (false < true on every backend, unlike NULL ordering), then oldest due.
-        .order((
-            discovery::next_due_at.is_not_null(),
-            discovery::next_due_at,
-            companies::id,
-        ))
-        .limit(super::due_query_limit(limit, leased))
-        .into_boxed();
-    if let Some(domain) = company {
-        query = query.filter(
-            companies::website_domain.eq(domain.trim().trim_start_matches("www.").to_ascii_lowercase()),
-        );
-    }
-    let rows: Vec<DueCompany> = query.load(conn)?;
+    // A boxed query is typed by its backend: built once per backend.
+    let rows: Vec<DueCompany> = crate::with_conn!(conn, |c| {
+        let mut query = companies::table
+            .left_join(discovery::table)
+            .filter(companies::website_url.is_not_null())
+            .filter(companies::resolution.ne_all(resolved))
+            .filter(
+                discovery::next_due_at
+                    .is_null()
+                    .or(discovery::next_due_at.le(At(now))),
+            )
+            .select((
+                companies::id,
+                companies::name_display,
+                companies::website_url.assume_not_null(),
+                companies::website_domain,
+                discovery::failures.nullable(),
+            ))
+            // Never checked first (false < true on every backend, unlike NULL ordering), then oldest due.
+            .order((
+                discovery::next_due_at.is_not_null(),
+                discovery::next_due_at,
+                companies::id,
+            ))
+            .limit(super::due_query_limit(limit, leased))
+            .into_boxed();
+        if let Some(domain) = company {
+            query = query.filter(
+                companies::website_domain.eq(domain.trim().trim_start_matches("www.").to_ascii_lowercase()),
+            );
+        }
+        query.load(c)
+    })?;
     Ok(super::unleased(rows, leased, limit, |c: &DueCompany| c.id))
 }
 
@@ -96,7 +101,7 @@ pub fn record_checked(
             discovery::failures.eq(0),
             discovery::error_class.eq(None::<&str>),
             discovery::last_error.eq(None::<&str>),
-            discovery::next_due_at.eq(next_due_at),
+            discovery::next_due_at.eq(At(next_due_at)),
         )
     };
     diesel::insert_into(discovery::table)
@@ -104,7 +109,7 @@ pub fn record_checked(
         .on_conflict(discovery::company_id)
         .do_update()
         .set(state())
-        .execute(tx.conn())?;
+        .execute_on(tx.conn())?;
     Ok(())
 }
 
@@ -125,7 +130,7 @@ pub fn record_failure(
         discovery::outcome.eq("error"),
         discovery::error_class.eq(Some(class)),
         discovery::last_error.eq(Some(message)),
-        discovery::next_due_at.eq(next_due_at),
+        discovery::next_due_at.eq(At(next_due_at)),
     );
     diesel::insert_into(discovery::table)
         .values((
@@ -136,15 +141,15 @@ pub fn record_failure(
         .on_conflict(discovery::company_id)
         .do_update()
         .set((discovery::failures.eq(discovery::failures + add), state))
-        .execute(tx.conn())?;
+        .execute_on(tx.conn())?;
     Ok(())
 }
 
 /// Makes a company due at once (a board of it went gone: look for where it moved).
 pub fn make_due(conn: &mut Conn, company_id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
     diesel::update(discovery::table.find(company_id))
-        .set(discovery::next_due_at.eq(now))
-        .execute(conn)?;
+        .set(discovery::next_due_at.eq(At(now)))
+        .execute_on(conn)?;
     Ok(())
 }
 
@@ -153,6 +158,6 @@ pub fn state_of(conn: &mut Conn, company_id: i64) -> Result<Option<(String, i32,
     Ok(discovery::table
         .find(company_id)
         .select((discovery::outcome, discovery::failures, discovery::next_due_at))
-        .first(conn)
+        .first_on(conn)
         .optional()?)
 }

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+use crate::RunOn;
 use crate::schema::events;
+use crate::sql::At;
 use crate::{Conn, DbError};
 
 /// An event to record.
@@ -46,31 +48,35 @@ pub struct EventRow {
 pub fn record(conn: &mut Conn, now: DateTime<Utc>, event: NewEvent<'_>) -> Result<(), DbError> {
     diesel::insert_into(events::table)
         .values((
-            events::at.eq(now),
+            events::at.eq(At(now)),
             events::kind.eq(event.kind),
             events::stage.eq(event.stage),
             events::company_id.eq(event.company_id),
             events::subject.eq(event.subject),
             events::detail.eq(event.detail),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
     Ok(())
 }
 
 /// The latest events of `kind` (all kinds when `None`), newest first.
 pub fn recent(conn: &mut Conn, kind: Option<&str>, limit: i64) -> Result<Vec<EventRow>, DbError> {
-    let mut query = events::table
-        .select(EventRow::as_select())
-        .order(events::id.desc())
-        .limit(limit)
-        .into_boxed();
-    if let Some(kind) = kind {
-        query = query.filter(events::kind.eq(kind));
-    }
-    Ok(query.load(conn)?)
+    // A boxed query is typed by its backend: built once per backend.
+    let rows: Vec<EventRow> = crate::with_conn!(conn, |c| {
+        let mut query = events::table
+            .select(crate::sql::columns::<EventRow>())
+            .order(events::id.desc())
+            .limit(limit)
+            .into_boxed();
+        if let Some(kind) = kind {
+            query = query.filter(events::kind.eq(kind));
+        }
+        query.load(c)
+    })?;
+    Ok(rows)
 }
 
 /// Deletes events older than `cutoff`.
 pub fn prune(conn: &mut Conn, cutoff: DateTime<Utc>) -> Result<usize, DbError> {
-    Ok(diesel::delete(events::table.filter(events::at.lt(cutoff))).execute(conn)?)
+    Ok(diesel::delete(events::table.filter(events::at.lt(At(cutoff)))).execute_on(conn)?)
 }

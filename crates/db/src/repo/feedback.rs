@@ -9,8 +9,10 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use pipeline_domain::Resolution;
 
+use crate::RunOn;
 use crate::repo::events::{self, NewEvent};
 use crate::schema::{companies, feedback_events, feedback_rejections};
+use crate::sql::At;
 use crate::{Conn, DbError};
 
 /// SQLite's bound-parameter budget is generous, but long `IN` lists are read in slices anyway.
@@ -76,7 +78,7 @@ pub fn resolutions(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, Resoluti
         let rows: Vec<(i64, String)> = companies::table
             .filter(companies::id.eq_any(chunk))
             .select((companies::id, companies::resolution))
-            .load(conn)?;
+            .load_on(conn)?;
         out.extend(
             rows.into_iter()
                 .map(|(id, r)| (id, Resolution::parse(&r).unwrap_or_default())),
@@ -106,9 +108,9 @@ pub fn apply(
         .set((
             companies::resolution.eq(change.to.as_str()),
             companies::needs_aggregation.eq(true),
-            companies::updated_at.eq(now),
+            companies::updated_at.eq(At(now)),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
         if n == 0 {
             continue;
         }
@@ -144,13 +146,13 @@ pub fn apply(
                 feedback_events::notes.eq(&item.notes),
                 feedback_events::sheet_row.eq(i32::try_from(item.row).unwrap_or(i32::MAX)),
                 feedback_events::run_id.eq(run_id),
-                feedback_events::created_at.eq(now),
+                feedback_events::created_at.eq(At(now)),
             ))
             .on_conflict_do_nothing()
-            .execute(conn)?;
+            .execute_on(conn)?;
         applied.feedback_stored += n as u64;
     }
-    diesel::delete(feedback_rejections::table).execute(conn)?;
+    diesel::delete(feedback_rejections::table).execute_on(conn)?;
     for rejection in rejections {
         diesel::insert_into(feedback_rejections::table)
             .values((
@@ -159,9 +161,9 @@ pub fn apply(
                 feedback_rejections::company_id.eq(rejection.company_id),
                 feedback_rejections::value.eq(&rejection.value),
                 feedback_rejections::reason.eq(&rejection.reason),
-                feedback_rejections::created_at.eq(now),
+                feedback_rejections::created_at.eq(At(now)),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
     }
     Ok(applied)
 }
@@ -169,10 +171,10 @@ pub fn apply(
 /// The rows the last feedback run could not take, in sheet order.
 pub fn rejections(conn: &mut Conn, limit: i64) -> Result<Vec<Rejection>, DbError> {
     Ok(feedback_rejections::table
-        .select(Rejection::as_select())
+        .select(crate::sql::columns::<Rejection>())
         .order((feedback_rejections::sheet_row, feedback_rejections::id))
         .limit(limit)
-        .load(conn)?)
+        .load_on(conn)?)
 }
 
 /// Model feedback stored for a company: (value, notes), oldest first.
@@ -181,5 +183,5 @@ pub fn of_company(conn: &mut Conn, company_id: i64) -> Result<Vec<(String, Strin
         .filter(feedback_events::company_id.eq(company_id))
         .select((feedback_events::value, feedback_events::notes))
         .order(feedback_events::id)
-        .load(conn)?)
+        .load_on(conn)?)
 }

@@ -9,9 +9,11 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use pipeline_domain::BoardStatus;
 
+use crate::RunOn;
 use crate::repo::events::{self, NewEvent};
 use crate::repo::leases::Fenced;
 use crate::schema::{board_ingestion as ingestion, boards, companies};
+use crate::sql::At;
 use crate::{Conn, DbError};
 
 /// A board due for ingestion.
@@ -66,38 +68,41 @@ pub fn due(
     leased: &HashSet<String>,
 ) -> Result<Vec<DueBoard>, DbError> {
     let resolved = super::resolved_names();
-    let mut query = boards::table
-        .inner_join(companies::table)
-        .left_join(ingestion::table)
-        .filter(boards::status.eq(BoardStatus::Active.as_str()))
-        .filter(companies::resolution.ne_all(resolved))
-        .filter(boards::provider.ne_all(paused))
-        .filter(
-            ingestion::next_due_at
-                .is_null()
-                .or(ingestion::next_due_at.le(now)),
-        )
-        .select((
-            boards::id,
-            boards::company_id,
-            boards::reference,
-            boards::provider,
-            ingestion::etag.nullable(),
-            ingestion::last_modified.nullable(),
-            ingestion::failures.nullable(),
-        ))
-        .order((
-            ingestion::next_due_at.is_not_null(),
-            ingestion::next_due_at,
-            boards::id,
-        ))
-        .limit(super::due_query_limit(limit, leased))
-        .into_boxed();
-    if let Some(domain) = company {
-        let domain = domain.trim().trim_start_matches("www.").to_ascii_lowercase();
-        query = query.filter(companies::website_domain.eq(domain));
-    }
-    let rows: Vec<DueBoard> = query.load(conn)?;
+    // A boxed query is typed by its backend: built once per backend.
+    let rows: Vec<DueBoard> = crate::with_conn!(conn, |c| {
+        let mut query = boards::table
+            .inner_join(companies::table)
+            .left_join(ingestion::table)
+            .filter(boards::status.eq(BoardStatus::Active.as_str()))
+            .filter(companies::resolution.ne_all(resolved))
+            .filter(boards::provider.ne_all(paused))
+            .filter(
+                ingestion::next_due_at
+                    .is_null()
+                    .or(ingestion::next_due_at.le(At(now))),
+            )
+            .select((
+                boards::id,
+                boards::company_id,
+                boards::reference,
+                boards::provider,
+                ingestion::etag.nullable(),
+                ingestion::last_modified.nullable(),
+                ingestion::failures.nullable(),
+            ))
+            .order((
+                ingestion::next_due_at.is_not_null(),
+                ingestion::next_due_at,
+                boards::id,
+            ))
+            .limit(super::due_query_limit(limit, leased))
+            .into_boxed();
+        if let Some(domain) = company {
+            let domain = domain.trim().trim_start_matches("www.").to_ascii_lowercase();
+            query = query.filter(companies::website_domain.eq(domain));
+        }
+        query.load(c)
+    })?;
     Ok(super::unleased(rows, leased, limit, |b: &DueBoard| b.id))
 }
 
@@ -115,11 +120,11 @@ pub fn record_fetched(
     let outcome = || {
         (
             ingestion::last_outcome.eq(fetched.as_str()),
-            ingestion::last_fetched_at.eq(now),
+            ingestion::last_fetched_at.eq(At(now)),
             ingestion::failures.eq(0),
             ingestion::error_class.eq(None::<String>),
             ingestion::last_error.eq(None::<String>),
-            ingestion::next_due_at.eq(next_due_at),
+            ingestion::next_due_at.eq(At(next_due_at)),
         )
     };
     diesel::insert_into(ingestion::table)
@@ -127,7 +132,7 @@ pub fn record_fetched(
         .on_conflict(ingestion::board_id)
         .do_update()
         .set(outcome())
-        .execute(conn)?;
+        .execute_on(conn)?;
     // Validators only from a complete read: an incomplete one must be read whole again, not answered 304.
     let keep = fetched == Fetched::NotModified;
     if !keep {
@@ -140,7 +145,7 @@ pub fn record_fetched(
                 ingestion::etag.eq(etag),
                 ingestion::last_modified.eq(last_modified),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
     }
     Ok(())
 }
@@ -164,7 +169,7 @@ pub fn record_failure(
             ingestion::failures.eq(add),
             ingestion::error_class.eq(class),
             ingestion::last_error.eq(message),
-            ingestion::next_due_at.eq(next_due_at),
+            ingestion::next_due_at.eq(At(next_due_at)),
         ))
         .on_conflict(ingestion::board_id)
         .do_update()
@@ -173,9 +178,9 @@ pub fn record_failure(
             ingestion::failures.eq(ingestion::failures + add),
             ingestion::error_class.eq(class),
             ingestion::last_error.eq(message),
-            ingestion::next_due_at.eq(next_due_at),
+            ingestion::next_due_at.eq(At(next_due_at)),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
     Ok(())
 }
 
@@ -191,20 +196,20 @@ pub fn mark_gone(
     let (company_id, reference): (i64, String) = boards::table
         .find(board_id)
         .select((boards::company_id, boards::reference))
-        .first(conn)?;
+        .first_on(conn)?;
     diesel::update(boards::table.find(board_id))
         .set((
             boards::status.eq(BoardStatus::Gone.as_str()),
             boards::status_reason.eq(reason),
-            boards::updated_at.eq(now),
+            boards::updated_at.eq(At(now)),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
     let outcome = || {
         (
             ingestion::last_outcome.eq("gone"),
             ingestion::error_class.eq("permanent"),
             ingestion::last_error.eq(reason),
-            ingestion::next_due_at.eq(now),
+            ingestion::next_due_at.eq(At(now)),
         )
     };
     diesel::insert_into(ingestion::table)
@@ -212,7 +217,7 @@ pub fn mark_gone(
         .on_conflict(ingestion::board_id)
         .do_update()
         .set(outcome())
-        .execute(conn)?;
+        .execute_on(conn)?;
     crate::repo::discovery::make_due(conn, company_id, now)?;
     let event = NewEvent {
         kind: "board_gone",
@@ -233,6 +238,6 @@ pub fn state_of(conn: &mut Conn, board_id: i64) -> Result<Option<(String, i32, D
             ingestion::failures,
             ingestion::next_due_at,
         ))
-        .first(conn)
+        .first_on(conn)
         .optional()?)
 }

@@ -11,7 +11,9 @@ use std::collections::HashSet;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
+use crate::RunOn;
 use crate::schema::leases;
+use crate::sql::At;
 use crate::{Conn, DbError};
 
 /// Proof of a claim, presented with every write of the unit's outcome.
@@ -55,25 +57,25 @@ pub fn claim(
             leases::unit_key.eq(unit_key),
             leases::owner.eq(owner),
             leases::attempt.eq(1),
-            leases::acquired_at.eq(now),
-            leases::expires_at.eq(expires_at),
+            leases::acquired_at.eq(At(now)),
+            leases::expires_at.eq(At(expires_at)),
         ))
         .on_conflict((leases::kind, leases::unit_key))
         .do_update()
         .set((
             leases::owner.eq(owner),
             leases::attempt.eq(leases::attempt + 1),
-            leases::acquired_at.eq(now),
-            leases::expires_at.eq(expires_at),
+            leases::acquired_at.eq(At(now)),
+            leases::expires_at.eq(At(expires_at)),
         ));
     // `ON CONFLICT ... DO UPDATE ... WHERE`: the live lease of another owner is not updated, so no row
     // is returned. (`QueryDsl::filter` does not apply to inserts, hence the qualified call.)
     let attempt: Option<i32> = diesel::query_dsl::methods::FilterDsl::filter(
         upsert,
-        leases::expires_at.le(now).or(leases::owner.eq(owner)),
+        leases::expires_at.le(At(now)).or(leases::owner.eq(owner)),
     )
     .returning(leases::attempt)
-    .get_result(conn)
+    .get_result_on(conn)
     .optional()?;
     Ok(attempt.map(|attempt| Lease {
         kind: kind.into(),
@@ -88,8 +90,8 @@ pub fn claim(
 pub fn holds(conn: &mut Conn, lease: &Lease, now: DateTime<Utc>) -> Result<bool, DbError> {
     let current: Option<LeaseRow> = leases::table
         .find((&lease.kind, &lease.unit_key))
-        .select(LeaseRow::as_select())
-        .first(conn)
+        .select(crate::sql::columns::<LeaseRow>())
+        .first_on(conn)
         .optional()?;
     Ok(current.is_some_and(|r| r.owner == lease.owner && r.attempt == lease.attempt && r.expires_at > now))
 }
@@ -147,19 +149,19 @@ pub fn renew(
             leases::kind
                 .eq(kind)
                 .and(leases::owner.eq(owner))
-                .and(leases::expires_at.gt(now)),
+                .and(leases::expires_at.gt(At(now))),
         ),
     )
-    .set(leases::expires_at.eq(now + ttl))
-    .execute(conn)?)
+    .set(leases::expires_at.eq(At(now + ttl)))
+    .execute_on(conn)?)
 }
 
 /// The keys of `kind` under a live lease of anyone (due queries leave them out).
 pub fn live_keys(conn: &mut Conn, kind: &str, now: DateTime<Utc>) -> Result<HashSet<String>, DbError> {
     Ok(leases::table
-        .filter(leases::kind.eq(kind).and(leases::expires_at.gt(now)))
+        .filter(leases::kind.eq(kind).and(leases::expires_at.gt(At(now))))
         .select(leases::unit_key)
-        .load::<String>(conn)?
+        .load_on::<String>(conn)?
         .into_iter()
         .collect())
 }
@@ -175,11 +177,11 @@ pub fn release(conn: &mut Conn, lease: &Lease) -> Result<bool, DbError> {
                 .and(leases::attempt.eq(lease.attempt)),
         ),
     )
-    .execute(conn)?;
+    .execute_on(conn)?;
     Ok(n == 1)
 }
 
 /// Drops every lease of `owner` (when its lock is taken over: the owner is gone).
 pub fn release_owner(conn: &mut Conn, owner: &str) -> Result<usize, DbError> {
-    Ok(diesel::delete(leases::table.filter(leases::owner.eq(owner))).execute(conn)?)
+    Ok(diesel::delete(leases::table.filter(leases::owner.eq(owner))).execute_on(conn)?)
 }

@@ -4,8 +4,10 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
+use crate::RunOn;
 use crate::repo::{events, leases, runs};
 use crate::schema::locks;
+use crate::sql::At;
 use crate::{Conn, DbError};
 
 /// A named lock as stored (`status` lists them).
@@ -51,8 +53,8 @@ pub fn try_acquire(
 ) -> Result<Acquire, DbError> {
     let current: Option<LockRow> = locks::table
         .find(name)
-        .select(LockRow::as_select())
-        .first(conn)
+        .select(crate::sql::columns::<LockRow>())
+        .first_on(conn)
         .optional()?;
     let took_over = match current {
         Some(held) if held.owner != owner && held.expires_at > now && !is_dead(&held.owner) => {
@@ -83,16 +85,16 @@ pub fn try_acquire(
     };
     let holder = (
         locks::owner.eq(owner),
-        locks::acquired_at.eq(now),
-        locks::heartbeat_at.eq(now),
-        locks::expires_at.eq(now + ttl),
+        locks::acquired_at.eq(At(now)),
+        locks::heartbeat_at.eq(At(now)),
+        locks::expires_at.eq(At(now + ttl)),
     );
     diesel::insert_into(locks::table)
         .values((locks::name.eq(name), holder))
         .on_conflict(locks::name)
         .do_update()
         .set(holder)
-        .execute(conn)?;
+        .execute_on(conn)?;
     Ok(Acquire::Acquired { took_over, abandoned })
 }
 
@@ -105,31 +107,34 @@ pub fn renew(
     ttl: Duration,
 ) -> Result<bool, DbError> {
     let n = diesel::update(locks::table.filter(locks::name.eq(name).and(locks::owner.eq(owner))))
-        .set((locks::heartbeat_at.eq(now), locks::expires_at.eq(now + ttl)))
-        .execute(conn)?;
+        .set((
+            locks::heartbeat_at.eq(At(now)),
+            locks::expires_at.eq(At(now + ttl)),
+        ))
+        .execute_on(conn)?;
     Ok(n == 1)
 }
 
 /// Releases a lock we hold; `false` when it was not ours.
 pub fn release(conn: &mut Conn, name: &str, owner: &str) -> Result<bool, DbError> {
     let n = diesel::delete(locks::table.filter(locks::name.eq(name).and(locks::owner.eq(owner))))
-        .execute(conn)?;
+        .execute_on(conn)?;
     Ok(n == 1)
 }
 
 /// Every lock held (expired ones too, until taken over), by name.
 pub fn list(conn: &mut Conn) -> Result<Vec<LockRow>, DbError> {
     Ok(locks::table
-        .select(LockRow::as_select())
+        .select(crate::sql::columns::<LockRow>())
         .order(locks::name)
-        .load(conn)?)
+        .load_on(conn)?)
 }
 
 /// The lock `name`, if someone holds it.
 pub fn get(conn: &mut Conn, name: &str) -> Result<Option<LockRow>, DbError> {
     Ok(locks::table
         .find(name)
-        .select(LockRow::as_select())
-        .first(conn)
+        .select(crate::sql::columns::<LockRow>())
+        .first_on(conn)
         .optional()?)
 }

@@ -3,8 +3,10 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+use crate::RunOn;
 use crate::repo::events;
 use crate::schema::provider_pauses as pauses;
+use crate::sql::At;
 use crate::{Conn, DbError};
 
 /// A provider pause as stored.
@@ -30,16 +32,16 @@ pub fn set(
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     let pause = (
-        pauses::paused_until.eq(until),
+        pauses::paused_until.eq(At(until)),
         pauses::reason.eq(reason),
-        pauses::set_at.eq(now),
+        pauses::set_at.eq(At(now)),
     );
     diesel::insert_into(pauses::table)
         .values((pauses::provider.eq(provider), pause))
         .on_conflict(pauses::provider)
         .do_update()
         .set(pause)
-        .execute(conn)?;
+        .execute_on(conn)?;
     let detail = format!(
         "until {}{}",
         until.to_rfc3339(),
@@ -59,7 +61,7 @@ pub fn set(
 
 /// Lifts a pause; `false` when there was none. Records a `pause_cleared` event.
 pub fn clear(conn: &mut Conn, provider: &str, now: DateTime<Utc>) -> Result<bool, DbError> {
-    let n = diesel::delete(pauses::table.find(provider)).execute(conn)?;
+    let n = diesel::delete(pauses::table.find(provider)).execute_on(conn)?;
     if n == 1 {
         events::record(
             conn,
@@ -77,11 +79,11 @@ pub fn clear(conn: &mut Conn, provider: &str, now: DateTime<Utc>) -> Result<bool
 /// Deletes expired pauses (recording `pause_cleared` with reason `expired`) and returns the live ones.
 pub fn active(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<PauseRow>, DbError> {
     let expired: Vec<String> = pauses::table
-        .filter(pauses::paused_until.le(now))
+        .filter(pauses::paused_until.le(At(now)))
         .select(pauses::provider)
-        .load(conn)?;
+        .load_on(conn)?;
     for provider in &expired {
-        diesel::delete(pauses::table.find(provider)).execute(conn)?;
+        diesel::delete(pauses::table.find(provider)).execute_on(conn)?;
         events::record(
             conn,
             now,
@@ -94,9 +96,9 @@ pub fn active(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<PauseRow>, DbEr
         )?;
     }
     Ok(pauses::table
-        .select(PauseRow::as_select())
+        .select(crate::sql::columns::<PauseRow>())
         .order(pauses::provider)
-        .load(conn)?)
+        .load_on(conn)?)
 }
 
 /// The live pause of one provider, if any (expired pauses are cleared on the way).
@@ -107,8 +109,8 @@ pub fn active_for(conn: &mut Conn, provider: &str, now: DateTime<Utc>) -> Result
 /// The live pauses, read only (expired ones are left for the next writer to clear): for `status`.
 pub fn live(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<PauseRow>, DbError> {
     Ok(pauses::table
-        .filter(pauses::paused_until.gt(now))
-        .select(PauseRow::as_select())
+        .filter(pauses::paused_until.gt(At(now)))
+        .select(crate::sql::columns::<PauseRow>())
         .order(pauses::provider)
-        .load(conn)?)
+        .load_on(conn)?)
 }

@@ -10,12 +10,14 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use pipeline_domain::NormalizedPosting;
 
+use crate::RunOn;
 use crate::schema::postings;
+use crate::sql::At;
 use crate::{Conn, DbError};
 
 mod batch;
 
-pub use batch::{NewPosting, add_reposts, insert_all, next_id};
+pub use batch::{NewIds, NewPosting, add_reposts, insert_all};
 
 /// What the stage needs of a stored posting of the board being written.
 #[derive(Debug, Clone, PartialEq, Queryable)]
@@ -121,7 +123,7 @@ pub fn of_board(conn: &mut Conn, board_id: i64) -> Result<HashMap<String, Stored
             postings::description_pending,
             postings::closed_at,
         ))
-        .load(conn)?;
+        .load_on(conn)?;
     Ok(rows.into_iter().map(|p| (p.external_id.clone(), p)).collect())
 }
 
@@ -137,7 +139,7 @@ pub fn states_of_board(conn: &mut Conn, board_id: i64) -> Result<HashMap<String,
             postings::description.ne(""),
             postings::closed_at,
         ))
-        .load(conn)?;
+        .load_on(conn)?;
     Ok(rows.into_iter().map(|p| (p.external_id.clone(), p)).collect())
 }
 
@@ -148,7 +150,7 @@ pub fn descriptions_of(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, Stri
         let rows: Vec<(i64, String)> = postings::table
             .filter(postings::id.eq_any(chunk))
             .select((postings::id, postings::description))
-            .load(conn)?;
+            .load_on(conn)?;
         out.extend(rows);
     }
     Ok(out)
@@ -170,7 +172,7 @@ pub fn canonicals_of_company(conn: &mut Conn, company_id: i64) -> Result<Vec<Can
             postings::changed_at,
         ))
         .order(postings::id)
-        .load(conn)?)
+        .load_on(conn)?)
 }
 
 /// The columns a posting's content sets. `None` is NULL, in updates and inserts alike: an insert of many
@@ -187,8 +189,8 @@ struct Content<'a> {
     workplace: Option<&'a str>,
     salary: Option<String>,
     requisition_id: Option<&'a str>,
-    published_at: Option<DateTime<Utc>>,
-    source_updated_at: Option<DateTime<Utc>>,
+    published_at: Option<At>,
+    source_updated_at: Option<At>,
     content_hash: &'a str,
     description_pending: bool,
 }
@@ -215,8 +217,8 @@ fn content<'a>(posting: &'a NormalizedPosting, hash: &'a str, pending: bool) -> 
         workplace,
         salary,
         requisition_id: posting.requisition_id.as_deref(),
-        published_at: posting.published_at,
-        source_updated_at: posting.updated_at,
+        published_at: posting.published_at.map(At),
+        source_updated_at: posting.updated_at.map(At),
         content_hash: hash,
         description_pending: pending,
     }
@@ -241,17 +243,17 @@ pub fn insert(
             postings::company_id.eq(company_id),
             postings::external_id.eq(&posting.external_id),
             content(posting, hash, pending),
-            postings::first_seen_at.eq(now),
-            postings::changed_at.eq(now),
+            postings::first_seen_at.eq(At(now)),
+            postings::changed_at.eq(At(now)),
             postings::canonical_id.eq(canonical),
             postings::needs_scoring.eq(!pending),
         ))
         .returning(postings::id)
-        .get_result(conn)?;
+        .get_result_on(conn)?;
     if let Some(canonical) = canonical {
         diesel::update(postings::table.find(canonical))
             .set(postings::repost_count.eq(postings::repost_count + 1))
-            .execute(conn)?;
+            .execute_on(conn)?;
     }
     Ok(id)
 }
@@ -269,11 +271,11 @@ pub fn update(
     diesel::update(postings::table.find(id))
         .set((
             content(posting, hash, pending),
-            postings::changed_at.eq(now),
+            postings::changed_at.eq(At(now)),
             postings::closed_at.eq(None::<DateTime<Utc>>),
             postings::needs_scoring.eq(!pending),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
     Ok(())
 }
 
@@ -284,16 +286,16 @@ pub fn take_over_canonical(conn: &mut Conn, old: i64, new: i64) -> Result<(), Db
     let count: i32 = postings::table
         .find(old)
         .select(postings::repost_count)
-        .first(conn)?;
+        .first_on(conn)?;
     diesel::update(postings::table.filter(postings::canonical_id.eq(old)))
         .set(postings::canonical_id.eq(new))
-        .execute(conn)?;
+        .execute_on(conn)?;
     diesel::update(postings::table.find(old))
         .set((postings::canonical_id.eq(new), postings::repost_count.eq(0)))
-        .execute(conn)?;
+        .execute_on(conn)?;
     diesel::update(postings::table.find(new))
         .set(postings::repost_count.eq(postings::repost_count + count + 1))
-        .execute(conn)?;
+        .execute_on(conn)?;
     Ok(())
 }
 
@@ -301,7 +303,7 @@ pub fn take_over_canonical(conn: &mut Conn, old: i64, new: i64) -> Result<(), Db
 pub fn reopen(conn: &mut Conn, id: i64) -> Result<(), DbError> {
     diesel::update(postings::table.find(id))
         .set(postings::closed_at.eq(None::<DateTime<Utc>>))
-        .execute(conn)?;
+        .execute_on(conn)?;
     Ok(())
 }
 
@@ -311,8 +313,8 @@ pub fn close(conn: &mut Conn, ids: &[i64], now: DateTime<Utc>) -> Result<usize, 
     for chunk in ids.chunks(500) {
         closed += diesel::update(postings::table.filter(postings::id.eq_any(chunk)))
             .filter(postings::closed_at.is_null())
-            .set(postings::closed_at.eq(now))
-            .execute(conn)?;
+            .set(postings::closed_at.eq(At(now)))
+            .execute_on(conn)?;
     }
     Ok(closed)
 }
@@ -322,8 +324,8 @@ pub fn close_board(conn: &mut Conn, board_id: i64, now: DateTime<Utc>) -> Result
     Ok(diesel::update(postings::table)
         .filter(postings::board_id.eq(board_id))
         .filter(postings::closed_at.is_null())
-        .set(postings::closed_at.eq(now))
-        .execute(conn)?)
+        .set(postings::closed_at.eq(At(now)))
+        .execute_on(conn)?)
 }
 
 /// A company's postings for `offers`: open ones first, newest first.
@@ -353,7 +355,7 @@ pub fn of_company(conn: &mut Conn, company_id: i64) -> Result<Vec<PostingRow>, D
             postings::first_seen_at.desc(),
             postings::id,
         ))
-        .load(conn)?)
+        .load_on(conn)?)
 }
 
 /// The public URLs of these postings, by id.
@@ -363,7 +365,7 @@ pub fn urls_of(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, String>, DbE
         let rows: Vec<(i64, String)> = postings::table
             .filter(postings::id.eq_any(chunk))
             .select((postings::id, postings::url))
-            .load(conn)?;
+            .load_on(conn)?;
         out.extend(rows);
     }
     Ok(out)
@@ -371,5 +373,5 @@ pub fn urls_of(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, String>, DbE
 
 /// How many postings there are, for tests and `status`.
 pub fn count(conn: &mut Conn) -> Result<i64, DbError> {
-    Ok(postings::table.count().get_result(conn)?)
+    Ok(postings::table.count().get_result_on(conn)?)
 }

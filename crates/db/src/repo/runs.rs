@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use pipeline_domain::{RunCounters, RunStatus};
 
+use crate::RunOn;
 use crate::schema::runs;
+use crate::sql::At;
 use crate::{Conn, DbError};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -85,17 +87,17 @@ pub fn start(
             runs::stage.eq(stage),
             runs::status.eq(RunStatus::Running.as_str()),
             runs::owner.eq(owner),
-            runs::started_at.eq(now),
+            runs::started_at.eq(At(now)),
         ))
         .returning(runs::id)
-        .get_result(conn)?)
+        .get_result_on(conn)?)
 }
 
 /// Checkpoints the counters of a running row (so a crash keeps what was counted).
 pub fn save_counters(conn: &mut Conn, id: i64, owner: &str, counters: &RunCounters) -> Result<bool, DbError> {
     let n = diesel::update(running(id, owner))
         .set(runs::counters.eq(counters_json(counters)?))
-        .execute(conn)?;
+        .execute_on(conn)?;
     Ok(n == 1)
 }
 
@@ -115,9 +117,9 @@ pub fn finish(
             runs::status.eq(status.as_str()),
             runs::counters.eq(counters_json(counters)?),
             runs::error.eq(error),
-            runs::finished_at.eq(now),
+            runs::finished_at.eq(At(now)),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
     Ok(n == 1)
 }
 
@@ -150,18 +152,18 @@ pub fn abandon_owner(conn: &mut Conn, owner: &str, now: DateTime<Utc>) -> Result
     )
     .set((
         runs::status.eq(RunStatus::Abandoned.as_str()),
-        runs::finished_at.eq(now),
+        runs::finished_at.eq(At(now)),
         runs::error.eq("owner died or its lock expired"),
     ))
-    .execute(conn)?)
+    .execute_on(conn)?)
 }
 
 /// The run `id`, if it exists (retention may have deleted it).
 pub fn get(conn: &mut Conn, id: i64) -> Result<Option<RunRow>, DbError> {
     let raw: Option<RawRun> = runs::table
         .find(id)
-        .select(RawRun::as_select())
-        .first(conn)
+        .select(crate::sql::columns::<RawRun>())
+        .first_on(conn)
         .optional()?;
     raw.map(RunRow::try_from).transpose()
 }
@@ -169,10 +171,10 @@ pub fn get(conn: &mut Conn, id: i64) -> Result<Option<RunRow>, DbError> {
 /// The latest runs, newest first.
 pub fn latest(conn: &mut Conn, limit: i64) -> Result<Vec<RunRow>, DbError> {
     let raw: Vec<RawRun> = runs::table
-        .select(RawRun::as_select())
+        .select(crate::sql::columns::<RawRun>())
         .order(runs::id.desc())
         .limit(limit)
-        .load(conn)?;
+        .load_on(conn)?;
     raw.into_iter().map(RunRow::try_from).collect()
 }
 
@@ -180,9 +182,9 @@ pub fn latest(conn: &mut Conn, limit: i64) -> Result<Vec<RunRow>, DbError> {
 pub fn of_cycle(conn: &mut Conn, cycle_id: &str) -> Result<Vec<RunRow>, DbError> {
     let raw: Vec<RawRun> = runs::table
         .filter(runs::cycle_id.eq(cycle_id))
-        .select(RawRun::as_select())
+        .select(crate::sql::columns::<RawRun>())
         .order(runs::id)
-        .load(conn)?;
+        .load_on(conn)?;
     raw.into_iter().map(RunRow::try_from).collect()
 }
 
@@ -191,9 +193,9 @@ pub fn prune(conn: &mut Conn, cutoff: DateTime<Utc>) -> Result<usize, DbError> {
     Ok(diesel::delete(
         runs::table.filter(
             runs::started_at
-                .lt(cutoff)
+                .lt(At(cutoff))
                 .and(runs::status.ne(RunStatus::Running.as_str())),
         ),
     )
-    .execute(conn)?)
+    .execute_on(conn)?)
 }

@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+use crate::RunOn;
 use crate::schema::{companies, postings};
+use crate::sql::At;
 use crate::{Conn, DbError};
 
 /// A posting to score.
@@ -103,20 +105,20 @@ pub fn to_score_ids(conn: &mut Conn, version: &str) -> Result<Vec<i64>, DbError>
     let mut ids: Vec<i64> = postings::table
         .filter(postings::needs_scoring.eq(true))
         .select(postings::id)
-        .load(conn)?;
+        .load_on(conn)?;
     let stale = [
         postings::table
             .filter(postings::catalog_version.is_null())
             .select(postings::id)
-            .load::<i64>(conn)?,
+            .load_on::<i64>(conn)?,
         postings::table
             .filter(postings::catalog_version.lt(version))
             .select(postings::id)
-            .load::<i64>(conn)?,
+            .load_on::<i64>(conn)?,
         postings::table
             .filter(postings::catalog_version.gt(version))
             .select(postings::id)
-            .load::<i64>(conn)?,
+            .load_on::<i64>(conn)?,
     ];
     ids.extend(stale.into_iter().flatten());
     ids.sort_unstable();
@@ -143,7 +145,7 @@ pub fn to_score(conn: &mut Conn, version: &str, ids: &[i64]) -> Result<Vec<ToSco
             postings::description,
         ))
         .order(postings::id)
-        .load(conn)?)
+        .load_on(conn)?)
 }
 
 /// Stores scores under catalog `version`; their companies need aggregating.
@@ -156,10 +158,10 @@ pub fn record(conn: &mut Conn, scored: &[Scored], version: &str, now: DateTime<U
                 postings::top_category_id.eq(&s.top_category_id),
                 postings::explanation.eq(&s.explanation),
                 postings::catalog_version.eq(version),
-                postings::scored_at.eq(now),
+                postings::scored_at.eq(At(now)),
                 postings::needs_scoring.eq(false),
             ))
-            .execute(conn)?;
+            .execute_on(conn)?;
     }
     let mut companies_of: Vec<i64> = scored.iter().map(|s| s.company_id).collect();
     companies_of.sort_unstable();
@@ -172,7 +174,7 @@ pub fn mark_for_aggregation(conn: &mut Conn, company_ids: &[i64]) -> Result<(), 
     for chunk in company_ids.chunks(500) {
         diesel::update(companies::table.filter(companies::id.eq_any(chunk)))
             .set(companies::needs_aggregation.eq(true))
-            .execute(conn)?;
+            .execute_on(conn)?;
     }
     Ok(())
 }
@@ -184,7 +186,7 @@ pub fn to_aggregate(conn: &mut Conn, limit: i64) -> Result<Vec<i64>, DbError> {
         .select(companies::id)
         .order(companies::id)
         .limit(limit)
-        .load(conn)?)
+        .load_on(conn)?)
 }
 
 /// A company's postings, for aggregation (read from the covering index `idx_postings_aggregation` alone).
@@ -203,7 +205,7 @@ pub fn for_aggregation(conn: &mut Conn, company_id: i64) -> Result<Vec<ForAggreg
             postings::score,
             postings::top_category_id,
         ))
-        .load(conn)?)
+        .load_on(conn)?)
 }
 
 /// Stores a company's metrics; it no longer needs aggregating.
@@ -230,9 +232,9 @@ pub fn record_metrics(
             companies::first_seen_at.eq(m.first_seen_at),
             companies::last_seen_at.eq(m.last_seen_at),
             companies::needs_aggregation.eq(false),
-            companies::updated_at.eq(now),
+            companies::updated_at.eq(At(now)),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
     Ok(())
 }
 
@@ -251,5 +253,5 @@ pub fn scored_by_version(conn: &mut Conn) -> Result<Vec<ScoredGroup>, DbError> {
             diesel::dsl::count_star(),
         ))
         .order((postings::catalog_version, postings::scored_at))
-        .load(conn)?)
+        .load_on(conn)?)
 }

@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use pipeline_domain::{ErrorClass, RunStatus};
 
+use crate::RunOn;
 use crate::schema::stage_state;
+use crate::sql::At;
 use crate::{Conn, DbError};
 
 /// One stage's state across runs (`status` prints it).
@@ -37,17 +39,17 @@ pub fn record_start(conn: &mut Conn, stage: &str, now: DateTime<Utc>) -> Result<
         .values((
             stage_state::stage.eq(stage),
             stage_state::status.eq(RunStatus::Running.as_str()),
-            stage_state::last_run_at.eq(now),
-            stage_state::updated_at.eq(now),
+            stage_state::last_run_at.eq(At(now)),
+            stage_state::updated_at.eq(At(now)),
         ))
         .on_conflict(stage_state::stage)
         .do_update()
         .set((
             stage_state::status.eq(RunStatus::Running.as_str()),
-            stage_state::last_run_at.eq(now),
-            stage_state::updated_at.eq(now),
+            stage_state::last_run_at.eq(At(now)),
+            stage_state::updated_at.eq(At(now)),
         ))
-        .execute(conn)?;
+        .execute_on(conn)?;
     Ok(())
 }
 
@@ -64,28 +66,28 @@ pub fn record_finish(
     let row = stage_state::table.find(stage);
     let base = (
         stage_state::status.eq(status.as_str()),
-        stage_state::updated_at.eq(now),
+        stage_state::updated_at.eq(At(now)),
     );
     match status {
         RunStatus::Succeeded => diesel::update(row)
             .set((
                 base,
-                stage_state::last_success_at.eq(now),
+                stage_state::last_success_at.eq(At(now)),
                 stage_state::consecutive_failures.eq(0),
                 stage_state::error_class.eq(None::<String>),
                 stage_state::error_message.eq(None::<String>),
             ))
-            .execute(conn)?,
+            .execute_on(conn)?,
         RunStatus::Failed | RunStatus::Partial => diesel::update(row)
             .set((
                 base,
-                stage_state::last_error_at.eq(now),
+                stage_state::last_error_at.eq(At(now)),
                 stage_state::consecutive_failures.eq(stage_state::consecutive_failures + 1),
                 stage_state::error_class.eq(error.map(|(c, _)| c.as_str())),
                 stage_state::error_message.eq(error.map(|(_, m)| truncate(m))),
             ))
-            .execute(conn)?,
-        _ => diesel::update(row).set(base).execute(conn)?,
+            .execute_on(conn)?,
+        _ => diesel::update(row).set(base).execute_on(conn)?,
     };
     Ok(())
 }
@@ -102,7 +104,7 @@ fn truncate(message: &str) -> String {
 /// Every stage that has run at least once, by key.
 pub fn list(conn: &mut Conn) -> Result<Vec<StageStateRow>, DbError> {
     Ok(stage_state::table
-        .select(StageStateRow::as_select())
+        .select(crate::sql::columns::<StageStateRow>())
         .order(stage_state::stage)
-        .load(conn)?)
+        .load_on(conn)?)
 }

@@ -2,6 +2,7 @@
 
 diesel::table! {
     use diesel::sql_types::*;
+    use crate::sql::UtcTime;
     /// Model feedback from the sheet, once per (company, value, notes).
     feedback_events (id) {
         /// Row id.
@@ -17,12 +18,13 @@ diesel::table! {
         /// The feedback run that stored it.
         run_id -> Nullable<BigInt>,
         /// When it was stored.
-        created_at -> TimestamptzSqlite,
+        created_at -> UtcTime,
     }
 }
 
 diesel::table! {
     use diesel::sql_types::*;
+    use crate::sql::UtcTime;
     /// The sheet rows the last feedback run could not take (replaced by each run).
     feedback_rejections (id) {
         /// Row id.
@@ -38,6 +40,6 @@ diesel::table! {
         /// Why it was rejected.
         reason -> Text,
         /// When it was found.
-        created_at -> TimestamptzSqlite,
+        created_at -> UtcTime,
     }
 }

@@ -10,9 +10,10 @@ use pipeline_db::repo::boards::{self, FoundBoard, Recorded};
 use pipeline_db::repo::discovery::{self, Checked};
 use pipeline_db::repo::leases::Fenced;
 use pipeline_db::repo::{companies, events};
+use pipeline_db::testing::TestDb;
 use pipeline_domain::{BoardRef, BoardStatus, CompanyInput, Resolution};
 
-use crate::repos::{fresh, t};
+use crate::repos::{split, t};
 
 fn company(db: &Db, name: &str, web: &str) -> i64 {
     let input = CompanyInput::from_listing(Some(name), Some(web)).expect("a valid listing");
@@ -46,9 +47,8 @@ fn found(board: &str, status: BoardStatus) -> FoundBoard {
     }
 }
 
-#[test]
-fn never_checked_first_then_not_found_waits_for_the_recheck() {
-    let (_t, db) = fresh();
+fn never_checked_first_then_not_found_waits_for_the_recheck(test: TestDb) {
+    let (_t, db) = split(test);
     let (a, b) = (company(&db, "A", "a.com"), company(&db, "B", "b.com"));
     assert_eq!(due_ids(&db, "2026-12-01T00:00:00Z"), [a, b]);
     fenced(&db, a, |tx| {
@@ -81,9 +81,8 @@ fn never_checked_first_then_not_found_waits_for_the_recheck() {
     );
 }
 
-#[test]
-fn errors_count_failures_but_snoozes_do_not_and_a_check_resets_them() {
-    let (_t, db) = fresh();
+fn errors_count_failures_but_snoozes_do_not_and_a_check_resets_them(test: TestDb) {
+    let (_t, db) = split(test);
     let a = company(&db, "A", "a.com");
     let now = t("2026-12-01T00:00:00Z");
     fenced(&db, a, |tx| {
@@ -120,9 +119,8 @@ fn errors_count_failures_but_snoozes_do_not_and_a_check_resets_them() {
     );
 }
 
-#[test]
-fn resolved_companies_and_companies_without_a_website_are_never_due() {
-    let (_t, db) = fresh();
+fn resolved_companies_and_companies_without_a_website_are_never_due(test: TestDb) {
+    let (_t, db) = split(test);
     let a = company(&db, "A", "a.com");
     let input = CompanyInput::from_listing(Some("No Site"), None).expect("a listing");
     db.write(|c| companies::upsert_listed(c, &input, "test", None, t("2026-11-01T00:00:00Z")))
@@ -132,9 +130,8 @@ fn resolved_companies_and_companies_without_a_website_are_never_due() {
     assert!(due_ids(&db, "2026-12-01T00:00:00Z").is_empty());
 }
 
-#[test]
-fn a_board_is_found_updated_and_never_re_pointed_to_another_company() {
-    let (_t, db) = fresh();
+fn a_board_is_found_updated_and_never_re_pointed_to_another_company(test: TestDb) {
+    let (_t, db) = split(test);
     let (a, b) = (
         company(&db, "Acme", "acme.com"),
         company(&db, "Other", "other.com"),
@@ -173,9 +170,8 @@ fn a_board_is_found_updated_and_never_re_pointed_to_another_company() {
     );
 }
 
-#[test]
-fn a_suspect_board_is_listed_until_confirmed_and_then_stays_active() {
-    let (_t, db) = fresh();
+fn a_suspect_board_is_listed_until_confirmed_and_then_stays_active(test: TestDb) {
+    let (_t, db) = split(test);
     let a = company(&db, "Acme", "acme.com");
     let now = t("2026-12-01T00:00:00Z");
     let mut suspect = found("lever:acme", BoardStatus::Suspect);
@@ -199,9 +195,8 @@ fn a_suspect_board_is_listed_until_confirmed_and_then_stays_active() {
     );
 }
 
-#[test]
-fn a_company_whose_board_went_gone_is_due_again_at_once() {
-    let (_t, db) = fresh();
+fn a_company_whose_board_went_gone_is_due_again_at_once(test: TestDb) {
+    let (_t, db) = split(test);
     let a = company(&db, "A", "a.com");
     let now = t("2026-12-01T00:00:00Z");
     fenced(&db, a, |tx| {
@@ -213,9 +208,8 @@ fn a_company_whose_board_went_gone_is_due_again_at_once() {
     assert_eq!(due_ids(&db, "2026-12-02T00:00:00Z"), [a]);
 }
 
-#[test]
-fn a_board_held_only_as_suspect_goes_to_the_company_it_validates_for() {
-    let (_t, db) = fresh();
+fn a_board_held_only_as_suspect_goes_to_the_company_it_validates_for(test: TestDb) {
+    let (_t, db) = split(test);
     let (partner, owner) = (
         company(&db, "Vertex", "vertex.com"),
         company(&db, "Duna", "duna.com"),
@@ -243,3 +237,13 @@ fn a_board_held_only_as_suspect_goes_to_the_company_it_validates_for() {
         .collect();
     assert!(kinds.contains(&"board_reassigned".to_owned()), "{kinds:?}");
 }
+
+crate::on_both_backends!(
+    never_checked_first_then_not_found_waits_for_the_recheck,
+    errors_count_failures_but_snoozes_do_not_and_a_check_resets_them,
+    resolved_companies_and_companies_without_a_website_are_never_due,
+    a_board_is_found_updated_and_never_re_pointed_to_another_company,
+    a_suspect_board_is_listed_until_confirmed_and_then_stays_active,
+    a_company_whose_board_went_gone_is_due_again_at_once,
+    a_board_held_only_as_suspect_goes_to_the_company_it_validates_for,
+);

@@ -5,9 +5,10 @@
 use pipeline_db::repo::companies;
 use pipeline_db::repo::feedback::{self, NewFeedback, Rejection, ResolutionChange};
 use pipeline_db::repo::{events, scoring};
+use pipeline_db::testing::TestDb;
 use pipeline_domain::{CompanyInput, Resolution};
 
-use crate::repos::{fresh, t};
+use crate::repos::{split, t};
 
 fn company(db: &pipeline_db::Db, domain: &str) -> i64 {
     let input =
@@ -17,9 +18,8 @@ fn company(db: &pipeline_db::Db, domain: &str) -> i64 {
         .company_id
 }
 
-#[test]
-fn resolution_changes_apply_once_with_an_event_and_mark_the_company_for_aggregation() {
-    let (_t, db) = fresh();
+fn resolution_changes_apply_once_with_an_event_and_mark_the_company_for_aggregation(test: TestDb) {
+    let (_t, db) = split(test);
     let (a, b) = (company(&db, "a.test"), company(&db, "b.test"));
     let now = t("2026-12-02T03:10:00Z");
     let known = db.read(|c| feedback::resolutions(c, &[a, b, 999])).unwrap();
@@ -76,9 +76,8 @@ fn resolution_changes_apply_once_with_an_event_and_mark_the_company_for_aggregat
     assert_eq!((applied.resolutions_changed, applied.reopened), (1, 1));
 }
 
-#[test]
-fn model_feedback_is_stored_once_per_company_value_and_notes_wherever_the_row_moves() {
-    let (_t, db) = fresh();
+fn model_feedback_is_stored_once_per_company_value_and_notes_wherever_the_row_moves(test: TestDb) {
+    let (_t, db) = split(test);
     let a = company(&db, "a.test");
     let now = t("2026-12-02T03:10:00Z");
     let item = |row: u32, value: &str, notes: &str| NewFeedback {
@@ -110,9 +109,8 @@ fn model_feedback_is_stored_once_per_company_value_and_notes_wherever_the_row_mo
     );
 }
 
-#[test]
-fn rejections_are_replaced_by_each_run() {
-    let (_t, db) = fresh();
+fn rejections_are_replaced_by_each_run(test: TestDb) {
+    let (_t, db) = split(test);
     let now = t("2026-12-02T03:10:00Z");
     let rejection = |row: i32| Rejection {
         sheet_row: row,
@@ -129,3 +127,9 @@ fn rejections_are_replaced_by_each_run() {
     let listed = db.read(|c| feedback::rejections(c, 10)).unwrap();
     assert_eq!(listed.iter().map(|r| r.sheet_row).collect::<Vec<_>>(), [8]);
 }
+
+crate::on_both_backends!(
+    resolution_changes_apply_once_with_an_event_and_mark_the_company_for_aggregation,
+    model_feedback_is_stored_once_per_company_value_and_notes_wherever_the_row_moves,
+    rejections_are_replaced_by_each_run,
+);

@@ -12,9 +12,10 @@ use pipeline_db::repo::discovery::{self, Checked};
 use pipeline_db::repo::ingestion::{self, Fetched};
 use pipeline_db::repo::leases::Fenced;
 use pipeline_db::repo::{companies, events};
+use pipeline_db::testing::TestDb;
 use pipeline_domain::{BoardStatus, CompanyInput, Resolution};
 
-use crate::repos::{fresh, t};
+use crate::repos::{split, t};
 
 /// A company with one board of `status`; returns (company id, board id).
 fn company_with_board(db: &Db, domain: &str, board: &str, status: BoardStatus) -> (i64, i64) {
@@ -52,9 +53,8 @@ fn due(db: &Db, at: &str, paused: &[&str]) -> Vec<i64> {
         .collect()
 }
 
-#[test]
-fn active_boards_of_open_companies_are_due_never_fetched_first_and_paused_providers_wait() {
-    let (_t, db) = fresh();
+fn active_boards_of_open_companies_are_due_never_fetched_first_and_paused_providers_wait(test: TestDb) {
+    let (_t, db) = split(test);
     let (_, a) = company_with_board(&db, "a.com", "greenhouse:a", BoardStatus::Active);
     let (_, b) = company_with_board(&db, "b.com", "lever:b", BoardStatus::Active);
     let (_, _suspect) = company_with_board(&db, "c.com", "ashby:c", BoardStatus::Suspect);
@@ -121,9 +121,8 @@ fn active_boards_of_open_companies_are_due_never_fetched_first_and_paused_provid
     assert_eq!(row[0].etag, None);
 }
 
-#[test]
-fn failures_count_but_snoozes_do_not_and_a_fetch_resets_them() {
-    let (_t, db) = fresh();
+fn failures_count_but_snoozes_do_not_and_a_fetch_resets_them(test: TestDb) {
+    let (_t, db) = split(test);
     let (_, a) = company_with_board(&db, "a.com", "greenhouse:a", BoardStatus::Active);
     let now = t("2026-12-01T00:00:00Z");
     fenced(&db, a, |tx| {
@@ -144,9 +143,8 @@ fn failures_count_but_snoozes_do_not_and_a_fetch_resets_them() {
     assert_eq!((outcome.as_str(), failures), ("not_modified", 0));
 }
 
-#[test]
-fn a_gone_board_is_no_longer_due_and_its_company_is_looked_at_again_at_once() {
-    let (_t, db) = fresh();
+fn a_gone_board_is_no_longer_due_and_its_company_is_looked_at_again_at_once(test: TestDb) {
+    let (_t, db) = split(test);
     let (company, a) = company_with_board(&db, "a.com", "greenhouse:a", BoardStatus::Active);
     let now = t("2026-12-01T00:00:00Z");
     crate::repos::fenced(&db, "discovery", company, |tx| {
@@ -161,3 +159,9 @@ fn a_gone_board_is_no_longer_due_and_its_company_is_looked_at_again_at_once() {
     let gone = db.read(|c| events::recent(c, Some("board_gone"), 10)).unwrap();
     assert_eq!(gone.len(), 1);
 }
+
+crate::on_both_backends!(
+    active_boards_of_open_companies_are_due_never_fetched_first_and_paused_providers_wait,
+    failures_count_but_snoozes_do_not_and_a_fetch_resets_them,
+    a_gone_board_is_no_longer_due_and_its_company_is_looked_at_again_at_once,
+);

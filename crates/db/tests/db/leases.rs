@@ -4,11 +4,10 @@ use chrono::Duration;
 use pipeline_db::repo::leases;
 use pipeline_db::testing::TestDb;
 
-use crate::repos::{fresh, t};
+use crate::repos::{split, t};
 
-#[test]
-fn leases_fence_a_worker_that_lost_its_claim() {
-    let (_dir, db) = fresh();
+fn leases_fence_a_worker_that_lost_its_claim(test: TestDb) {
+    let (_dir, db) = split(test);
     let now = t("2026-11-25T03:00:00Z");
     let ttl = Duration::seconds(60);
     let a = db
@@ -54,9 +53,7 @@ fn leases_fence_a_worker_that_lost_its_claim() {
     assert_eq!(again.attempt, 1, "a released unit starts again");
 }
 
-#[test]
-fn two_processes_claiming_one_unit_at_once_get_one_lease() {
-    let test = TestDb::new();
+fn two_processes_claiming_one_unit_at_once_get_one_lease(test: TestDb) {
     let now = t("2026-11-25T03:00:00Z");
     let winners: usize = (0..8)
         .map(|i| {
@@ -79,3 +76,8 @@ fn two_processes_claiming_one_unit_at_once_get_one_lease() {
         .sum();
     assert_eq!(winners, 50, "each of the 50 units has exactly one owner");
 }
+
+crate::on_both_backends!(
+    leases_fence_a_worker_that_lost_its_claim,
+    two_processes_claiming_one_unit_at_once_get_one_lease,
+);

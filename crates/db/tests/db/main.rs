@@ -1,4 +1,31 @@
-//! The database's behaviour suite, each test on a freshly migrated temporary database (`TestDb`).
+//! The database's behaviour suite: every test runs twice, on a freshly migrated SQLite file and on a fresh
+//! schema of the test PostgreSQL server (`TestDb`), so the two backends are held to one behaviour.
+
+/// Declares each named test (a `fn(TestDb)`) once per backend: `FILE::sqlite::NAME` and
+/// `FILE::postgres::NAME`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name(pipeline_db::testing::TestDb::new());
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    if let Some(test) = pipeline_db::testing::TestDb::postgres() {
+                        super::$name(test);
+                    }
+                }
+            )*
+        }
+    };
+}
 
 mod discovery;
 mod feedback;
@@ -6,3 +33,4 @@ mod ingestion;
 mod leases;
 mod opening;
 mod repos;
+mod schema;

@@ -7,8 +7,8 @@ use pipeline_db::repo::{events, locks, pauses, runs, stage_state};
 use pipeline_db::testing::TestDb;
 use pipeline_domain::{CompanyInput, Counter, ErrorClass, RunCounters, RunStatus};
 
-pub fn fresh() -> (TestDb, Db) {
-    let test = TestDb::new();
+/// The test database and its handle.
+pub fn split(test: TestDb) -> (TestDb, Db) {
     let db = test.db().clone();
     (test, db)
 }
@@ -43,18 +43,27 @@ fn listing(name: Option<&str>, web: Option<&str>) -> CompanyInput {
     CompanyInput::from_listing(name, web).expect("a valid listing")
 }
 
-#[test]
-fn migrations_are_idempotent_and_nothing_is_pending() {
-    let (_dir, db) = fresh();
+fn migrations_are_idempotent_and_nothing_is_pending(test: TestDb) {
+    let (_dir, db) = split(test);
     assert!(db.migrate().unwrap().is_empty());
     assert!(db.pending_migrations().unwrap().is_empty());
     assert_eq!(db.integrity_check().unwrap(), "ok");
 }
 
 #[test]
-fn two_processes_migrating_a_fresh_database_do_not_fail() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = dir.path().join("p.db").to_string_lossy().into_owned();
+fn two_processes_migrating_a_fresh_sqlite_file_do_not_fail() {
+    two_processes_migrating_a_fresh_database_do_not_fail(TestDb::unmigrated());
+}
+
+#[test]
+fn two_processes_migrating_a_fresh_postgres_schema_do_not_fail() {
+    if let Some(test) = TestDb::postgres_unmigrated() {
+        two_processes_migrating_a_fresh_database_do_not_fail(test);
+    }
+}
+
+fn two_processes_migrating_a_fresh_database_do_not_fail(test: TestDb) {
+    let url = test.url();
     let handles: Vec<_> = (0..4)
         .map(|_| {
             let url = url.clone();
@@ -63,6 +72,7 @@ fn two_processes_migrating_a_fresh_database_do_not_fail() {
         .collect();
     let applied: Vec<usize> = handles.into_iter().map(|h| h.join().unwrap().unwrap()).collect();
     let all = TestDb::unmigrated().db().pending_migrations().unwrap().len();
+    assert!(test.db().pending_migrations().unwrap().is_empty());
     assert!(all >= 2);
     assert_eq!(
         (
@@ -74,9 +84,8 @@ fn two_processes_migrating_a_fresh_database_do_not_fail() {
     );
 }
 
-#[test]
-fn www_case_and_trailing_slash_variants_are_one_company() {
-    let (_dir, db) = fresh();
+fn www_case_and_trailing_slash_variants_are_one_company(test: TestDb) {
+    let (_dir, db) = split(test);
     let now = t("2026-11-25T03:00:00Z");
     db.write(|c| {
         let a = companies::upsert_listed(
@@ -101,9 +110,8 @@ fn www_case_and_trailing_slash_variants_are_one_company() {
     assert_eq!(db.read(companies::count).unwrap(), 1);
 }
 
-#[test]
-fn same_name_different_domains_are_two_companies_and_name_only_rows_merge() {
-    let (_dir, db) = fresh();
+fn same_name_different_domains_are_two_companies_and_name_only_rows_merge(test: TestDb) {
+    let (_dir, db) = split(test);
     let now = t("2026-11-25T03:00:00Z");
     db.write(|c| {
         let only = companies::upsert_listed(c, &listing(Some("Nova"), None), "a", None, now)?;
@@ -134,9 +142,8 @@ fn same_name_different_domains_are_two_companies_and_name_only_rows_merge() {
     assert_eq!(db.read(companies::count).unwrap(), 3);
 }
 
-#[test]
-fn directory_entries_keep_first_seen_and_update_last_seen() {
-    let (_dir, db) = fresh();
+fn directory_entries_keep_first_seen_and_update_last_seen(test: TestDb) {
+    let (_dir, db) = split(test);
     let first = t("2026-11-24T03:00:00Z");
     let second = t("2026-11-25T03:00:00Z");
     let input = listing(Some("Acme"), Some("acme.com"));
@@ -162,9 +169,8 @@ fn directory_entries_keep_first_seen_and_update_last_seen() {
     assert_eq!(sources[&id], vec!["list".to_owned()]);
 }
 
-#[test]
-fn lock_is_refused_while_live_and_taken_over_when_expired_abandoning_the_run() {
-    let (_dir, db) = fresh();
+fn lock_is_refused_while_live_and_taken_over_when_expired_abandoning_the_run(test: TestDb) {
+    let (_dir, db) = split(test);
     let now = t("2026-11-25T03:00:00Z");
     let ttl = Duration::seconds(60);
     let alive = |_: &str| false;
@@ -203,9 +209,8 @@ fn lock_is_refused_while_live_and_taken_over_when_expired_abandoning_the_run() {
     assert!(db.write(|c| locks::release(c, "cycle", "h:2:b")).unwrap());
 }
 
-#[test]
-fn a_dead_owner_loses_its_lock_before_the_ttl() {
-    let (_dir, db) = fresh();
+fn a_dead_owner_loses_its_lock_before_the_ttl(test: TestDb) {
+    let (_dir, db) = split(test);
     let now = t("2026-11-25T03:00:00Z");
     let ttl = Duration::seconds(600);
     db.write(|c| locks::try_acquire(c, "cycle", "h:1:a", now, ttl, &|_| false))
@@ -222,9 +227,8 @@ fn a_dead_owner_loses_its_lock_before_the_ttl() {
     ));
 }
 
-#[test]
-fn every_counter_round_trips_through_the_run_row_and_final_rows_are_immutable() {
-    let (_dir, db) = fresh();
+fn every_counter_round_trips_through_the_run_row_and_final_rows_are_immutable(test: TestDb) {
+    let (_dir, db) = split(test);
     let now = t("2026-11-25T03:00:00Z");
     let mut counters = RunCounters::default();
     for (i, c) in Counter::ALL.iter().enumerate() {
@@ -256,9 +260,8 @@ fn every_counter_round_trips_through_the_run_row_and_final_rows_are_immutable() 
     assert_eq!(row.finished_at, Some(now));
 }
 
-#[test]
-fn retention_prunes_old_finished_runs_and_events() {
-    let (_dir, db) = fresh();
+fn retention_prunes_old_finished_runs_and_events(test: TestDb) {
+    let (_dir, db) = split(test);
     let old = t("2026-01-01T00:00:00Z");
     let now = t("2026-11-25T00:00:00Z");
     db.write(|c| {
@@ -300,9 +303,8 @@ fn retention_prunes_old_finished_runs_and_events() {
     assert_eq!(db.write(|c| events::prune(c, cutoff)).unwrap(), 1);
 }
 
-#[test]
-fn stage_state_counts_consecutive_failures_and_resets_on_success() {
-    let (_dir, db) = fresh();
+fn stage_state_counts_consecutive_failures_and_resets_on_success(test: TestDb) {
+    let (_dir, db) = split(test);
     let now = t("2026-11-25T03:00:00Z");
     db.write(|c| {
         stage_state::record_finish(
@@ -332,9 +334,8 @@ fn stage_state_counts_consecutive_failures_and_resets_on_success() {
     assert_eq!((row.consecutive_failures, row.last_success_at), (0, Some(now)));
 }
 
-#[test]
-fn pauses_clear_themselves_when_expired() {
-    let (_dir, db) = fresh();
+fn pauses_clear_themselves_when_expired(test: TestDb) {
+    let (_dir, db) = split(test);
     let now = t("2026-11-25T03:00:00Z");
     db.write(|c| pauses::set(c, "lever", now + Duration::hours(6), Some("429s"), now))
         .unwrap();
@@ -359,7 +360,8 @@ fn pauses_clear_themselves_when_expired() {
 
 #[test]
 fn backup_is_a_consistent_copy() {
-    let (dir, db) = fresh();
+    let test = TestDb::new();
+    let (dir, db) = split(test);
     let now = t("2026-11-25T03:00:00Z");
     db.write(|c| companies::upsert_listed(c, &listing(Some("Acme"), None), "s", None, now))
         .unwrap();
@@ -369,3 +371,16 @@ fn backup_is_a_consistent_copy() {
     assert_eq!(copy.read(companies::count).unwrap(), 1);
     assert!(db.backup_to(&target).is_err(), "never overwrites");
 }
+
+crate::on_both_backends!(
+    migrations_are_idempotent_and_nothing_is_pending,
+    www_case_and_trailing_slash_variants_are_one_company,
+    same_name_different_domains_are_two_companies_and_name_only_rows_merge,
+    directory_entries_keep_first_seen_and_update_last_seen,
+    lock_is_refused_while_live_and_taken_over_when_expired_abandoning_the_run,
+    a_dead_owner_loses_its_lock_before_the_ttl,
+    every_counter_round_trips_through_the_run_row_and_final_rows_are_immutable,
+    retention_prunes_old_finished_runs_and_events,
+    stage_state_counts_consecutive_failures_and_resets_on_success,
+    pauses_clear_themselves_when_expired,
+);

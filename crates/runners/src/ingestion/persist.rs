@@ -54,7 +54,7 @@ pub fn persist_prepared(
         false => postings::descriptions_of(conn, &kept_ids)?,
     };
     let mut finder: Option<RepostFinder> = None;
-    let mut next_id: Option<i64> = None;
+    let mut ids = postings::NewIds::default();
     let mut decided: Vec<Decided> = Vec::new();
     // Reposts found of canonicals already stored, and of canonicals of this batch.
     let (mut more_reposts, mut batch_reposts) = (BTreeMap::<i64, i32>::new(), BTreeMap::<i64, i32>::new());
@@ -103,11 +103,7 @@ pub fn persist_prepared(
         // The group's earliest posting is its canonical, whichever board was written first.
         let takes_over = found.filter(|c| finder.keys.get(c).is_some_and(|k| key < *k));
         let canonical = found.filter(|_| takes_over.is_none());
-        let id = match next_id {
-            Some(id) => id,
-            None => postings::next_id(conn)?,
-        };
-        next_id = Some(id + 1);
+        let id = ids.take(conn)?;
         decided.push(Decided {
             index,
             id,

@@ -1,0 +1,2 @@
+DROP TABLE company_discovery;
+DROP TABLE boards;

@@ -1,0 +1,2 @@
+DROP TABLE board_ingestion;
+DROP TABLE postings;

@@ -1,0 +1,2 @@
+DROP TABLE feedback_rejections;
+DROP TABLE feedback_events;
