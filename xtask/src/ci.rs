@@ -1,5 +1,5 @@
-//! `cargo xtask ci`: the one gate. fmt, clippy, every test (the tidy test included), the library examples run
-//! on their sample inputs, e2e.
+//! `cargo xtask ci`: the one gate. fmt, clippy, every test (the tidy test included; the engine and stage
+//! suites a second time on PostgreSQL), the library examples run on their sample inputs, e2e.
 
 use anyhow::Result;
 
@@ -17,10 +17,26 @@ pub fn run() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    if has_nextest() {
-        cmd::run(cargo().args(["nextest", "run", "--workspace", "--locked", "--no-fail-fast"]))?;
-    } else {
-        cmd::run(cargo().args(["test", "--workspace", "--locked", "--no-fail-fast"]))?;
+    let postgres = crate::postgres::server()?;
+    let test = |args: &[&str], backend: &str| {
+        let mut command = cargo();
+        match has_nextest() {
+            true => command.args(["nextest", "run", "--locked", "--no-fail-fast"]),
+            false => command.args(["test", "--locked", "--no-fail-fast"]),
+        };
+        command.args(args).env("TEST_BACKEND", backend);
+        if let Some(url) = &postgres {
+            command
+                .env("TEST_POSTGRES_URL", url)
+                .env("TEST_POSTGRES_REQUIRED", "1");
+        }
+        cmd::run(&mut command)
+    };
+    // Everything, on SQLite (the db suite runs each of its tests on both backends).
+    test(&["--workspace"], "sqlite")?;
+    // The stages and the engine again, every test database on PostgreSQL.
+    if postgres.is_some() {
+        test(&["-p", "pipeline-engine", "-p", "pipeline-runners"], "postgres")?;
     }
     examples()?;
     crate::e2e::run(None)?;

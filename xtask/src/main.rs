@@ -6,6 +6,7 @@ mod ci;
 mod cmd;
 mod corpus;
 mod e2e;
+mod postgres;
 mod tidy;
 mod world;
 

@@ -52,15 +52,8 @@ impl Db {
             return Ok(known_versions()?.into_iter().collect());
         }
         check_not_newer(&mut conn)?;
-        let migrations = source(&conn);
-        let pending = with_conn!(&mut conn, |c| c.pending_migrations(migrations).map(|pending| {
-            pending
-                .iter()
-                .map(|m| m.name().version().to_string())
-                .collect::<Vec<_>>()
-        }))
-        .map_err(migration_err)?;
-        Ok(pending)
+        let applied = applied_versions(&mut conn)?;
+        Ok(known_versions()?.difference(&applied).cloned().collect())
     }
 
     /// Fails with [`DbError::SchemaTooNew`] when the database has a migration this binary lacks.
@@ -82,11 +75,7 @@ fn check_not_newer(conn: &mut crate::Conn) -> Result<(), DbError> {
     if !has_migrations_table(conn)? {
         return Ok(());
     }
-    let applied: BTreeSet<String> = with_conn!(conn, |c| c.applied_migrations())
-        .map_err(migration_err)?
-        .into_iter()
-        .map(|v| v.to_string())
-        .collect();
+    let applied = applied_versions(conn)?;
     let known = known_versions()?;
     match applied.difference(&known).last() {
         Some(unknown) => Err(DbError::SchemaTooNew {
@@ -95,6 +84,21 @@ fn check_not_newer(conn: &mut crate::Conn) -> Result<(), DbError> {
         }),
         None => Ok(()),
     }
+}
+
+/// The versions the database has applied, read without diesel's harness: its `applied_migrations` first
+/// creates its table, which a read-only PostgreSQL session refuses even when the table exists.
+fn applied_versions(conn: &mut Conn) -> Result<BTreeSet<String>, DbError> {
+    #[derive(diesel::QueryableByName)]
+    struct Version {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        version: String,
+    }
+    let rows: Vec<Version> = with_conn!(conn, |c| diesel::sql_query(
+        "SELECT version FROM __diesel_schema_migrations"
+    )
+    .load(c))?;
+    Ok(rows.into_iter().map(|r| r.version).collect())
 }
 
 /// Reading `applied_migrations` would create diesel's table on a read-only or fresh file.

@@ -28,8 +28,17 @@ pub struct TestDb {
 }
 
 impl TestDb {
-    /// A new SQLite database with every migration applied.
+    /// A new database with every migration applied: SQLite, or PostgreSQL when `TEST_BACKEND=postgres`
+    /// (how `cargo xtask ci` runs the stage suites a second time on PostgreSQL).
     pub fn new() -> TestDb {
+        if std::env::var("TEST_BACKEND").is_ok_and(|b| b == "postgres") {
+            return TestDb::postgres().unwrap_or_else(|| panic!("TEST_BACKEND=postgres but no server"));
+        }
+        TestDb::sqlite()
+    }
+
+    /// A new SQLite database with every migration applied, whatever `TEST_BACKEND` says.
+    pub fn sqlite() -> TestDb {
         migrated(TestDb::unmigrated())
     }
 
@@ -50,7 +59,7 @@ impl TestDb {
     /// skipped (see the module's documentation).
     pub fn of(backend: Backend) -> Option<TestDb> {
         match backend {
-            Backend::Sqlite => Some(TestDb::new()),
+            Backend::Sqlite => Some(TestDb::sqlite()),
             Backend::Postgres => TestDb::postgres(),
         }
     }

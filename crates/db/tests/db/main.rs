@@ -1,5 +1,8 @@
 //! The database's behaviour suite: every test runs twice, on a freshly migrated SQLite file and on a fresh
 //! schema of the test PostgreSQL server (`TestDb`), so the two backends are held to one behaviour.
+// The tests are plain functions that `on_both_backends!` wraps in `#[test]`s, which clippy's
+// `allow-unwrap-in-tests` does not see through.
+#![allow(clippy::unwrap_used)]
 
 /// Declares each named test (a `fn(TestDb)`) once per backend: `FILE::sqlite::NAME` and
 /// `FILE::postgres::NAME`.
@@ -10,7 +13,7 @@ macro_rules! on_both_backends {
             $(
                 #[test]
                 fn $name() {
-                    super::$name(pipeline_db::testing::TestDb::new());
+                    super::$name(pipeline_db::testing::TestDb::sqlite());
                 }
             )*
         }
