@@ -86,6 +86,93 @@ pub fn claim(
     }))
 }
 
+/// Claims many units of one kind in one statement (a multi-row [`claim`]): the units free or expired (or
+/// already `owner`'s) are taken, the others left alone; the leases returned are those taken, in no
+/// particular order. Run it inside [`serialize_claims`]'s transaction so that claimers of one kind see each
+/// other's committed leases.
+pub fn claim_many(
+    conn: &mut Conn,
+    kind: &str,
+    unit_keys: &[String],
+    owner: &str,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> Result<Vec<Lease>, DbError> {
+    let expires_at = now + ttl;
+    let pg = match conn {
+        // In-process: one statement a unit costs no round trip (diesel writes no multi-row upsert for
+        // SQLite).
+        Conn::Sqlite(_) => {
+            let mut leases = Vec::with_capacity(unit_keys.len());
+            for key in unit_keys {
+                leases.extend(claim(conn, kind, key, owner, now, ttl)?);
+            }
+            return Ok(leases);
+        }
+        Conn::Postgres(pg) => &mut **pg,
+    };
+    let mut leases = Vec::with_capacity(unit_keys.len());
+    // 6 values a row: well under PostgreSQL's 65,535 parameters a statement.
+    for chunk in unit_keys.chunks(1000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|key| {
+                (
+                    leases::kind.eq(kind),
+                    leases::unit_key.eq(key),
+                    leases::owner.eq(owner),
+                    leases::attempt.eq(1),
+                    leases::acquired_at.eq(At(now)),
+                    leases::expires_at.eq(At(expires_at)),
+                )
+            })
+            .collect();
+        let upsert = diesel::insert_into(leases::table)
+            .values(rows)
+            .on_conflict((leases::kind, leases::unit_key))
+            .do_update()
+            .set((
+                leases::owner.eq(owner),
+                leases::attempt.eq(leases::attempt + 1),
+                leases::acquired_at.eq(At(now)),
+                leases::expires_at.eq(At(expires_at)),
+            ));
+        let taken: Vec<(String, i32)> = diesel::query_dsl::methods::FilterDsl::filter(
+            upsert,
+            leases::expires_at.le(At(now)).or(leases::owner.eq(owner)),
+        )
+        .returning((leases::unit_key, leases::attempt))
+        .load(pg)?;
+        leases.extend(taken.into_iter().map(|(unit_key, attempt)| Lease {
+            kind: kind.into(),
+            unit_key,
+            owner: owner.into(),
+            attempt,
+            expires_at,
+        }));
+    }
+    Ok(leases)
+}
+
+/// The advisory lock of `kind`'s claims (PostgreSQL).
+fn claims_lock(kind: &str) -> String {
+    format!("pipeline-claims:{kind}")
+}
+
+/// Makes the caller's write transaction the only claimer of `kind` until it ends, and keeps every outcome
+/// of `kind` ([`fence`]) from committing meanwhile, so that a due query followed by [`claim_many`] sees one
+/// state: a unit whose outcome released its lease between the two would otherwise be claimed and worked
+/// again. SQLite's write transactions already exclude each other; PostgreSQL takes an advisory transaction
+/// lock on the kind, exclusive here and shared in [`fence`] (docs/ARCHITECTURE.md#two-database-backends).
+pub fn serialize_claims(conn: &mut Conn, kind: &str) -> Result<(), DbError> {
+    if let Conn::Postgres(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(claims_lock(kind))
+            .execute(&mut **c)?;
+    }
+    Ok(())
+}
+
 /// Whether `lease` is still the current claim.
 pub fn holds(conn: &mut Conn, lease: &Lease, now: DateTime<Utc>) -> Result<bool, DbError> {
     let current: Option<LeaseRow> = leases::table
@@ -133,6 +220,13 @@ pub fn fence<'a>(
     lease: &'a Lease,
     now: DateTime<Utc>,
 ) -> Result<Option<Fenced<'a>>, DbError> {
+    if let Conn::Postgres(c) = conn {
+        // Shared with every other outcome, exclusive with claims: a claimer's due query and claim never
+        // straddle the commit of an outcome that releases a lease (docs/ARCHITECTURE.md#two-database-backends).
+        diesel::sql_query("SELECT pg_advisory_xact_lock_shared(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(claims_lock(&lease.kind))
+            .execute(&mut **c)?;
+    }
     Ok(holds(conn, lease, now)?.then_some(Fenced { conn, lease }))
 }
 

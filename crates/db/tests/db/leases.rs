@@ -77,7 +77,55 @@ fn two_processes_claiming_one_unit_at_once_get_one_lease(test: TestDb) {
     assert_eq!(winners, 50, "each of the 50 units has exactly one owner");
 }
 
+fn batch_claims_of_racing_workers_take_each_unit_once_and_expired_ones_again(test: TestDb) {
+    let now = t("2026-11-25T03:00:00Z");
+    let keys: Vec<String> = (0..300).map(|k| k.to_string()).collect();
+    let claims: Vec<Vec<String>> = (0..4)
+        .map(|i| {
+            let (db, keys) = (test.second_process(), keys.clone());
+            std::thread::spawn(move || {
+                let owner = format!("w{i}");
+                let mut mine = Vec::new();
+                for chunk in keys.chunks(50) {
+                    let taken = db
+                        .write(|c| {
+                            leases::serialize_claims(c, "board")?;
+                            leases::claim_many(c, "board", chunk, &owner, now, Duration::seconds(60))
+                        })
+                        .unwrap();
+                    mine.extend(taken.into_iter().map(|l| l.unit_key));
+                }
+                mine
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .collect();
+    let mut all: Vec<String> = claims.concat();
+    all.sort();
+    let mut expected = keys.clone();
+    expected.sort();
+    assert_eq!(
+        all, expected,
+        "each of the 300 units is claimed by exactly one worker"
+    );
+
+    let db = test.db();
+    let live = db
+        .write(|c| leases::claim_many(c, "board", &keys[..10], "late", now, Duration::seconds(60)))
+        .unwrap();
+    assert!(live.is_empty(), "live leases of others are left alone");
+    let later = now + Duration::seconds(61);
+    let retaken = db
+        .write(|c| leases::claim_many(c, "board", &keys[..10], "late", later, Duration::seconds(60)))
+        .unwrap();
+    assert_eq!(retaken.len(), 10, "expired leases are taken over");
+    assert!(retaken.iter().all(|l| l.attempt == 2 && l.owner == "late"));
+}
+
 crate::on_both_backends!(
+    batch_claims_of_racing_workers_take_each_unit_once_and_expired_ones_again,
     leases_fence_a_worker_that_lost_its_claim,
     two_processes_claiming_one_unit_at_once_get_one_lease,
 );

@@ -164,7 +164,7 @@ impl<W: UnitWork> Runner<W> {
         Ok(self.queue.pop_front())
     }
 
-    /// Claims the next due units in one write transaction. The batch ends the run's claiming when nothing
+    /// Claims the next due units in one write transaction: one due query, one multi-row claim. The batch ends the run's claiming when nothing
     /// is due, or when everything due was already worked in this run.
     async fn claim_batch(&mut self) -> Result<(), TaskError> {
         let batch = (self.settings.concurrency * 4).clamp(8, 200);
@@ -186,17 +186,28 @@ impl<W: UnitWork> Runner<W> {
                         paused: &paused,
                         kind,
                     };
-                    let mut claimed = Vec::new();
-                    for unit in work.due(c, &query)? {
-                        if let Some(lease) = leases::claim(c, kind, &work.key(&unit), &owner, now, ttl)? {
+                    leases::serialize_claims(c, kind)?;
+                    let due = work.due(c, &query)?;
+                    let keys: Vec<String> = due.iter().map(|unit| work.key(unit)).collect();
+                    let mut taken: HashMap<String, Lease> =
+                        leases::claim_many(c, kind, &keys, &owner, now, ttl)?
+                            .into_iter()
+                            .map(|lease| (lease.unit_key.clone(), lease))
+                            .collect();
+                    // In the due query's order (oldest due first).
+                    let claimed: Vec<Claimed<W::Unit>> = due
+                        .into_iter()
+                        .zip(keys)
+                        .filter_map(|(unit, key)| {
+                            let lease = taken.remove(&key)?;
                             let pause_key = work.pause_key(&unit);
-                            claimed.push(Claimed {
+                            Some(Claimed {
                                 unit,
                                 lease,
                                 pause_key,
-                            });
-                        }
-                    }
+                            })
+                        })
+                        .collect();
                     Ok((claimed, paused))
                 })
             })
