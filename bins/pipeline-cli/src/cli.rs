@@ -188,6 +188,12 @@ pub enum DbCommand {
     Migrate,
     /// Writes a consistent copy of the database while it is in use.
     Backup { file: PathBuf },
+    /// Copies the (SQLite) database into a new PostgreSQL database, keeping every id.
+    Copy {
+        /// The target: a `postgres://` URL of a database with no pipeline data yet.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
 }
 
 #[cfg(test)]

@@ -42,6 +42,14 @@ pub enum DbError {
         /// The newest migration this binary embeds.
         binary: String,
     },
+    /// `db copy` found data in its target: it only fills a new database.
+    #[error("the target database is not empty ({table} has {rows} rows): db copy only fills a new database")]
+    TargetNotEmpty {
+        /// The first table found with rows.
+        table: String,
+        /// How many.
+        rows: i64,
+    },
     /// A migration could not be applied (it rolled back whole).
     #[error("migration failed: {0}")]
     Migration(String),

@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 mod backend;
+mod copy;
 mod error;
 mod migrations;
 mod pool;
@@ -15,5 +16,6 @@ pub mod sql;
 pub mod testing;
 
 pub use backend::{Backend, Conn, RunOn};
+pub use copy::Copied;
 pub use error::DbError;
 pub use pool::{Access, Db, DbKind, Location, redact};

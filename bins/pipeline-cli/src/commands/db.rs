@@ -1,7 +1,8 @@
-//! `db migrate` and `db backup FILE`.
+//! `db migrate`, `db backup FILE` and `db copy --to URL`.
 
 use std::path::Path;
 
+use pipeline_db::{Db, redact};
 use pipeline_domain::config::Config;
 
 use crate::exit::{CmdResult, Exit, Failure};
@@ -27,6 +28,25 @@ pub async fn backup(config: &Config, file: &Path) -> CmdResult {
         db.backup_to(&file)
             .map_err(|e| Failure::fatal(format!("backup to {}: {e}", file.display())))?;
         println!("backed up {} to {}", db.location(), file.display());
+        Ok(Exit::Ok)
+    })
+    .await
+}
+
+/// Copies the configured (SQLite) database into a new PostgreSQL database, every id kept; a target that
+/// holds data is refused and left untouched.
+pub async fn copy(config: &Config, to: &str) -> CmdResult {
+    let (config, to) = (config.clone(), to.to_owned());
+    super::blocking(move || {
+        let source = wiring::open_db(&config, true)?;
+        let target = Db::open(&to)?;
+        let copied = source
+            .copy_to(&target)
+            .map_err(|e| Failure::fatal(format!("copy to {}: {e}", redact(&to))))?;
+        for (table, rows) in &copied.tables {
+            println!("{table:<28} {rows:>9} rows");
+        }
+        println!("copied {} to {}", source.location(), target.location());
         Ok(Exit::Ok)
     })
     .await

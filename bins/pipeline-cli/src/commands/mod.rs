@@ -50,6 +50,9 @@ pub async fn dispatch(cli: Cli) -> CmdResult {
         Command::Db {
             command: DbCommand::Backup { file },
         } => db::backup(config, &file).await,
+        Command::Db {
+            command: DbCommand::Copy { to },
+        } => db::copy(config, &to).await,
         Command::Pause {
             provider,
             duration,

@@ -135,3 +135,49 @@ fn status_shows_the_sheet_rows_the_last_feedback_run_rejected() {
         ])
     );
 }
+
+#[test]
+fn db_copy_moves_a_sqlite_database_to_postgres_with_every_id_and_refuses_a_second_copy() {
+    let Some(target) = TestDb::postgres_unmigrated() else {
+        return;
+    };
+    let source = TestDb::sqlite();
+    csv_config(
+        source.dir(),
+        "name,website\nAcme,acme.test\nZeta,https://www.zeta.test/\nNameOnly,\nQuanta,quanta.test\n",
+    );
+    let sqlite = |cmd: &mut std::process::Command| {
+        cmd.env("DATABASE_URL", source.url());
+    };
+    let mut once = cli(source.dir());
+    sqlite(once.args(["once", "--stage", "directory"]));
+    let (code, _, err) = run(&mut once);
+    assert_eq!(code, 0, "{err}");
+    let companies_json = |url: &str| {
+        let (code, out, err) = run(cli(source.dir())
+            .args(["companies", "--json"])
+            .env("DATABASE_URL", url));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let before = companies_json(&source.url());
+    assert!(before.contains("\"id\""), "{before}");
+
+    let mut copy = cli(source.dir());
+    sqlite(copy.args(["db", "copy", "--to", &target.url()]));
+    let (code, out, err) = run(&mut copy);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("companies") && out.contains("4 rows"), "{out}");
+    assert_eq!(companies_json(&target.url()), before, "identical, ids included");
+
+    let mut again = cli(source.dir());
+    sqlite(again.args(["db", "copy", "--to", &target.url()]));
+    let (code, _, err) = run(&mut again);
+    assert_eq!(code, 1);
+    assert!(err.contains("not empty"), "{err}");
+    assert_eq!(
+        companies_json(&target.url()),
+        before,
+        "the refused copy changed nothing"
+    );
+}

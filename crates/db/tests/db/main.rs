@@ -30,6 +30,7 @@ macro_rules! on_both_backends {
     };
 }
 
+mod copy;
 mod discovery;
 mod feedback;
 mod ingestion;
