@@ -22,4 +22,4 @@ pub use ingestion::IngestionStage;
 pub use scoring::ScoringStage;
 pub use services::{BuildError, Services};
 pub use sheets::{FeedbackStage, SheetsAccess, SheetsStage};
-pub use stages::stages;
+pub use stages::{configured_catalog, stages};

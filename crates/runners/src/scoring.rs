@@ -33,15 +33,13 @@ impl ScoringStage {
     /// The configured catalog (`catalog`, else the built-in one), compiled; a catalog that does not load is
     /// a configuration error.
     pub fn from_config(config: &Config) -> Result<Self, BuildError> {
-        let catalog = if config.catalog.trim().is_empty() {
-            CompiledCatalog::builtin()
-        } else {
-            let shown = |e: pipeline_scoring::CatalogError| {
-                BuildError::Config(format!("catalog {}: {e}", config.catalog))
-            };
-            CompiledCatalog::new(&Catalog::load(std::path::Path::new(&config.catalog)).map_err(shown)?)
-                .map_err(shown)?
-        };
+        Self::with_catalog(config, &crate::configured_catalog(config)?)
+    }
+
+    /// [`ScoringStage::from_config`] with the catalog already loaded (`config` names it in errors).
+    pub fn with_catalog(config: &Config, catalog: &Catalog) -> Result<Self, BuildError> {
+        let catalog = CompiledCatalog::new(catalog)
+            .map_err(|e| BuildError::Config(format!("catalog {}: {e}", config.catalog)))?;
         Ok(Self {
             catalog: Arc::new(catalog),
         })

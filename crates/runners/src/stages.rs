@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use pipeline_domain::config::Config;
 use pipeline_engine::Task;
+use pipeline_scoring::Catalog;
 
 use crate::directory::{DirectoryStage, sources_from_config};
 use crate::discovery::{DiscoveryStage, DiscoveryWork};
@@ -26,14 +27,34 @@ pub fn stages(config: &Config, services: &Services) -> Result<Vec<Arc<dyn Task>>
     let directory = DirectoryStage::new(sources, config.directory.exclude_domains.clone())
         .with_http_stats(services.http.stats().clone());
     let work = DiscoveryWork::from_config(config, services);
+    // Read once, for the three stages that use it.
+    let catalog = configured_catalog(config)?;
     Ok(vec![
         Arc::new(directory),
         Arc::new(DiscoveryStage::new(work, config)),
         Arc::new(IngestionStage::new(config, services)),
-        Arc::new(ScoringStage::from_config(config)?),
-        Arc::new(SheetsStage::new(config, services.sheets.clone())?),
-        Arc::new(FeedbackStage::new(config, services.sheets.clone())?),
+        Arc::new(ScoringStage::with_catalog(config, &catalog)?),
+        Arc::new(SheetsStage::with_catalog(
+            config,
+            services.sheets.clone(),
+            &catalog,
+        )),
+        Arc::new(FeedbackStage::with_catalog(
+            config,
+            services.sheets.clone(),
+            &catalog,
+        )),
     ])
+}
+
+/// The configured catalog: the file `catalog` names, else the built-in one; a catalog that does not load
+/// is a configuration error naming the file.
+pub fn configured_catalog(config: &Config) -> Result<Catalog, BuildError> {
+    if config.catalog.trim().is_empty() {
+        return Ok(Catalog::builtin());
+    }
+    Catalog::load(std::path::Path::new(&config.catalog))
+        .map_err(|e| BuildError::Config(format!("catalog {}: {e}", config.catalog)))
 }
 
 #[cfg(test)]

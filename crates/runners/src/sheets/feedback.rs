@@ -10,6 +10,7 @@ use pipeline_db::repo::feedback::{self as repo, NewFeedback, Rejection, Resoluti
 use pipeline_domain::config::{Config, FeedbackConfig};
 use pipeline_domain::{Counter, ErrorClass};
 use pipeline_engine::{Outcome, StageRun, Task, TaskError};
+use pipeline_scoring::Catalog;
 use pipeline_sheets::feedback::{SheetFeedback, read_feedback};
 use pipeline_sheets::layout::{self, Header};
 use pipeline_sheets::plan::a1;
@@ -27,15 +28,24 @@ pub struct FeedbackStage {
 }
 
 impl FeedbackStage {
-    /// The stage for the configured spreadsheet and window; the catalog gives the strong threshold the
-    /// companies whose resolution changed are aggregated with.
+    /// The stage for the configured spreadsheet and window; the configured catalog gives the strong
+    /// threshold the companies whose resolution changed are aggregated with.
     pub fn new(config: &Config, access: Arc<SheetsAccess>) -> Result<Self, BuildError> {
-        Ok(FeedbackStage {
+        Ok(Self::with_catalog(
+            config,
+            access,
+            &crate::configured_catalog(config)?,
+        ))
+    }
+
+    /// [`FeedbackStage::new`] with the catalog already loaded.
+    pub fn with_catalog(config: &Config, access: Arc<SheetsAccess>, catalog: &Catalog) -> Self {
+        FeedbackStage {
             access,
             tab: config.sheets.tab.clone(),
             window: config.feedback.clone(),
-            strong: super::configured_catalog(config)?.scoring.strong_threshold,
-        })
+            strong: catalog.scoring.strong_threshold,
+        }
     }
 
     async fn apply(&self, run: &StageRun, grid: Vec<Vec<serde_json::Value>>) -> Result<Outcome, TaskError> {

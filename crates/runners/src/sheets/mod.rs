@@ -41,14 +41,24 @@ pub struct SheetsStage {
 }
 
 impl SheetsStage {
-    /// The stage for the configured spreadsheet; the catalog gives the category names of column I.
+    /// The stage for the configured spreadsheet; the configured catalog gives the category names of
+    /// column I.
     pub fn new(config: &Config, access: Arc<SheetsAccess>) -> Result<Self, BuildError> {
-        Ok(SheetsStage {
+        Ok(Self::with_catalog(
+            config,
+            access,
+            &crate::configured_catalog(config)?,
+        ))
+    }
+
+    /// [`SheetsStage::new`] with the catalog already loaded.
+    pub fn with_catalog(config: &Config, access: Arc<SheetsAccess>, catalog: &Catalog) -> Self {
+        SheetsStage {
             access,
             tab: config.sheets.tab.clone(),
             min_score: config.sheets.min_score,
-            category_names: Arc::new(category_names(config)?),
-        })
+            category_names: Arc::new(category_names(catalog)),
+        }
     }
 
     async fn sync(&self, run: &StageRun, gateway: &dyn SheetsGateway) -> Result<Outcome, TaskError> {
@@ -184,21 +194,11 @@ fn same_column_a(grid: &[Vec<Value>], column: &[Vec<Value>]) -> bool {
     (0..rows).all(|r| text(grid.get(r)) == text(column.get(r)))
 }
 
-/// The configured catalog (the built-in one when `catalog` is empty).
-fn configured_catalog(config: &Config) -> Result<Catalog, BuildError> {
-    if config.catalog.trim().is_empty() {
-        return Ok(Catalog::builtin());
-    }
-    Catalog::load(std::path::Path::new(&config.catalog))
-        .map_err(|e| BuildError::Config(format!("catalog {}: {e}", config.catalog)))
-}
-
-/// The configured catalog's category names by id (column I shows names).
-fn category_names(config: &Config) -> Result<HashMap<String, String>, BuildError> {
-    let catalog = configured_catalog(config)?;
-    Ok(catalog
+/// The catalog's category names by id (column I shows names).
+pub(crate) fn category_names(catalog: &Catalog) -> HashMap<String, String> {
+    catalog
         .categories
         .iter()
         .map(|c| (c.id.clone(), c.name.clone()))
-        .collect())
+        .collect()
 }
