@@ -16,6 +16,12 @@ use clap::Parser;
 fn main() {
     pipeline_http::install_crypto_provider();
     let cli = cli::Cli::parse();
+    if !matches!(cli.command, cli::Command::Once { .. } | cli::Command::Forever { .. }) {
+        // `pipeline-cli companies | head`: a closed stdout ends a printing command quietly, as other Unix
+        // tools do, instead of a panic on the next print. The stages' own commands keep Rust's default
+        // (a summary that cannot be printed never kills a cycle mid-way).
+        sigpipe::reset();
+    }
     logging::init(&cli.global);
     let code = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime.block_on(commands::dispatch(cli)),
