@@ -16,7 +16,10 @@ use clap::Parser;
 fn main() {
     pipeline_http::install_crypto_provider();
     let cli = cli::Cli::parse();
-    if !matches!(cli.command, cli::Command::Once { .. } | cli::Command::Forever { .. }) {
+    if !matches!(
+        cli.command,
+        cli::Command::Once { .. } | cli::Command::Forever { .. }
+    ) {
         // `pipeline-cli companies | head`: a closed stdout ends a printing command quietly, as other Unix
         // tools do, instead of a panic on the next print. The stages' own commands keep Rust's default
         // (a summary that cannot be printed never kills a cycle mid-way).

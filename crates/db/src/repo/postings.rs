@@ -74,6 +74,19 @@ pub struct CanonicalRow {
     pub changed_at: DateTime<Utc>,
 }
 
+/// Makes the caller's write transaction the only writer of `company_id`'s postings until it ends, so that
+/// repost detection sees every posting of the company, whichever board another worker is writing.
+/// SQLite's write transactions already exclude each other; PostgreSQL takes an advisory transaction lock
+/// on the company.
+pub fn lock_company(conn: &mut Conn, company_id: i64) -> Result<(), DbError> {
+    if let Conn::Postgres(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7, ($1 % 2147483647)::int)")
+            .bind::<diesel::sql_types::BigInt, _>(company_id)
+            .execute(&mut **c)?;
+    }
+    Ok(())
+}
+
 /// A posting as `offers` shows it.
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct PostingRow {

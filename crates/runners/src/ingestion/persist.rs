@@ -38,6 +38,8 @@ pub fn persist_prepared(
     now: DateTime<Utc>,
 ) -> Result<RunCounters, DbError> {
     let mut counters = RunCounters::default();
+    // Another worker may be writing another board of the company: its reposts must be seen.
+    postings::lock_company(conn, board.company_id)?;
     counters.add(Counter::PostingsSeen, board.postings.len() as u64);
     let mut stored = postings::states_of_board(conn, board.board_id)?;
     // The stored descriptions of postings fetched without theirs: kept, never overwritten with nothing.

@@ -11,6 +11,7 @@ mod rescore;
 mod scoring;
 mod sheets;
 mod sheets_mock;
+mod workers;
 
 use chrono::{DateTime, Utc};
 
