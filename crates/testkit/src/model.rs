@@ -75,6 +75,8 @@ impl BoardRef {
                 let (pod, site) = self.workday.clone().unwrap_or_default();
                 format!("https://{t}.{pod}.myworkdayjobs.com/{site}")
             }
+            // The tenant is the careers page's URL.
+            Provider::JsonLd => t.clone(),
         }
     }
 }
