@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::Serialize;
 
 use crate::model::{
-    Board, BoardRef, Company, Description, Directory, DirectoryKind, Employment, JsonLdKind, Lang, Location,
-    Posting, Provider, WebsiteLink, Workplace,
+    Board, BoardRef, Company, Description, Directory, DirectoryKind, Employment, JsonLdKind, JsonLdSite,
+    Lang, Location, Posting, Provider, WebsiteLink, Workplace,
 };
 
 /// The default spreadsheet id the world's Google serves.
@@ -54,6 +54,8 @@ pub struct CompanyTruth {
     pub fx_exposed: bool,
     /// Directories listing the company.
     pub directories: Vec<DirectoryKind>,
+    /// The JSON-LD of its careers pages, if any (whose postings, where, how cleanly written).
+    pub jsonld: Option<JsonLdSite>,
 }
 
 impl GroundTruth {
@@ -344,6 +346,7 @@ impl World {
                     fx_postings: listed.iter().filter(|p| p.fx).count(),
                     fx_exposed: c.fx_exposed,
                     directories,
+                    jsonld: c.site.jsonld.clone(),
                 }
             })
             .collect();
