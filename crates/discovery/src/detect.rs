@@ -112,10 +112,18 @@ pub async fn detect(
         }
     }
     follow_career_links(&mut read, pages, max_links).await;
-    let site = jsonld::candidates(&mut read, pages).await;
-    let mut candidates = scan_all(&read);
-    candidates.extend(site.candidates);
-    let (validated, mut rejected) = validate(candidates, clients).await;
+    // `providers.jsonld.enabled = false`: pages are not read for JSON-LD at all.
+    let site = match clients.client(Provider::JsonLd) {
+        Some(_) => jsonld::candidates(&mut read, pages).await,
+        None => jsonld::SiteJsonLd::default(),
+    };
+    let (mut validated, mut rejected) = validate(scan_all(&read), clients).await;
+    // The ATS boards first: a `jsonld` board the postings already read show to repeat one is not fetched.
+    let (fresh, duplicates) = jsonld::seen_duplicates(site.candidates, &validated);
+    rejected.extend(duplicates);
+    let (more, more_rejected) = validate(fresh, clients).await;
+    validated.extend(more);
+    rejected.extend(more_rejected);
     let boards = jsonld::drop_duplicates(validated, &mut rejected);
     let error = read
         .is_empty()

@@ -1,9 +1,10 @@
 //! Boards without a known ATS (docs/stages.md#discovery-jsonld): schema.org `JobPosting` JSON-LD on the
 //! company's own pages. A page read with postings is a `jsonld` board — unless it holds one posting and a
 //! careers page read links it as a job page: then that careers page is the board. When no page read has
-//! any, a few job pages the careers pages link are read to see whether they carry postings. After
-//! validation, a `jsonld` board whose postings all belong to a board found before it (ATS-hosted pages
-//! embed the same JSON-LD) is dropped, so that no posting is ingested twice.
+//! any, a few job pages the careers pages link are read to see whether they carry postings. A `jsonld`
+//! board whose postings all belong to a board found before it (ATS-hosted pages embed the same JSON-LD) is
+//! dropped, so that no posting is ingested twice: before its validation when the postings already read
+//! show it (no page of it fetched again), else after.
 
 use std::collections::HashSet;
 
@@ -18,10 +19,11 @@ use super::{Candidate, DetectedBoard, How, Rejection};
 /// Job pages read at most per site to find postings the pages already read do not show.
 pub const MAX_PROBES: usize = 2;
 
-/// What a site's JSON-LD gave: candidates, and scripts that could not be read.
+/// What a site's JSON-LD gave: candidates with the titles of the postings seen for each, and scripts that
+/// could not be read.
 #[derive(Debug, Default)]
 pub(crate) struct SiteJsonLd {
-    pub candidates: Vec<Candidate>,
+    pub candidates: Vec<(Candidate, Vec<String>)>,
     pub malformed: u32,
 }
 
@@ -29,7 +31,7 @@ pub(crate) struct SiteJsonLd {
 /// [`MAX_PROBES`] more pages (added to `read`, so that they are scanned like the others).
 pub(crate) async fn candidates(read: &mut Vec<(Url, String)>, pages: &HttpClient) -> SiteJsonLd {
     let mut site = SiteJsonLd::default();
-    let found: Vec<usize> = read
+    let found: Vec<(usize, Vec<String>)> = read
         .iter()
         .map(|(url, html)| {
             let page = read_page(html);
@@ -38,11 +40,12 @@ pub(crate) async fn candidates(read: &mut Vec<(Url, String)>, pages: &HttpClient
                     error = page.first_error.as_deref().unwrap_or_default(), "malformed JSON-LD skipped");
             }
             site.malformed += page.malformed;
-            page.job_postings
+            (page.job_postings, page.titles)
         })
         .collect();
     let mut links: Vec<Option<HashSet<String>>> = vec![None; read.len()];
-    for (i, &postings) in found.iter().enumerate().filter(|(_, n)| **n > 0) {
+    for (i, (postings, titles)) in found.iter().enumerate().filter(|(_, (n, _))| *n > 0) {
+        let postings = *postings;
         let page = &read[i].0;
         let listing = (postings == 1)
             .then(|| {
@@ -55,7 +58,7 @@ pub(crate) async fn candidates(read: &mut Vec<(Url, String)>, pages: &HttpClient
             })
             .flatten();
         let board_page = listing.map_or(page, |j| &read[j].0);
-        add(&mut site.candidates, board_page, page);
+        add(&mut site.candidates, board_page, page, titles);
     }
     if site.candidates.is_empty() {
         probe(read, pages, &mut site).await;
@@ -85,25 +88,55 @@ async fn probe(read: &mut Vec<(Url, String)>, pages: &HttpClient, site: &mut Sit
         let html = page.text();
         let found = read_page(&html);
         site.malformed += found.malformed;
-        let carries = found.job_postings > 0;
         read.push((page.url.clone(), html));
-        if carries {
-            add(&mut site.candidates, &careers, &page.url);
+        if found.job_postings > 0 {
+            add(&mut site.candidates, &careers, &page.url, &found.titles);
             return;
         }
     }
 }
 
-fn add(candidates: &mut Vec<Candidate>, board_page: &Url, evidence: &Url) {
+/// Adds the board of `board_page` with the titles seen on `evidence`, or the titles to the candidate that
+/// already names that page (`/jobs` and `/jobs/`, or with tracking parameters, are one page: one
+/// validation).
+fn add(candidates: &mut Vec<(Candidate, Vec<String>)>, board_page: &Url, evidence: &Url, titles: &[String]) {
     let board = BoardRef::careers_page(board_page);
-    if !candidates.iter().any(|c| c.board == board) {
-        candidates.push(Candidate {
-            board,
-            evidence_url: evidence.to_string(),
-            found_on: board_page.clone(),
-            how: How::JsonLd,
-        });
+    let key = page_key(board_page);
+    match candidates
+        .iter_mut()
+        .find(|(c, _)| c.board == board || page_key(&c.found_on) == key)
+    {
+        Some((_, seen)) => seen.extend_from_slice(titles),
+        None => candidates.push((
+            Candidate {
+                board,
+                evidence_url: evidence.to_string(),
+                found_on: board_page.clone(),
+                how: How::JsonLd,
+            },
+            titles.to_vec(),
+        )),
     }
+}
+
+/// The candidates to validate, and those whose postings already read are all postings of a validated
+/// board: duplicates, rejected without fetching their pages again.
+pub(crate) fn seen_duplicates(
+    candidates: Vec<(Candidate, Vec<String>)>,
+    validated: &[(DetectedBoard, Vec<NormalizedPosting>)],
+) -> (Vec<Candidate>, Vec<(Candidate, Rejection)>) {
+    let (mut fresh, mut duplicates) = (Vec::new(), Vec::new());
+    for (candidate, titles) in candidates {
+        let seen = titles.iter().map(|t| (t.as_str(), ""));
+        match (titles.is_empty(), covering(validated, seen)) {
+            (false, Some(other)) => {
+                let reason = format!("its postings are those of {other}: not ingested twice");
+                duplicates.push((candidate, Rejection::Duplicate(reason)));
+            }
+            _ => fresh.push(candidate),
+        }
+    }
+    (fresh, duplicates)
 }
 
 /// The validated boards without the `jsonld` ones whose every posting is a posting of a board kept before
@@ -114,8 +147,9 @@ pub(crate) fn drop_duplicates(
 ) -> Vec<DetectedBoard> {
     let mut kept: Vec<(DetectedBoard, Vec<NormalizedPosting>)> = Vec::new();
     for (board, postings) in validated {
+        let read = postings.iter().map(|p| (p.title.as_str(), p.url.as_str()));
         if board.candidate.board.provider.reads_company_sites()
-            && let Some(other) = covering(&kept, &postings)
+            && let Some(other) = covering(&kept, read)
         {
             let reason = format!("its postings are those of {other}: not ingested twice");
             tracing::debug!(board = %board.candidate.board, "{reason}");
@@ -127,10 +161,11 @@ pub(crate) fn drop_duplicates(
     kept.into_iter().map(|(board, _)| board).collect()
 }
 
-/// The first kept board, when kept boards hold every one of `postings` (all of them when it has none).
-fn covering(
+/// The first kept board, when kept boards hold every one of `postings` (title, URL) — all of them when
+/// there are none.
+fn covering<'p>(
     kept: &[(DetectedBoard, Vec<NormalizedPosting>)],
-    postings: &[NormalizedPosting],
+    mut postings: impl Iterator<Item = (&'p str, &'p str)>,
 ) -> Option<String> {
     let first = kept.first()?.0.candidate.board.to_string();
     let titles: HashSet<String> = kept
@@ -140,10 +175,10 @@ fn covering(
     let urls: HashSet<&str> = kept
         .iter()
         .flat_map(|(_, ps)| ps.iter().map(|p| p.url.as_str()))
+        .filter(|url| !url.is_empty())
         .collect();
-    let covered =
-        |p: &NormalizedPosting| titles.contains(&title_key(&p.title)) || urls.contains(p.url.as_str());
-    postings.iter().all(covered).then_some(first)
+    let covered = |(title, url): (&str, &str)| titles.contains(&title_key(title)) || urls.contains(url);
+    postings.all(covered).then_some(first)
 }
 
 fn title_key(title: &str) -> String {

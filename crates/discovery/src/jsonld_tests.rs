@@ -7,7 +7,7 @@ use pipeline_domain::NormalizedPosting;
 use pipeline_http::{HttpClient, HttpSettings};
 use url::Url;
 
-use super::jsonld::{candidates, drop_duplicates};
+use super::jsonld::{candidates, drop_duplicates, seen_duplicates};
 use super::{Candidate, DetectedBoard, How, Rejection};
 
 fn url(text: &str) -> Url {
@@ -40,9 +40,10 @@ async fn a_job_page_linked_from_a_careers_page_makes_the_careers_page_the_board(
     ];
     let site = candidates(&mut read, &no_network()).await;
     assert_eq!(site.malformed, 0);
-    let [found] = site.candidates.as_slice() else {
+    let [(found, titles)] = site.candidates.as_slice() else {
         panic!("{:?}", site.candidates)
     };
+    assert_eq!(titles, &["Backend"]);
     assert_eq!(found.board.to_string(), "jsonld:https://acme.test/careers");
     assert_eq!(found.evidence_url, "https://acme.test/careers/backend");
     assert_eq!(found.found_on.as_str(), "https://acme.test/careers");
@@ -62,16 +63,23 @@ async fn a_listing_with_its_postings_inline_is_its_own_board_and_the_home_page_n
             url("https://acme.test/"),
             format!("<a href=\"/jobs\">Jobs</a>{}", job("Single")),
         ),
-        (url("https://acme.test/jobs?utm_source=x"), listing),
+        (url("https://acme.test/jobs?utm_source=x"), listing.clone()),
+        (url("https://acme.test/jobs/"), listing),
     ];
     let site = candidates(&mut read, &no_network()).await;
-    let boards: Vec<String> = site.candidates.iter().map(|c| c.board.to_string()).collect();
+    let boards: Vec<String> = site.candidates.iter().map(|(c, _)| c.board.to_string()).collect();
     assert_eq!(
         boards,
         ["jsonld:https://acme.test/", "jsonld:https://acme.test/jobs"],
-        "the home page's one posting is linked by no careers page: the home page is the board"
+        "the home page's one posting is linked by no careers page: the home page is the board; \
+         /jobs/ is /jobs again"
     );
-    assert_eq!(site.malformed, 1);
+    assert_eq!(site.malformed, 2);
+    assert_eq!(
+        site.candidates[1].1,
+        ["A", "B", "A", "B"],
+        "the titles of both readings"
+    );
 }
 
 fn detected(board: &str, postings: &[(&str, &str)]) -> (DetectedBoard, Vec<NormalizedPosting>) {
@@ -150,4 +158,44 @@ fn a_jsonld_board_repeating_the_ats_boards_postings_is_dropped_and_one_with_its_
         "an empty jsonld board with nothing beside it is kept"
     );
     assert!(rejected.is_empty());
+}
+
+#[test]
+fn a_jsonld_candidate_whose_seen_postings_are_an_ats_boards_is_not_fetched() {
+    let ats = detected(
+        "greenhouse:acme",
+        &[("Backend Engineer", "https://x/1"), ("Ops", "https://x/2")],
+    );
+    let candidate = |board: &str| detected(board, &[]).0.candidate;
+    let (fresh, duplicates) = seen_duplicates(
+        vec![
+            (
+                candidate("jsonld:https://acme.test/careers"),
+                vec!["backend  engineer".into()],
+            ),
+            (
+                candidate("jsonld:https://acme.test/empleo"),
+                vec!["Backend Engineer".into(), "Chef".into()],
+            ),
+            (candidate("jsonld:https://acme.test/jobs"), Vec::new()),
+        ],
+        &[ats],
+    );
+    let fresh: Vec<String> = fresh.iter().map(|c| c.board.to_string()).collect();
+    assert_eq!(
+        fresh,
+        ["jsonld:https://acme.test/empleo", "jsonld:https://acme.test/jobs"]
+    );
+    assert_eq!(duplicates.len(), 1);
+    assert_eq!(
+        duplicates[0].0.board.to_string(),
+        "jsonld:https://acme.test/careers"
+    );
+    let (fresh, duplicates) =
+        seen_duplicates(vec![(candidate("jsonld:https://a.test/"), vec!["X".into()])], &[]);
+    assert_eq!(
+        (fresh.len(), duplicates.len()),
+        (1, 0),
+        "nothing validated: nothing to repeat"
+    );
 }

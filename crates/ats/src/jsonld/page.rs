@@ -11,6 +11,8 @@ use super::posting::{PagePosting, read};
 pub struct PageJsonLd {
     /// `JobPosting` objects on the page (with or without a title).
     pub job_postings: usize,
+    /// Their titles (`title`, else `name`, entities decoded), those that have one.
+    pub titles: Vec<String>,
     /// JSON-LD scripts that could not be read even leniently: skipped.
     pub malformed: u32,
     /// The first malformed script's error.
@@ -25,8 +27,17 @@ pub fn read_page(html: &str) -> PageJsonLd {
     for value in &docs.values {
         job_postings(value, &mut found);
     }
+    let titles = found
+        .iter()
+        .filter_map(|job| {
+            super::values::text(job.get("title")).or_else(|| super::values::text(job.get("name")))
+        })
+        .map(|title| crate::decode_entities(&title).trim().to_owned())
+        .filter(|title| !title.is_empty())
+        .collect();
     PageJsonLd {
         job_postings: found.len(),
+        titles,
         malformed: docs.malformed,
         first_error: docs.first_error,
     }

@@ -27,6 +27,10 @@ fn a_wordpress_careers_page_with_a_yoast_graph_and_a_sloppy_job_plugin_script() 
     assert_eq!(read.postings.len(), 2);
     let summary = read_page(html);
     assert_eq!((summary.job_postings, summary.malformed), (2, 0));
+    assert_eq!(
+        summary.titles,
+        ["Responsable de Tesorería", "Becario/a de Operaciones"]
+    );
     let (open, company) = assemble(read.postings, now());
     assert_eq!(open.len(), 1, "the internship's validThrough has passed");
     let treasury = &open[0];
