@@ -1,11 +1,13 @@
-//! `cargo xtask bench [directory|scoring|scan|discovery|ingestion]`: criterion benchmarks, plus the
-//! directory-load figures of the real binary (rows/s, peak RSS, DB size) on a 100,000-row CSV with 1% bad
+//! `cargo xtask bench [directory|scoring|scan|discovery|discovery-jsonld|ingestion]`: criterion benchmarks,
+//! plus the directory-load figures of the real binary (rows/s, peak RSS, DB size) on a 100,000-row CSV with 1% bad
 //! rows and 10% duplicates, and its peak RSS on endless list bodies served from loopback until
 //! `directory.max_source_size` cuts them; `discovery`: the discovery stage's figures against the simulated
-//! world (`bench/discovery.rs`); `ingestion [--boards N] [--latency-ms MS]`: the ingestion stage's
+//! world (`bench/discovery.rs`), what reading JSON-LD adds to it (`discovery-jsonld`, also part of
+//! `discovery`); `ingestion [--boards N] [--latency-ms MS]`: the ingestion stage's
 //! (`bench/ingestion.rs`).
 
 mod discovery;
+mod discovery_jsonld;
 mod ingestion;
 
 use std::io::{BufRead, BufReader, Write};
@@ -34,9 +36,12 @@ pub fn run(args: &[String]) -> Result<()> {
         Some("scoring") => scoring(),
         Some("scan") => scan(),
         Some("discovery") => discovery::run(),
+        Some("discovery-jsonld") => discovery_jsonld::run(),
         Some("ingestion") => ingestion::run(&args[1..]),
         Some(other) => {
-            bail!("unknown benchmark `{other}` (known: directory, scoring, scan, discovery, ingestion)")
+            bail!(
+                "unknown benchmark `{other}` (known: directory, scoring, scan, discovery, discovery-jsonld, ingestion)"
+            )
         }
     }
 }

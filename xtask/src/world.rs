@@ -26,7 +26,8 @@ pub const PROVIDERS: [&str; 9] = [
 pub fn raise_limits(dir: &Path, keep: Option<&str>, requests_per_second: f64) -> Result<()> {
     let path = dir.join("pipeline.toml");
     let mut text = std::fs::read_to_string(&path)?;
-    for provider in PROVIDERS.iter().filter(|p| Some(**p) != keep) {
+    // jsonld: the companies' own careers pages (their requests are the world's `site` requests).
+    for provider in PROVIDERS.iter().chain(&["jsonld"]).filter(|p| Some(**p) != keep) {
         let table = format!("[providers.{provider}]\n");
         ensure!(text.contains(&table), "no {table} in the world's config");
         text = text.replace(

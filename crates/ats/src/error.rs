@@ -17,6 +17,15 @@ pub enum AtsError {
         /// The 404 / 410 response.
         source: HttpError,
     },
+    /// A `jsonld` board's careers page now redirects to another site (often the ATS it moved to): the board
+    /// is gone from the company's site.
+    #[error("board {board} moved: its careers page now leads to {to}")]
+    Moved {
+        /// The board reference.
+        board: String,
+        /// Where the careers page leads now.
+        to: String,
+    },
     /// The answer could not be read as the provider's documented shape.
     #[error("board {board}: unexpected response from {url}: {reason}")]
     Parse {
@@ -53,6 +62,12 @@ impl AtsError {
         }
     }
 
+    /// Whether the board no longer exists where its reference says ([`AtsError::Gone`],
+    /// [`AtsError::Moved`]): the board is `gone`, and its company's discovery due again.
+    pub fn is_gone(&self) -> bool {
+        matches!(self, AtsError::Gone { .. } | AtsError::Moved { .. })
+    }
+
     /// An [`AtsError::Parse`] of `board`'s answer from `url`.
     pub fn parse(board: &pipeline_domain::BoardRef, url: &url::Url, reason: impl std::fmt::Display) -> Self {
         AtsError::Parse {
@@ -66,9 +81,10 @@ impl AtsError {
 impl Classify for AtsError {
     fn class(&self) -> ErrorClass {
         match self {
-            AtsError::Gone { .. } | AtsError::Parse { .. } | AtsError::Endpoint { .. } => {
-                ErrorClass::Permanent
-            }
+            AtsError::Gone { .. }
+            | AtsError::Moved { .. }
+            | AtsError::Parse { .. }
+            | AtsError::Endpoint { .. } => ErrorClass::Permanent,
             AtsError::Http(e) => e.class(),
         }
     }

@@ -12,6 +12,7 @@ mod error;
 mod fields;
 mod greenhouse;
 mod json;
+pub mod jsonld;
 mod lever;
 mod personio;
 mod recruitee;
@@ -33,6 +34,7 @@ pub use ashby::AshbyClient;
 pub use endpoint::Endpoints;
 pub use error::AtsError;
 pub use greenhouse::GreenhouseClient;
+pub use jsonld::JsonLdClient;
 pub use lever::LeverClient;
 pub use personio::PersonioClient;
 pub use recruitee::RecruiteeClient;
@@ -62,8 +64,8 @@ pub struct BoardFetch {
     /// Postings whose detail call failed for good, or was not made because a rate limit ended the detail
     /// calls (SmartRecruiters, Workday): they are returned, with an empty description.
     pub details_failed: u32,
-    /// Part of the board could not be read (today: a detail call failed, `details_failed > 0`): every
-    /// listed posting is there, but not all of them whole. The ingestion stage (4/8) closes nothing and
+    /// Part of the board could not be read (a detail call failed, `details_failed > 0`: every listed
+    /// posting is there, but not all of them whole; or a `jsonld` job page failed or was over the page cap). The ingestion stage (4/8) closes nothing and
     /// concludes nothing about absent postings on an incomplete fetch, as on a failed one
     /// (docs/stages.md#closed-postings); `board` warns and exits 3.
     pub incomplete: bool,
@@ -72,6 +74,15 @@ pub struct BoardFetch {
     /// The rate limit (class `RateLimited`, with the wait asked for) that ended the detail calls early, for
     /// the stage to snooze or pause the provider as on a rate-limited error. See `details::DetailCalls`.
     pub rate_limited: Option<ErrorClass>,
+    /// `jsonld`: job pages the careers page links that could not be read (or were not asked for after a
+    /// rate limit); their postings are missing and the fetch is `incomplete`.
+    pub pages_failed: u32,
+    /// `jsonld`: job pages not read because the board reached `ingestion.jsonld_max_pages`; the fetch is
+    /// `incomplete`.
+    pub pages_skipped: u32,
+    /// `jsonld`: JSON-LD scripts that could not be read even leniently, skipped (the `jsonld_malformed`
+    /// counter).
+    pub jsonld_malformed: u32,
 }
 
 /// A cap on per-posting detail calls (SmartRecruiters, Workday): `ingestion.detail_calls_per_cycle` per
@@ -110,8 +121,9 @@ pub trait AtsClient: Send + Sync {
     /// The provider this client speaks to.
     fn provider(&self) -> Provider;
 
-    /// Fetches every open posting of `board`. A 404/410 is [`AtsError::Gone`]; an unparseable answer is
-    /// [`AtsError::Parse`]; both are permanent for the board.
+    /// Fetches every open posting of `board`. A 404/410 is [`AtsError::Gone`] (a careers page now leading to
+    /// another site, [`AtsError::Moved`]); an unparseable answer is [`AtsError::Parse`]; all are permanent
+    /// for the board.
     async fn fetch_board(
         &self,
         board: &BoardRef,

@@ -9,19 +9,23 @@ use pipeline_domain::{Clock, Provider};
 use pipeline_http::{HttpClient, Throttles};
 
 use super::{
-    AshbyClient, AtsClient, DetailBudget, Endpoints, GreenhouseClient, LeverClient, PersonioClient,
-    RecruiteeClient, SmartRecruitersClient, TeamtailorClient, WorkableClient, WorkdayClient,
+    AshbyClient, AtsClient, DetailBudget, Endpoints, GreenhouseClient, JsonLdClient, LeverClient,
+    PersonioClient, RecruiteeClient, SmartRecruitersClient, TeamtailorClient, WorkableClient, WorkdayClient,
 };
 
-/// The client of `provider`. `budget` caps the per-posting detail calls of the providers that need them
-/// (SmartRecruiters, Workday); `clock` dates Workday's relative "Posted N Days Ago" (give the engine's).
+/// The client of `provider`, at its endpoints of `config` (`[providers.X]`), sending through `http`: the API
+/// client, or for a provider whose boards are company sites (`jsonld`, [`Provider::reads_company_sites`])
+/// the company-site client; either throttled by the provider's limits. `budget` caps the per-posting
+/// detail calls of the providers that need them (SmartRecruiters, Workday); `clock` dates Workday's
+/// relative "Posted N Days Ago" and judges JSON-LD's `validThrough` (give the engine's).
 pub fn client_for(
     provider: Provider,
-    endpoints: Endpoints,
+    config: &Config,
     http: HttpClient,
     budget: DetailBudget,
     clock: Arc<dyn Clock>,
 ) -> Arc<dyn AtsClient> {
+    let endpoints = Endpoints::from_config(config, provider);
     match provider {
         Provider::Greenhouse => Arc::new(GreenhouseClient::new(endpoints, http)),
         Provider::Lever => Arc::new(LeverClient::new(endpoints, http)),
@@ -32,6 +36,9 @@ pub fn client_for(
         Provider::Personio => Arc::new(PersonioClient::new(endpoints, http)),
         Provider::Teamtailor => Arc::new(TeamtailorClient::new(endpoints, http)),
         Provider::Workday => Arc::new(WorkdayClient::new(endpoints, http, budget).with_clock(clock)),
+        Provider::JsonLd => {
+            Arc::new(JsonLdClient::new(http, config.ingestion.jsonld_max_pages).with_clock(clock))
+        }
     }
 }
 
@@ -53,25 +60,31 @@ impl std::fmt::Debug for AtsClients {
 }
 
 impl AtsClients {
-    /// A client per enabled provider (`[providers.X] enabled`), at its configured endpoints, all sharing
-    /// `http`, each with a budget of `detail_calls` per-posting detail calls (validation uses 0: whether a
+    /// A client per enabled provider (`[providers.X] enabled`), at its configured endpoints, the API
+    /// providers sharing `http` and `jsonld` reading company sites through `pages` (the SSRF-guarded page
+    /// client), each with a budget of `detail_calls` per-posting detail calls (validation uses 0: whether a
     /// board answers does not need its postings' details). Each provider's requests pass through its
     /// throttle of `throttles`: give every `AtsClients` of a process the same `throttles`, so that the
     /// provider's limits hold for all of them together (docs/stages.md#politeness).
     pub fn from_config(
         config: &Config,
         http: &HttpClient,
+        pages: &HttpClient,
         detail_calls: u64,
         throttles: &Throttles,
         clock: &Arc<dyn Clock>,
     ) -> Self {
         let mut clients = AtsClients::default();
         for (provider, _) in config.providers.iter().filter(|(_, p)| p.enabled) {
-            let endpoints = Endpoints::from_config(config, provider);
-            let http = http.throttled(throttles.get(provider));
+            let base = if provider.reads_company_sites() {
+                pages
+            } else {
+                http
+            };
+            let http = base.throttled(throttles.get(provider));
             let budget = DetailBudget::new(detail_calls);
             clients.budgets.push(budget.clone());
-            clients.insert(client_for(provider, endpoints, http, budget, clock.clone()));
+            clients.insert(client_for(provider, config, http, budget, clock.clone()));
         }
         clients
     }
@@ -115,7 +128,7 @@ mod tests {
         let http = HttpClient::new(pipeline_http::HttpSettings::default()).unwrap();
         let throttles = Throttles::from_config(&config);
         let clock: Arc<dyn Clock> = Arc::new(pipeline_domain::SystemClock);
-        let clients = AtsClients::from_config(&config, &http, 0, &throttles, &clock);
+        let clients = AtsClients::from_config(&config, &http, &http, 0, &throttles, &clock);
         assert!(clients.get(Provider::Workday).is_none());
         for provider in Provider::ALL.into_iter().filter(|p| *p != Provider::Workday) {
             assert_eq!(clients.get(provider).map(|c| c.provider()), Some(provider));

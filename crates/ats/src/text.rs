@@ -7,7 +7,8 @@
 //! the next block, `</p>` without a `<p>`, list items closing each other, end tags of elements not open
 //! ignored, table rows inside tables only), which is what the lines of the text depend on.
 
-mod scan;
+mod attributes;
+pub(crate) mod scan;
 mod walker;
 
 use scan::{Scanner, Token};

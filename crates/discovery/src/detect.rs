@@ -6,10 +6,10 @@
 
 use std::sync::Arc;
 
-use pipeline_domain::Provider;
+use pipeline_domain::{NormalizedPosting, Provider};
 use url::Url;
 
-use super::{Candidate, Rejection, SiteFailure, candidate_pages, career_links, scan_page};
+use super::{Candidate, Rejection, SiteFailure, candidate_pages, career_links, jsonld, scan_page};
 use pipeline_ats::{AtsClient, AtsClients, AtsError};
 use pipeline_http::{HttpClient, HttpError};
 
@@ -37,6 +37,8 @@ pub struct Detection {
     pub pages_fetched: usize,
     /// Set when no page of the site could be read (the site is down, or the SSRF guard refused it).
     pub error: Option<SiteFailure>,
+    /// JSON-LD scripts on the pages read that could not be read even leniently (skipped, counted).
+    pub jsonld_malformed: u32,
 }
 
 impl Detection {
@@ -100,6 +102,7 @@ pub async fn detect(
                     rejected: Vec::new(),
                     pages_fetched: 0,
                     error: Some(SiteFailure::unreachable(&e)),
+                    jsonld_malformed: 0,
                 };
             }
             Err(e) => {
@@ -109,8 +112,19 @@ pub async fn detect(
         }
     }
     follow_career_links(&mut read, pages, max_links).await;
-    let candidates = scan_all(&read);
-    let (boards, rejected) = validate(candidates, clients).await;
+    // `providers.jsonld.enabled = false`: pages are not read for JSON-LD at all.
+    let site = match clients.client(Provider::JsonLd) {
+        Some(_) => jsonld::candidates(&mut read, pages).await,
+        None => jsonld::SiteJsonLd::default(),
+    };
+    let (mut validated, mut rejected) = validate(scan_all(&read), clients).await;
+    // The ATS boards first: a `jsonld` board the postings already read show to repeat one is not fetched.
+    let (fresh, duplicates) = jsonld::seen_duplicates(site.candidates, &validated);
+    rejected.extend(duplicates);
+    let (more, more_rejected) = validate(fresh, clients).await;
+    validated.extend(more);
+    rejected.extend(more_rejected);
+    let boards = jsonld::drop_duplicates(validated, &mut rejected);
     let error = read
         .is_empty()
         .then(|| SiteFailure::NoPage(first_error.unwrap_or_else(|| "no page could be read".into())));
@@ -120,6 +134,7 @@ pub async fn detect(
         rejected,
         pages_fetched: read.len(),
         error,
+        jsonld_malformed: site.malformed,
     }
 }
 
@@ -160,10 +175,15 @@ fn scan_all(read: &[(Url, String)]) -> Vec<Candidate> {
     candidates
 }
 
+/// The candidates whose provider answered, each with the postings it listed (for telling a `jsonld` board
+/// apart from the ATS board whose pages it repeats), and the others with the reason.
 async fn validate(
     candidates: Vec<Candidate>,
     clients: &dyn ClientLookup,
-) -> (Vec<DetectedBoard>, Vec<(Candidate, Rejection)>) {
+) -> (
+    Vec<(DetectedBoard, Vec<NormalizedPosting>)>,
+    Vec<(Candidate, Rejection)>,
+) {
     let (mut boards, mut rejected) = (Vec::new(), Vec::new());
     for candidate in candidates {
         let provider = candidate.board.provider;
@@ -178,11 +198,14 @@ async fn validate(
         let result = client.fetch_board(&candidate.board, None).await;
         clients.observe(provider, result.as_ref().err());
         match result {
-            Ok(fetch) => boards.push(DetectedBoard {
-                job_count: fetch.postings.len(),
-                company_name: fetch.company_name,
-                candidate,
-            }),
+            Ok(fetch) => boards.push((
+                DetectedBoard {
+                    job_count: fetch.postings.len(),
+                    company_name: fetch.company_name,
+                    candidate,
+                },
+                fetch.postings,
+            )),
             // Paused while this call waited its turn or failed: not an answer about the board.
             Err(_) if clients.paused(provider) => rejected.push((candidate, Rejection::Paused)),
             Err(e) => rejected.push((candidate, Rejection::from_error(&e))),

@@ -7,6 +7,7 @@
 mod candidates;
 mod detect;
 mod host_tenants;
+mod jsonld;
 mod links;
 mod owner;
 mod patterns;
@@ -16,6 +17,8 @@ mod text;
 
 #[cfg(test)]
 mod candidates_tests;
+#[cfg(test)]
+mod jsonld_tests;
 #[cfg(test)]
 mod links_tests;
 #[cfg(test)]
@@ -30,6 +33,7 @@ use url::Url;
 
 pub use candidates::{CAREER_PATHS, candidate_pages};
 pub use detect::{ClientLookup, DetectedBoard, Detection, detect};
+pub use jsonld::MAX_PROBES;
 pub use links::{LINK_KEYWORDS, MAX_LINK_LEN, career_links};
 pub use owner::{answers_unknown_tenants, check_owner};
 pub use patterns::{ATS_DOMAINS, board_from_url, is_ats_host};
@@ -48,6 +52,8 @@ pub enum How {
     Script,
     /// A bare URL in the page's text.
     Text,
+    /// schema.org `JobPosting` JSON-LD on the page (or on a job page it links): a `jsonld` board.
+    JsonLd,
 }
 
 impl How {
@@ -58,6 +64,7 @@ impl How {
             How::Iframe => "iframe",
             How::Script => "script",
             How::Text => "text",
+            How::JsonLd => "jsonld",
         }
     }
 }
@@ -73,9 +80,10 @@ impl fmt::Display for How {
 pub struct Candidate {
     /// The board the URL names.
     pub board: BoardRef,
-    /// The ATS URL as found (resolved against the page when relative).
+    /// The ATS URL as found (resolved against the page when relative); for a `jsonld` board, the page
+    /// carrying the `JobPosting` JSON-LD.
     pub evidence_url: String,
-    /// The page it was found on.
+    /// The page it was found on; for a `jsonld` board, its careers page.
     pub found_on: Url,
     /// Where in the page the URL was.
     pub how: How,

@@ -108,7 +108,7 @@ fn bare_host(host: &str) -> String {
 
 /// What identifies a page for de-duplication: host without `www.`, port, path without trailing slash, and the
 /// query without tracking or job-id parameters.
-fn page_key(url: &Url) -> String {
+pub(crate) fn page_key(url: &Url) -> String {
     let host = url.host_str().map(bare_host).unwrap_or_default();
     let port = url.port_or_known_default().unwrap_or_default();
     let path = url.path().trim_end_matches('/');

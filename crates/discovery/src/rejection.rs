@@ -25,6 +25,9 @@ pub enum Rejection {
     },
     /// The provider is paused after repeated 429s: not asked; ask again when the pause ends.
     Paused,
+    /// A `jsonld` board whose postings are all postings of another board of the site (an ATS's pages
+    /// embed the same JSON-LD): not kept, so that nothing is ingested twice.
+    Duplicate(String),
 }
 
 impl Rejection {
@@ -32,7 +35,7 @@ impl Rejection {
     pub fn from_error(error: &AtsError) -> Rejection {
         let message = error.to_string();
         match (error, error.class()) {
-            (AtsError::Gone { .. }, _) => Rejection::Gone(message),
+            (e, _) if e.is_gone() => Rejection::Gone(message),
             (_, class) if class.is_retryable() => Rejection::Unavailable { class, message },
             _ => Rejection::Invalid(message),
         }
@@ -51,6 +54,7 @@ impl Rejection {
             Rejection::Invalid(_) => "invalid",
             Rejection::Unavailable { .. } => "unavailable",
             Rejection::Paused => "paused",
+            Rejection::Duplicate(_) => "duplicate",
         }
     }
 }
@@ -59,7 +63,7 @@ impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Rejection::ProviderDisabled => f.write_str("provider disabled"),
-            Rejection::Gone(m) | Rejection::Invalid(m) => f.write_str(m),
+            Rejection::Gone(m) | Rejection::Invalid(m) | Rejection::Duplicate(m) => f.write_str(m),
             Rejection::Unavailable { message, .. } => write!(f, "provider unavailable: {message}"),
             Rejection::Paused => f.write_str("provider paused after repeated 429s: not asked"),
         }

@@ -1,7 +1,11 @@
 //! ATS providers and board references (`PROVIDER:TENANT[@VARIANT]`, docs/interfaces.md#7-board-references).
 
+mod page_url;
+
 use std::fmt;
 use std::str::FromStr;
+
+pub use page_url::{PageUrlError, is_tracking_parameter, normalize_page_url, page_url};
 
 /// A supported applicant tracking system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -25,11 +29,14 @@ pub enum Provider {
     Teamtailor,
     /// Workday's career site API (`TENANT/POD/SITE`; a detail call per posting).
     Workday,
+    /// No ATS: schema.org `JobPosting` JSON-LD on the company's own careers page and the job pages it
+    /// links; the tenant is the careers page's URL (docs/ats-apis.md#jsonld).
+    JsonLd,
 }
 
 impl Provider {
     /// Every provider, in the order configuration and reports list them.
-    pub const ALL: [Provider; 9] = [
+    pub const ALL: [Provider; 10] = [
         Provider::Lever,
         Provider::Greenhouse,
         Provider::Ashby,
@@ -39,6 +46,7 @@ impl Provider {
         Provider::Personio,
         Provider::Teamtailor,
         Provider::Workday,
+        Provider::JsonLd,
     ];
 
     /// The lower-case name used in board references, `[providers.X]`, pauses and logs.
@@ -53,7 +61,14 @@ impl Provider {
             Provider::Personio => "personio",
             Provider::Teamtailor => "teamtailor",
             Provider::Workday => "workday",
+            Provider::JsonLd => "jsonld",
         }
+    }
+
+    /// Whether the provider's boards are pages of the company's own site (`jsonld`): read through the
+    /// SSRF-guarded page client, politeness per site, no API base URL.
+    pub fn reads_company_sites(self) -> bool {
+        matches!(self, Provider::JsonLd)
     }
 
     /// The provider of a key, any case, surrounding spaces ignored; `None` for an unknown name.
@@ -109,6 +124,9 @@ pub enum BoardRefError {
     /// A Workday tenant that is not `TENANT/POD/SITE`.
     #[error("a workday tenant is written TENANT/POD/SITE, got `{0}`")]
     WorkdayShape(String),
+    /// A `jsonld` tenant that is not an http(s) URL (`jsonld:https://acme.com/careers`).
+    #[error("a jsonld tenant is the careers page's URL, e.g. jsonld:https://acme.com/careers: {0}")]
+    PageUrl(PageUrlError),
 }
 
 impl FromStr for BoardRef {
@@ -121,6 +139,12 @@ impl FromStr for BoardRef {
             .ok_or_else(|| BoardRefError::Shape(text.to_owned()))?;
         let provider =
             Provider::parse(provider).ok_or_else(|| BoardRefError::UnknownProvider(provider.into()))?;
+        if provider.reads_company_sites() {
+            // The tenant is a URL: it has colons, and an `@` or `/` of its own; no provider of this kind
+            // has variants.
+            let url = normalize_page_url(rest).map_err(BoardRefError::PageUrl)?;
+            return Ok(BoardRef::careers_page(&url));
+        }
         let (tenant, variant) = match rest.rsplit_once('@') {
             Some((t, v)) => (t, Some(v.to_ascii_lowercase())),
             None => (rest, None),
@@ -162,6 +186,17 @@ impl fmt::Display for BoardRef {
 }
 
 impl BoardRef {
+    /// The `jsonld` board of a careers page, its URL normalized as [`page_url`] does (an http(s) URL with a
+    /// host is expected: the URL is taken as it is otherwise).
+    pub fn careers_page(url: &url::Url) -> BoardRef {
+        let tenant = page_url(url).unwrap_or_else(|| url.clone());
+        BoardRef {
+            provider: Provider::JsonLd,
+            tenant: tenant.into(),
+            variant: None,
+        }
+    }
+
     /// The normalized reference (tenant in lower case): the identity of a board in the database.
     pub fn key(&self) -> String {
         self.to_string().to_ascii_lowercase()
@@ -265,5 +300,31 @@ mod tests {
             "workday:acme".parse::<BoardRef>(),
             Err(BoardRefError::WorkdayShape(_))
         ));
+        for bad in ["jsonld:acme", "jsonld:ftp://acme.com/jobs", "jsonld:"] {
+            assert!(
+                matches!(bad.parse::<BoardRef>(), Err(BoardRefError::PageUrl(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_jsonld_reference_is_its_normalized_careers_page_and_round_trips() {
+        let board: BoardRef = " JSONLD:HTTPS://Acme.com/Careers?utm_source=x&team=eng#top "
+            .parse()
+            .unwrap();
+        assert_eq!(board.provider, Provider::JsonLd);
+        assert_eq!(board.tenant, "https://acme.com/Careers?team=eng");
+        assert_eq!(board.variant, None);
+        let text = board.to_string();
+        assert_eq!(text, "jsonld:https://acme.com/Careers?team=eng");
+        assert_eq!(text.parse::<BoardRef>().unwrap(), board);
+        let at: BoardRef = "jsonld:https://acme.com/@team/jobs".parse().unwrap();
+        assert_eq!(
+            at.tenant, "https://acme.com/@team/jobs",
+            "an `@` is no variant here"
+        );
+        assert!(!board.to_string().contains(';'));
+        assert!(Provider::JsonLd.reads_company_sites() && !Provider::Lever.reads_company_sites());
     }
 }

@@ -13,7 +13,7 @@ pub mod run;
 pub mod text;
 
 pub use backoff::Backoff;
-pub use board::{BoardRef, BoardRefError, BoardStatus, Provider};
+pub use board::{BoardRef, BoardRefError, BoardStatus, PageUrlError, Provider, normalize_page_url, page_url};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use company::{CompanyInput, Resolution, normalize_company_name, website_domain};
 pub use error_class::{Classify, ErrorClass};

@@ -80,7 +80,7 @@ impl HttpClient {
         let provider = match &self.throttle {
             Some(throttle) => Some(
                 throttle
-                    .enter()
+                    .enter(url.host_str().unwrap_or_default())
                     .await
                     .ok_or_else(|| HttpError::Paused { url: url.to_string() })?,
             ),

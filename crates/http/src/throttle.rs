@@ -1,7 +1,8 @@
 //! Politeness (docs/stages.md#politeness): per provider a token bucket (`requests_per_second`, burst 1, on
 //! the `governor` crate) and a `max_concurrency` semaphore, one [`Throttle`] per provider for the whole
-//! process ([`Throttles`]), shared by discovery's validation calls and ingestion; and [`HostGate`], at most
-//! one request in flight per company site.
+//! process ([`Throttles`]), shared by discovery's validation calls and ingestion — for a provider whose
+//! boards are company sites (`jsonld`), one bucket per site; and [`HostGate`], at most one request in
+//! flight per company site.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -9,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use pipeline_domain::Provider;
 use pipeline_domain::config::Config;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -18,7 +19,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// `max_concurrency` in flight. Every attempt of a request (retries included) passes through it.
 #[derive(Debug)]
 pub struct Throttle {
-    rate: DefaultDirectRateLimiter,
+    rate: Rate,
     slots: Arc<Semaphore>,
     requests_per_second: f64,
     /// Closed while the provider is paused: a request that gets its turn then is not sent.
@@ -35,31 +36,44 @@ impl Throttle {
     /// `requests_per_second` must be positive and finite, `max_concurrency` at least 1 (the configuration is
     /// validated for both; out-of-range values are clamped here rather than panicking).
     pub fn new(requests_per_second: f64, max_concurrency: u32) -> Self {
-        let rps = if requests_per_second.is_finite() && requests_per_second > 0.0 {
-            requests_per_second
-        } else {
-            1.0
-        };
-        let period = Duration::from_secs_f64(1.0 / rps).max(Duration::from_nanos(1));
-        let quota = Quota::with_period(period)
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-            .allow_burst(NonZeroU32::MIN);
+        let (quota, rps) = quota(requests_per_second);
+        Self::with_rate(Rate::Shared(RateLimiter::direct(quota)), rps, max_concurrency)
+    }
+
+    /// Like [`new`](Self::new), but the rate holds for each host apart (a provider whose boards are company
+    /// sites: each site gets `requests_per_second`); `max_concurrency` still counts every host together.
+    pub fn per_host(requests_per_second: f64, max_concurrency: u32) -> Self {
+        let (quota, rps) = quota(requests_per_second);
+        Self::with_rate(Rate::PerHost(RateLimiter::keyed(quota)), rps, max_concurrency)
+    }
+
+    fn with_rate(rate: Rate, requests_per_second: f64, max_concurrency: u32) -> Self {
         Self {
-            rate: RateLimiter::direct(quota),
+            rate,
             slots: Arc::new(Semaphore::new(max_concurrency.max(1) as usize)),
-            requests_per_second: rps,
+            requests_per_second,
             closed: AtomicBool::new(false),
         }
     }
 
-    /// Waits for a free slot, then for the next token of the bucket; `None` when the throttle is closed by
-    /// then (the provider was paused while the request waited its turn).
-    pub async fn enter(&self) -> Option<Slot> {
+    /// Waits for a free slot, then for the next token of the bucket (of `host`'s bucket, for a per-host
+    /// throttle); `None` when the throttle is closed by then (the provider was paused while the request
+    /// waited its turn).
+    pub async fn enter(&self, host: &str) -> Option<Slot> {
         let permit = Arc::clone(&self.slots)
             .acquire_owned()
             .await
             .unwrap_or_else(|_| unreachable!("the semaphore is never closed"));
-        self.rate.until_ready().await;
+        match &self.rate {
+            Rate::Shared(rate) => rate.until_ready().await,
+            Rate::PerHost(rates) => {
+                if rates.len() >= REMEMBERED_HOSTS {
+                    // Hosts whose bucket is full again are as good as new: forgetting them changes nothing.
+                    rates.retain_recent();
+                }
+                rates.until_key_ready(&host.to_ascii_lowercase()).await;
+            }
+        }
         (!self.is_closed()).then_some(Slot { _permit: permit })
     }
 
@@ -79,6 +93,28 @@ impl Throttle {
     }
 }
 
+/// One bucket for every request, or one per host.
+#[derive(Debug)]
+enum Rate {
+    Shared(DefaultDirectRateLimiter),
+    PerHost(DefaultKeyedRateLimiter<String>),
+}
+
+/// The quota of `requests_per_second` with a burst of 1, and the rate it stands for (a rate that is not
+/// positive and finite is taken as 1 a second).
+fn quota(requests_per_second: f64) -> (Quota, f64) {
+    let rps = if requests_per_second.is_finite() && requests_per_second > 0.0 {
+        requests_per_second
+    } else {
+        1.0
+    };
+    let period = Duration::from_secs_f64(1.0 / rps).max(Duration::from_nanos(1));
+    let quota = Quota::with_period(period)
+        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+        .allow_burst(NonZeroU32::MIN);
+    (quota, rps)
+}
+
 /// The throttle of every provider, built once per process from `[providers.*]`. Cheap to clone.
 #[derive(Debug, Clone, Default)]
 pub struct Throttles {
@@ -87,13 +123,18 @@ pub struct Throttles {
 
 impl Throttles {
     /// One throttle per provider from its `[providers.*]` rate and concurrency; every client of that
-    /// provider shares it, whichever stage it serves.
+    /// provider shares it, whichever stage it serves. A provider whose boards are company sites gets its
+    /// rate per site ([`Throttle::per_host`]).
     pub fn from_config(config: &Config) -> Self {
         let by_provider = config
             .providers
             .iter()
             .map(|(provider, p)| {
-                let throttle = Throttle::new(p.requests_per_second, p.max_concurrency);
+                let throttle = if provider.reads_company_sites() {
+                    Throttle::per_host(p.requests_per_second, p.max_concurrency)
+                } else {
+                    Throttle::new(p.requests_per_second, p.max_concurrency)
+                };
                 (provider, Arc::new(throttle))
             })
             .collect();
@@ -192,7 +233,7 @@ mod tests {
         let throttle = Throttle::new(20.0, 8);
         let start = Instant::now();
         for _ in 0..5 {
-            assert!(throttle.enter().await.is_some());
+            assert!(throttle.enter("api.test").await.is_some());
         }
         // The first passes at once, the four others one period (50 ms) apart.
         assert!(
@@ -203,11 +244,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_per_host_rate_spaces_one_sites_requests_but_not_two_sites() {
+        let throttle = Throttle::per_host(10.0, 8);
+        let start = Instant::now();
+        for host in ["a.test", "b.test", "c.test", "A.TEST"] {
+            assert!(throttle.enter(host).await.is_some());
+        }
+        let elapsed = start.elapsed();
+        // Three hosts pass at once; the second request to a.test waits one period (100 ms).
+        assert!(
+            elapsed >= Duration::from_millis(90) && elapsed < Duration::from_millis(190),
+            "{elapsed:?}"
+        );
+        let throttles = Throttles::from_config(&Config::default());
+        let jsonld = throttles.get(Provider::JsonLd).unwrap();
+        assert!(matches!(jsonld.rate, Rate::PerHost(_)));
+        assert!(matches!(
+            throttles.get(Provider::Lever).unwrap().rate,
+            Rate::Shared(_)
+        ));
+    }
+
+    #[tokio::test]
     async fn no_more_than_max_concurrency_are_in_flight() {
         let throttle = Arc::new(Throttle::new(10_000.0, 2));
         let most = most_in_flight(8, move || {
             let throttle = throttle.clone();
-            async move { throttle.enter().await.unwrap() }
+            async move { throttle.enter("api.test").await.unwrap() }
         })
         .await;
         assert_eq!(most, 2);
@@ -248,10 +311,17 @@ mod tests {
         let throttles = Throttles::from_config(&Config::default());
         throttles.close(Provider::Ashby);
         let ashby = throttles.get(Provider::Ashby).unwrap();
-        assert!(ashby.enter().await.is_none());
-        assert!(throttles.get(Provider::Lever).unwrap().enter().await.is_some());
+        assert!(ashby.enter("api.test").await.is_none());
+        assert!(
+            throttles
+                .get(Provider::Lever)
+                .unwrap()
+                .enter("api.test")
+                .await
+                .is_some()
+        );
         throttles.close_only(&[Provider::Lever]);
-        assert!(ashby.enter().await.is_some());
+        assert!(ashby.enter("api.test").await.is_some());
         assert!(throttles.get(Provider::Lever).unwrap().is_closed());
     }
 }

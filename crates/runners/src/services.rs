@@ -42,8 +42,8 @@ pub struct Services {
     /// Every provider's politeness limits, one set for the whole process: every client of a provider
     /// passes through its throttle (docs/stages.md#politeness).
     pub throttles: Throttles,
-    /// A client per enabled provider, on [`http`](Self::http), each with a budget of
-    /// `ingestion.detail_calls_per_cycle` detail calls per cycle.
+    /// A client per enabled provider, on [`http`](Self::http) (`jsonld` on [`pages`](Self::pages)), each
+    /// with a budget of `ingestion.detail_calls_per_cycle` detail calls per cycle.
     pub ats: AtsClients,
     /// The engine's clock (Workday's relative dates are read against it).
     pub clock: Arc<dyn Clock>,
@@ -63,7 +63,7 @@ impl Services {
         let pages = HttpClient::new(HttpSettings::for_company_sites(config)?)?.one_request_per_host();
         let throttles = Throttles::from_config(config);
         let detail_calls = u64::from(config.ingestion.detail_calls_per_cycle);
-        let ats = AtsClients::from_config(config, &http, detail_calls, &throttles, &clock);
+        let ats = AtsClients::from_config(config, &http, &pages, detail_calls, &throttles, &clock);
         Ok(Self {
             http,
             pages,
@@ -72,6 +72,17 @@ impl Services {
             clock,
             sheets: Arc::new(SheetsAccess::from_config(config, None)),
         })
+    }
+
+    /// The client `provider`'s requests go through, throttled by its limits: [`pages`](Self::pages) for a
+    /// provider whose boards are company sites (`jsonld`), else [`http`](Self::http).
+    pub fn client_http(&self, provider: pipeline_domain::Provider) -> HttpClient {
+        let base = if provider.reads_company_sites() {
+            &self.pages
+        } else {
+            &self.http
+        };
+        base.throttled(self.throttles.get(provider))
     }
 
     /// Uses `key` for the spreadsheet when `sheets.credentials` names no key file (the CLI passes the key it

@@ -95,6 +95,8 @@ pub fn pipeline_toml_with_api(
             out.push_str(&format!("{key} = \"{api}{path}\"\n"));
         }
     }
+    // No base URL: its boards are the companies' own careers pages, reached through `[http] resolve`.
+    out.push_str("\n[providers.jsonld]\n");
     out.push_str(&format!(
         "\n[sheets]\nspreadsheet_id = \"{spreadsheet_id}\"\ncredentials = {}\ntoken_uri = \"{base}/google/token\"\nbase_url = \"{base}/google/\"\n",
         toml_string(&credentials.display().to_string())

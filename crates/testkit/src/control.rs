@@ -18,6 +18,9 @@ pub fn serve(shared: &Shared, rest: &[String], request: &Incoming) -> Reply {
         (&Method::GET, ["health"]) => Reply::text(200, "ok"),
         (&Method::GET, ["truth"]) => Reply::json(200, &json!(read(&shared.world).truth())),
         (&Method::POST, ["advance-day"]) => Reply::json(200, &json!(crate::server::advance_day(shared))),
+        (&Method::POST, ["postings", change @ ("close" | "expire")]) => {
+            change_posting(shared, change, request)
+        }
         (&Method::GET, ["log"]) => log(shared, request),
         (&Method::DELETE, ["log"]) => {
             *lock(&shared.log) = crate::log::RequestLog::default();
@@ -74,6 +77,33 @@ pub fn serve(shared: &Shared, rest: &[String], request: &Incoming) -> Reply {
             )
         }
         _ => Reply::text(404, "unknown control route"),
+    }
+}
+
+/// `POST /__world/postings/close?board=KEY&id=ID` removes a posting; `.../expire?...` sets its
+/// `validThrough` to the day before the world's today (careers pages show it; ATS APIs ignore it).
+fn change_posting(shared: &Shared, change: &str, request: &Incoming) -> Reply {
+    let (Some(board), Some(id)) = (request.param("board"), request.param("id")) else {
+        return Reply::text(400, "board= and id= are required");
+    };
+    let mut world = crate::server::write(&shared.world);
+    let Some(reference) = world
+        .boards
+        .get(&board.to_ascii_lowercase())
+        .map(|b| b.reference.clone())
+    else {
+        return Reply::text(404, "no such board");
+    };
+    let changed = if change == "close" {
+        world.close_posting(&reference, &id).is_some()
+    } else {
+        let yesterday = world.now() - chrono::Duration::days(1);
+        world.modify_posting(&reference, &id, |p| p.valid_through = Some(yesterday))
+    };
+    if changed {
+        Reply::text(200, change)
+    } else {
+        Reply::text(404, "no such posting")
     }
 }
 

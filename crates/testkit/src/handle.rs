@@ -70,10 +70,11 @@ impl WorldHandle {
         WorldHandle::start_serving(world, port, None)
     }
 
-    fn start_serving(world: World, port: u16, tls: Option<TestTls>) -> io::Result<WorldHandle> {
+    fn start_serving(mut world: World, port: u16, tls: Option<TestTls>) -> io::Result<WorldHandle> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        world.bind_port(addr.port());
         let tls_listener = match &tls {
             Some(tls) => {
                 let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;

@@ -46,12 +46,13 @@ pub use days::{DayReport, Move};
 pub use faults::{
     Fault, Faults, PRIVATE_REDIRECT_TARGET, RetryAfter, RouteInfo, Target, parse_duration, parse_size,
 };
-pub use generator::{ATS_MIX, CAREER_PATHS};
+pub use generator::{ATS_MIX, BROKEN_SHARE, CAREER_PATHS, MIRROR_SHARE, OWN_SHARE};
 pub use handle::{WorldFiles, WorldHandle};
 pub use log::{LoggedRequest, RequestLog};
 pub use model::{
     Board, BoardLink, BoardRef, Company, Decoy, Description, Directory, DirectoryEntry, DirectoryKind,
-    Employment, Lang, LinkForm, LinkPage, Location, Posting, Provider, Salary, Site, WebsiteLink, Workplace,
+    Employment, JsonLdKind, JsonLdLayout, JsonLdSite, Lang, LinkForm, LinkPage, Location, Posting, Provider,
+    Salary, Site, WebsiteLink, Workplace,
 };
 pub use providers::PREFIXES;
 pub use world::{CompanyTruth, GroundTruth, SPREADSHEET_ID, World};

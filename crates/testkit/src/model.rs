@@ -1,5 +1,7 @@
 //! The world's data: companies and their websites, boards and postings, directories.
 
+mod jsonld;
+
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -7,6 +9,8 @@ use serde::Serialize;
 
 /// An ATS the world plays: the product's own provider list, so the two can never drift apart.
 pub use pipeline_domain::Provider;
+
+pub use jsonld::{JsonLdKind, JsonLdLayout, JsonLdSite};
 
 /// A board reference as docs/interfaces.md#7-board-references writes it: `PROVIDER:TENANT[@VARIANT]`,
 /// Workday `workday:TENANT/POD/SITE`.
@@ -75,6 +79,8 @@ impl BoardRef {
                 let (pod, site) = self.workday.clone().unwrap_or_default();
                 format!("https://{t}.{pod}.myworkdayjobs.com/{site}")
             }
+            // The tenant is the careers page's URL.
+            Provider::JsonLd => t.clone(),
         }
     }
 }
@@ -179,6 +185,8 @@ pub struct Posting {
     pub salary: Option<Salary>,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// JSON-LD's `validThrough`, when the site gives one (only careers pages show it).
+    pub valid_through: Option<DateTime<Utc>>,
     pub requisition_id: String,
     /// Ashby `isListed`; unlisted postings are served but are not real openings.
     pub listed: bool,
@@ -256,6 +264,8 @@ pub struct Site {
     pub deep_path: String,
     pub links: Vec<BoardLink>,
     pub decoys: Vec<Decoy>,
+    /// schema.org `JobPosting` JSON-LD on its careers pages, when it has some (needs `careers_path`).
+    pub jsonld: Option<JsonLdSite>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

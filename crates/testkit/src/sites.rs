@@ -1,4 +1,7 @@
-//! Company websites under their own `*.test` domains: home, careers pages, board links in every form, decoys.
+//! Company websites under their own `*.test` domains: home, careers pages, board links in every form, decoys,
+//! and schema.org `JobPosting` JSON-LD on careers and job pages.
+
+mod jsonld;
 
 use crate::corpus::escape;
 use crate::model::{BoardLink, BoardRef, Company, Decoy, LinkForm, LinkPage, Provider};
@@ -18,7 +21,19 @@ pub fn serve(world: &World, company: &Company, request: &Incoming) -> Reply {
     let body = if path == "/" || path.is_empty() || path.starts_with("/es/inicio") || path == "/index.html" {
         home(world, company)
     } else if careers.is_some_and(|c| same_path(c, path)) {
-        careers_page(world, company)
+        let reply = Reply::html(200, careers_page(world, company));
+        // A careers page with JSON-LD answers conditionally, as a CMS does: it changes with its postings.
+        let shown = site
+            .jsonld
+            .as_ref()
+            .and_then(|j| j.shown_board())
+            .and_then(|b| world.board(b));
+        return match shown {
+            Some(board) => reply.conditional(request, board.updated_at),
+            None => reply,
+        };
+    } else if let Some((title, main)) = jsonld::job_page(world, company, path) {
+        page(company, &title, &main)
     } else if same_path(&site.deep_path, path) {
         let links = links_on(world, company, LinkPage::Deep);
         page(
@@ -75,7 +90,15 @@ fn home(world: &World, company: &Company) -> String {
 fn careers_page(world: &World, company: &Company) -> String {
     let mut main = String::from("<h1>Trabaja con nosotros · Careers</h1><p>Join our team!</p>");
     let links = links_on(world, company, LinkPage::Careers);
-    if links.is_empty() && !company.site.links.iter().any(|l| l.page == LinkPage::Careers) {
+    let own_postings = company
+        .site
+        .jsonld
+        .as_ref()
+        .is_some_and(|j| matches!(j.kind, crate::model::JsonLdKind::Own(_)));
+    if let Some(site) = &company.site.jsonld {
+        main.push_str(&jsonld::careers_part(world, company, site));
+    }
+    if links.is_empty() && !own_postings && !company.site.links.iter().any(|l| l.page == LinkPage::Careers) {
         main.push_str(&format!(
             "<p>No tenemos vacantes abiertas. Envía tu CV a <a href=\"mailto:jobs@{0}\">jobs@{0}</a>.</p>",
             company.domain

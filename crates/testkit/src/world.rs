@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::Serialize;
 
 use crate::model::{
-    Board, BoardRef, Company, Description, Directory, DirectoryKind, Employment, Lang, Location, Posting,
-    WebsiteLink, Workplace,
+    Board, BoardRef, Company, Description, Directory, DirectoryKind, Employment, JsonLdKind, JsonLdSite,
+    Lang, Location, Posting, Provider, WebsiteLink, Workplace,
 };
 
 /// The default spreadsheet id the world's Google serves.
@@ -26,6 +26,9 @@ pub struct World {
     pub boards: BTreeMap<String, Board>,
     pub directories: Vec<Directory>,
     pub spreadsheet_id: String,
+    /// The port company sites are served on (80 until the world is started): the references of `jsonld`
+    /// boards, their careers pages' URLs, carry it.
+    pub site_port: u16,
     /// Source of ids for postings added by hand.
     pub(crate) serial: u64,
 }
@@ -51,6 +54,8 @@ pub struct CompanyTruth {
     pub fx_exposed: bool,
     /// Directories listing the company.
     pub directories: Vec<DirectoryKind>,
+    /// The JSON-LD of its careers pages, if any (whose postings, where, how cleanly written).
+    pub jsonld: Option<JsonLdSite>,
 }
 
 impl GroundTruth {
@@ -76,6 +81,7 @@ impl World {
                 })
                 .collect(),
             spreadsheet_id: SPREADSHEET_ID.to_owned(),
+            site_port: 80,
             serial: 1,
         }
     }
@@ -196,6 +202,7 @@ impl World {
             salary: None,
             published_at: now,
             updated_at: now,
+            valid_through: None,
             requisition_id: format!("REQ-{}", self.serial),
             listed: true,
             fx: false,
@@ -227,6 +234,42 @@ impl World {
     /// The website URL of a company as the pipeline reaches it (through its `*.test` resolve override).
     pub fn website_url(domain: &str, port: u16) -> String {
         format!("http://{domain}:{port}/")
+    }
+
+    /// A careers page's URL as the pipeline reaches it and names its `jsonld` board: `http://DOMAIN[:PORT]PATH`,
+    /// the path without its trailing slash (the pipeline reads `/jobs` before `/jobs/`, which the world
+    /// serves alike).
+    pub fn careers_url(&self, domain: &str, path: &str) -> String {
+        let path = match path.trim_end_matches('/') {
+            "" => "/",
+            trimmed => trimmed,
+        };
+        match self.site_port {
+            80 => format!("http://{domain}{path}"),
+            port => format!("http://{domain}:{port}{path}"),
+        }
+    }
+
+    /// The world is served on `port`: the `jsonld` boards' references (careers page URLs) name it.
+    pub(crate) fn bind_port(&mut self, port: u16) {
+        self.site_port = port;
+        for i in 0..self.companies.len() {
+            let company = &self.companies[i];
+            let (Some(site), Some(path)) = (&company.site.jsonld, &company.site.careers_path) else {
+                continue;
+            };
+            let JsonLdKind::Own(old) = &site.kind else {
+                continue;
+            };
+            let new = BoardRef::new(Provider::JsonLd, self.careers_url(&company.domain, path));
+            if let Some(mut board) = self.boards.remove(&old.key()) {
+                board.reference = new.clone();
+                self.boards.insert(new.key(), board);
+            }
+            if let Some(site) = &mut self.companies[i].site.jsonld {
+                site.kind = JsonLdKind::Own(new);
+            }
+        }
     }
 
     /// `name,website` CSV of every company.
@@ -262,9 +305,13 @@ impl World {
             .iter()
             .map(|c| {
                 let mut boards: Vec<BoardRef> = Vec::new();
-                for link in &c.site.links {
-                    if self.board(&link.board).is_some() && !boards.contains(&link.board) {
-                        boards.push(link.board.clone());
+                let own_jsonld = c.site.jsonld.as_ref().and_then(|j| match &j.kind {
+                    JsonLdKind::Own(board) => Some(board),
+                    _ => None,
+                });
+                for board in c.site.links.iter().map(|l| &l.board).chain(own_jsonld) {
+                    if self.board(board).is_some() && !boards.contains(board) {
+                        boards.push(board.clone());
                     }
                 }
                 let decoy_boards =
@@ -281,7 +328,10 @@ impl World {
                     .iter()
                     .filter_map(|b| self.board(b))
                     .flat_map(|b| &b.postings);
-                let listed: Vec<&Posting> = postings.filter(|p| p.listed).collect();
+                let now = self.now();
+                let listed: Vec<&Posting> = postings
+                    .filter(|p| p.listed && p.valid_through.is_none_or(|until| until >= now))
+                    .collect();
                 let directories = listings
                     .iter()
                     .filter(|(_, domains)| domains.contains(c.domain.as_str()))
@@ -296,6 +346,7 @@ impl World {
                     fx_postings: listed.iter().filter(|p| p.fx).count(),
                     fx_exposed: c.fx_exposed,
                     directories,
+                    jsonld: c.site.jsonld.clone(),
                 }
             })
             .collect();

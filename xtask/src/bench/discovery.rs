@@ -89,6 +89,7 @@ pub fn run() -> Result<()> {
     let fast = measure(&bin_dir, &throughput)?;
     let big = measure(&bin_dir, &memory)?;
     let slow = measure(&bin_dir, &polite)?;
+    let jsonld = super::discovery_jsonld::measure(&bin_dir)?;
 
     println!(
         "discovery stage (release binary, `pipeline-cli once --stage discovery`, discovery.concurrency = 8, \
@@ -131,6 +132,7 @@ pub fn run() -> Result<()> {
         .map(|(provider, n)| format!("{provider} {n}"))
         .collect();
     println!("               validation calls: {}", calls.join(", "));
+    jsonld.print();
     Ok(())
 }
 
@@ -205,7 +207,7 @@ fn measure(bin_dir: &Path, case: &Case) -> Result<Measured> {
 /// The world's generated config with the bench's settings: the world's company list as the only directory
 /// source, `discovery.concurrency = 8`, and, when `raised`, every provider at 10,000 requests/s and 64 in
 /// flight.
-fn bench_config(generated: &str, raised: bool) -> Result<String> {
+pub(super) fn bench_config(generated: &str, raised: bool) -> Result<String> {
     let mut config: Table = generated.parse().context("the world's pipeline.toml")?;
     let directory = section(&mut config, "directory")?;
     directory.insert("builtin".into(), Toml::Array(Vec::new()));
@@ -219,7 +221,8 @@ fn bench_config(generated: &str, raised: bool) -> Result<String> {
     discovery.insert("concurrency".into(), 8.into());
     if raised {
         let providers = section(&mut config, "providers")?;
-        for provider in PROVIDERS {
+        // jsonld's rate is per company site; its boards' pages are read when they are validated.
+        for provider in PROVIDERS.iter().chain(&["jsonld"]) {
             let settings = section(providers, provider)?;
             settings.insert("requests_per_second".into(), 10_000.0.into());
             settings.insert("max_concurrency".into(), 64.into());

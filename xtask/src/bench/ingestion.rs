@@ -331,7 +331,7 @@ fn run_stage(cli: &Path, dir: &Path) -> Result<Measured> {
 }
 
 /// A process's state letter and user + system time from `/proc/PID/stat` (a zombie keeps its totals).
-fn proc_stat(pid: u32) -> Option<(char, Duration)> {
+pub(super) fn proc_stat(pid: u32) -> Option<(char, Duration)> {
     parse_stat(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
 }
 

@@ -13,6 +13,7 @@ use crate::cmd;
 mod discovery;
 mod discovery_stage;
 mod ingestion;
+mod jsonld;
 mod scoring;
 mod sheets;
 mod world_control;
@@ -59,6 +60,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         "ingestion_faults_close_nothing_and_kill_9_loses_nothing",
         ingestion::faults_close_nothing_and_kill_9_mid_stage_loses_nothing,
     ),
+    ("jsonld_careers_sites_end_to_end", jsonld::careers_sites),
     (
         "scoring_rescore_kill_9_midway_then_every_posting_once",
         scoring::a_rescore_killed_midway_then_rerun_scores_every_posting_once,

@@ -1,8 +1,9 @@
 //! `board BOARD [--json]`: fetches one board through its provider's client and prints the normalised
-//! postings; writes nothing. An incomplete fetch (a detail call that failed) prints its postings, a warning
-//! line on stderr, and exits 3: part of the board could not be fetched.
+//! postings; writes nothing. An incomplete fetch (a detail call that failed; a `jsonld` job page that could
+//! not be read, or past the page cap) prints its postings, a warning line on stderr, and exits 3: part of
+//! the board could not be fetched.
 
-use pipeline_ats::{BoardFetch, DetailBudget, Endpoints, client_for};
+use pipeline_ats::{BoardFetch, DetailBudget, client_for};
 use pipeline_domain::config::Config;
 use pipeline_domain::{BoardRef, NormalizedPosting};
 use serde_json::{Value, json};
@@ -13,12 +14,11 @@ use crate::output::{opt_time, print_json};
 pub async fn run(config: &Config, board: &str, as_json: bool) -> CmdResult {
     let board: BoardRef = board.parse().map_err(Failure::usage)?;
     let services = pipeline_runners::Services::from_config(config)?;
-    let endpoints = Endpoints::from_config(config, board.provider);
     let budget = DetailBudget::new(u64::from(config.ingestion.detail_calls_per_cycle));
     // Any provider's board, enabled or not: `board` is for looking.
-    let http = services.http.throttled(services.throttles.get(board.provider));
+    let http = services.client_http(board.provider);
     let clock = std::sync::Arc::new(pipeline_domain::SystemClock);
-    let client = client_for(board.provider, endpoints, http, budget, clock);
+    let client = client_for(board.provider, config, http, budget, clock);
     let fetched = match client.fetch_board(&board, None).await {
         Ok(fetched) => fetched,
         Err(e) => {
@@ -40,7 +40,8 @@ pub async fn run(config: &Config, board: &str, as_json: bool) -> CmdResult {
     }
 }
 
-/// The `--json` document: CONTRACT §3's board, plus `incomplete` and `details_failed` (an extension).
+/// The `--json` document: the board of docs/interfaces.md#board-json, plus `incomplete`, `details_failed`,
+/// and for `jsonld` boards `pages_failed`, `pages_skipped`, `jsonld_malformed` (extensions).
 fn board_json(board: &BoardRef, fetched: &BoardFetch) -> Value {
     let postings: Vec<Value> = fetched.postings.iter().map(posting_json).collect();
     json!({
@@ -50,18 +51,33 @@ fn board_json(board: &BoardRef, fetched: &BoardFetch) -> Value {
         "variant": board.variant,
         "incomplete": fetched.incomplete,
         "details_failed": fetched.details_failed,
+        "pages_failed": fetched.pages_failed,
+        "pages_skipped": fetched.pages_skipped,
+        "jsonld_malformed": fetched.jsonld_malformed,
         "postings": postings,
     })
 }
 
-/// The one stderr line of an incomplete fetch: how many postings lack their description, and why.
+/// The one stderr line of an incomplete fetch: how many postings lack their description (or, for a
+/// `jsonld` board, how many job pages were not read), and why.
 fn incomplete_warning(board: &BoardRef, fetched: &BoardFetch) -> Option<String> {
     if !fetched.incomplete {
         return None;
     }
-    let n = fetched.details_failed;
-    let postings = if n == 1 { "posting" } else { "postings" };
-    let mut line = format!("warning: {board}: incomplete: {n} {postings} without description");
+    let plural = |n: u32, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+    let mut line = if board.provider.reads_company_sites() {
+        let (failed, skipped) = (fetched.pages_failed, fetched.pages_skipped);
+        format!(
+            "warning: {board}: incomplete: {failed} job {} not read, {skipped} over the page cap (ingestion.jsonld_max_pages)",
+            plural(failed, "page", "pages")
+        )
+    } else {
+        let n = fetched.details_failed;
+        format!(
+            "warning: {board}: incomplete: {n} {} without description",
+            plural(n, "posting", "postings")
+        )
+    };
     if let Some(pipeline_domain::ErrorClass::RateLimited { wait }) = fetched.rate_limited {
         line.push_str(" (rate limited");
         if let Some(wait) = wait {
@@ -153,5 +169,22 @@ mod tests {
             (&json["incomplete"], &json["details_failed"]),
             (&json!(true), &json!(2))
         );
+        let jsonld: BoardRef = "jsonld:https://acme.com/careers"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let pages = BoardFetch {
+            incomplete: true,
+            pages_failed: 1,
+            pages_skipped: 12,
+            ..BoardFetch::default()
+        };
+        assert_eq!(
+            incomplete_warning(&jsonld, &pages).as_deref(),
+            Some(
+                "warning: jsonld:https://acme.com/careers: incomplete: 1 job page not read, \
+                 12 over the page cap (ingestion.jsonld_max_pages)"
+            )
+        );
+        assert_eq!(board_json(&jsonld, &pages)["pages_skipped"], json!(12));
     }
 }

@@ -16,7 +16,14 @@ pub async fn run(config: &Config, url: &str, as_json: bool) -> CmdResult {
     let website = parse(url)?;
     let services = pipeline_runners::Services::from_config(config)?;
     // Validation needs no posting's details: a budget of 0.
-    let clients = AtsClients::from_config(config, &services.http, 0, &services.throttles, &services.clock);
+    let clients = AtsClients::from_config(
+        config,
+        &services.http,
+        &services.pages,
+        0,
+        &services.throttles,
+        &services.clock,
+    );
     let detection = detect(
         &website,
         &services.pages,

@@ -64,7 +64,7 @@ fn pause_and_resume_show_in_status() {
     let (code, _, err) = run(cli().args(["pause", "jobvite"]));
     assert_eq!(code, 2, "{err}");
     expect![[r#"
-        error: unknown provider `jobvite` (known: lever, greenhouse, ashby, workable, smartrecruiters, recruitee, personio, teamtailor, workday)
+        error: unknown provider `jobvite` (known: lever, greenhouse, ashby, workable, smartrecruiters, recruitee, personio, teamtailor, workday, jsonld)
     "#]].assert_eq(&err);
     let (code, out, _) = run(cli().args(["resume", "lever"]));
     assert_eq!(code, 0);

@@ -10,15 +10,16 @@ use std::borrow::Cow;
 
 use markup5ever::data::{C1_REPLACEMENTS, NAMED_ENTITIES};
 
-/// A start or end tag: its name lower-cased.
+/// A start or end tag: its name lower-cased, and its attributes as written (read with [`Tag::attribute`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Tag<'a> {
+pub(crate) struct Tag<'a> {
     pub name: Cow<'a, str>,
     pub self_closing: bool,
+    pub attributes: &'a str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Token<'a> {
+pub(crate) enum Token<'a> {
     Text(Cow<'a, str>),
     Start(Tag<'a>),
     End(Tag<'a>),
@@ -52,7 +53,7 @@ pub(super) fn is_raw(name: &str) -> bool {
 }
 
 /// The tokens of an HTML fragment.
-pub(super) struct Scanner<'a> {
+pub(crate) struct Scanner<'a> {
     html: &'a str,
     at: usize,
     /// Inside a raw text element: how its text is read, and its name (what ends it).
@@ -148,6 +149,7 @@ impl<'a> Scanner<'a> {
             self.at = self.html.len();
             return None;
         };
+        let attributes = rest.get(name_end..end.saturating_sub(1)).unwrap_or_default();
         self.at += end;
         let name = if name.bytes().any(|b| b.is_ascii_uppercase() || b == 0) {
             Cow::Owned(name.to_ascii_lowercase().replace('\0', "\u{fffd}"))
@@ -156,9 +158,17 @@ impl<'a> Scanner<'a> {
         };
         if start {
             self.raw = raw_kind(&name).map(|kind| (kind, name.to_string()));
-            Some(Token::Start(Tag { name, self_closing }))
+            Some(Token::Start(Tag {
+                name,
+                self_closing,
+                attributes,
+            }))
         } else {
-            Some(Token::End(Tag { name, self_closing }))
+            Some(Token::End(Tag {
+                name,
+                self_closing,
+                attributes,
+            }))
         }
     }
 
@@ -295,7 +305,7 @@ fn find_end_tag(text: &str, name: &str) -> Option<usize> {
 
 /// Text as the tree sees it: `\r\n` and `\r` as `\n`, NUL dropped, and with `references`, character
 /// references decoded.
-fn decode(text: &str, references: bool) -> Cow<'_, str> {
+pub(super) fn decode(text: &str, references: bool) -> Cow<'_, str> {
     let special = |b: &u8| *b == b'\r' || *b == 0 || (references && *b == b'&');
     if !text.as_bytes().iter().any(special) {
         return Cow::Borrowed(text);

@@ -1,4 +1,5 @@
 //! Integration tests of ATS discovery, against the simulated world.
 #![allow(clippy::unwrap_used)]
 
+mod jsonld;
 mod sites;

@@ -92,6 +92,7 @@ const INGESTION: &[Key] = &[
     key("pause_after_429", Scalar),
     key("pause_for", Scalar),
     key("detail_calls_per_cycle", Scalar),
+    key("jsonld_max_pages", Scalar),
 ];
 
 const PROVIDER: &[Key] = &[
@@ -113,6 +114,7 @@ const PROVIDERS: &[Key] = &[
     key("personio", Table(PROVIDER)),
     key("teamtailor", Table(PROVIDER)),
     key("workday", Table(PROVIDER)),
+    key("jsonld", Table(PROVIDER)),
 ];
 
 const SHEETS: &[Key] = &[

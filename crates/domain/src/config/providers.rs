@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ConfigIssue;
+use super::validate::template_url;
 use crate::board::Provider;
 
 /// `[providers.NAME]`: how one provider's API is reached and how hard it may be used.
@@ -47,14 +49,18 @@ impl ProviderConfig {
             ),
             Provider::Teamtailor => ("https://{tenant}.teamtailor.com", None, None),
             Provider::Workday => ("https://{tenant}.{pod}.myworkdayjobs.com", None, None),
+            // Its boards are read at their own URL, the careers page.
+            Provider::JsonLd => ("", None, None),
         };
+        // jsonld: the rate holds per company site, the concurrency for all its boards' pages together.
+        let max_concurrency = if provider.reads_company_sites() { 4 } else { 2 };
         ProviderConfig {
             enabled: true,
             base_url: base.to_owned(),
             eu_base_url: eu.map(str::to_owned),
             com_base_url: com.map(str::to_owned),
             requests_per_second: 2.0,
-            max_concurrency: 2,
+            max_concurrency,
         }
     }
 
@@ -66,6 +72,38 @@ impl ProviderConfig {
             Some("com") => self.com_base_url.as_deref(),
             Some(_) => None,
         }
+    }
+
+    /// What is wrong with `provider`'s table, each issue named `providers.NAME.KEY`.
+    pub(super) fn issues(&self, provider: Provider) -> Vec<ConfigIssue> {
+        let key = |name: &str| format!("providers.{provider}.{name}");
+        let mut issues = Vec::new();
+        if !(self.requests_per_second.is_finite() && self.requests_per_second > 0.0) {
+            let reason = format!("must be more than 0, got {}", self.requests_per_second);
+            issues.push(ConfigIssue::new(key("requests_per_second"), reason));
+        }
+        if self.max_concurrency < 1 {
+            issues.push(ConfigIssue::new(key("max_concurrency"), "must be at least 1"));
+        }
+        let urls = [
+            ("base_url", Some(&self.base_url)),
+            ("eu_base_url", self.eu_base_url.as_ref()),
+            ("com_base_url", self.com_base_url.as_ref()),
+        ];
+        for (name, url) in urls {
+            let reason = match url {
+                // Its boards name their own URL: a base URL here would be silently ignored.
+                Some(url) if provider.reads_company_sites() && !url.trim().is_empty() => Some(format!(
+                    "{provider} boards are read at their own careers page URL: leave it unset"
+                )),
+                Some(url) if !provider.reads_company_sites() => template_url(url).err(),
+                _ => None,
+            };
+            if let Some(reason) = reason {
+                issues.push(ConfigIssue::new(key(name), reason));
+            }
+        }
+        issues
     }
 
     fn apply(mut self, patch: ProviderPatch) -> Self {
@@ -101,6 +139,8 @@ pub struct ProvidersConfig {
     pub teamtailor: ProviderConfig,
     /// Workday (a host per tenant and pod).
     pub workday: ProviderConfig,
+    /// JSON-LD on companies' own careers pages (no base URL; `requests_per_second` per site).
+    pub jsonld: ProviderConfig,
 }
 
 impl Default for ProvidersConfig {
@@ -115,6 +155,7 @@ impl Default for ProvidersConfig {
             personio: ProviderConfig::defaults_for(Provider::Personio),
             teamtailor: ProviderConfig::defaults_for(Provider::Teamtailor),
             workday: ProviderConfig::defaults_for(Provider::Workday),
+            jsonld: ProviderConfig::defaults_for(Provider::JsonLd),
         }
     }
 }
@@ -132,6 +173,7 @@ impl ProvidersConfig {
             Provider::Personio => &mut self.personio,
             Provider::Teamtailor => &mut self.teamtailor,
             Provider::Workday => &mut self.workday,
+            Provider::JsonLd => &mut self.jsonld,
         }
     }
 
@@ -147,6 +189,7 @@ impl ProvidersConfig {
             Provider::Personio => &self.personio,
             Provider::Teamtailor => &self.teamtailor,
             Provider::Workday => &self.workday,
+            Provider::JsonLd => &self.jsonld,
         }
     }
 
@@ -183,6 +226,7 @@ struct ProvidersPatch {
     personio: ProviderPatch,
     teamtailor: ProviderPatch,
     workday: ProviderPatch,
+    jsonld: ProviderPatch,
 }
 
 impl From<ProvidersPatch> for ProvidersConfig {
@@ -198,6 +242,7 @@ impl From<ProvidersPatch> for ProvidersConfig {
             personio: d.personio.apply(patch.personio),
             teamtailor: d.teamtailor.apply(patch.teamtailor),
             workday: d.workday.apply(patch.workday),
+            jsonld: d.jsonld.apply(patch.jsonld),
         }
     }
 }

@@ -155,6 +155,9 @@ pub struct IngestionConfig {
     pub pause_for: Duration,
     /// Cap on per-posting detail calls (SmartRecruiters, Workday) per provider and cycle.
     pub detail_calls_per_cycle: u32,
+    /// Pages read per `jsonld` board (its careers page and the job pages it links); a board with more is
+    /// read up to the cap and closes nothing (docs/ats-apis.md#jsonld).
+    pub jsonld_max_pages: u32,
 }
 
 impl Default for IngestionConfig {
@@ -165,6 +168,7 @@ impl Default for IngestionConfig {
             pause_after_429: 3,
             pause_for: Duration::from_secs(6 * 3600),
             detail_calls_per_cycle: 2000,
+            jsonld_max_pages: 200,
         }
     }
 }

@@ -156,7 +156,15 @@ fn provider_defaults_are_the_contracts() {
             "{provider}"
         );
     }
-    assert_eq!(providers.iter().count(), 9);
+    let jsonld = providers.get(Provider::JsonLd);
+    assert!(jsonld.enabled && jsonld.base_url.is_empty());
+    assert_eq!(
+        (jsonld.requests_per_second, jsonld.max_concurrency),
+        (2.0, 4),
+        "jsonld: 2 requests a second per site, 4 in flight"
+    );
+    assert_eq!(providers.iter().count(), 10);
+    assert_eq!(IngestionConfig::default().jsonld_max_pages, 200);
 }
 
 fn providers_from(tables: BTreeMap<&str, BTreeMap<&str, &str>>) -> Result<ProvidersConfig, ValueError> {

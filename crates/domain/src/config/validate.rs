@@ -3,10 +3,10 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use crate::board::{BoardRef, Provider};
+use crate::board::BoardRef;
 use crate::text::echo;
 
-use super::{Config, ConfigIssue, ProviderConfig};
+use super::{Config, ConfigIssue};
 
 impl Config {
     /// Checks values the types alone cannot: ranges, orderings, URL and board shapes, source settings.
@@ -86,6 +86,10 @@ impl Config {
         if self.discovery.concurrency < 1 {
             issues.push(ConfigIssue::new("discovery.concurrency", "must be at least 1"));
         }
+        if self.ingestion.jsonld_max_pages < 1 {
+            let reason = "must be at least 1 (the careers page itself)";
+            issues.push(ConfigIssue::new("ingestion.jsonld_max_pages", reason));
+        }
         issues
     }
 
@@ -111,7 +115,7 @@ impl Config {
     fn provider_issues(&self) -> Vec<ConfigIssue> {
         self.providers
             .iter()
-            .flat_map(|(provider, settings)| provider_issues(provider, settings))
+            .flat_map(|(provider, settings)| settings.issues(provider))
             .collect()
     }
 
@@ -143,29 +147,6 @@ fn positive(issues: &mut Vec<ConfigIssue>, key: &str, duration: Duration) {
     if duration.is_zero() {
         issues.push(ConfigIssue::new(key, "must be longer than 0s"));
     }
-}
-
-fn provider_issues(provider: Provider, settings: &ProviderConfig) -> Vec<ConfigIssue> {
-    let key = |name: &str| format!("providers.{provider}.{name}");
-    let mut issues = Vec::new();
-    if !(settings.requests_per_second.is_finite() && settings.requests_per_second > 0.0) {
-        let reason = format!("must be more than 0, got {}", settings.requests_per_second);
-        issues.push(ConfigIssue::new(key("requests_per_second"), reason));
-    }
-    if settings.max_concurrency < 1 {
-        issues.push(ConfigIssue::new(key("max_concurrency"), "must be at least 1"));
-    }
-    let urls = [
-        ("base_url", Some(&settings.base_url)),
-        ("eu_base_url", settings.eu_base_url.as_ref()),
-        ("com_base_url", settings.com_base_url.as_ref()),
-    ];
-    for (name, url) in urls {
-        if let Some(Err(reason)) = url.map(|url| template_url(url)) {
-            issues.push(ConfigIssue::new(key(name), reason));
-        }
-    }
-    issues
 }
 
 /// An `[http] resolve` host: an exact host name, or `*.` and a domain for any of its subdomains (the
@@ -213,7 +194,7 @@ fn time_zone(name: &str) -> Result<(), String> {
 }
 
 /// A base URL that may hold `{tenant}` / `{pod}` placeholders: checked with sample values put in.
-fn template_url(text: &str) -> Result<(), String> {
+pub(super) fn template_url(text: &str) -> Result<(), String> {
     http_url(&text.replace("{tenant}", "tenant").replace("{pod}", "pod"))
         .map_err(|_| format!("`{text}` is not an http(s) URL (placeholders {{tenant}}, {{pod}} allowed)"))
 }
@@ -281,6 +262,13 @@ mod tests {
                 "providers.greenhouse.requests_per_second",
                 "providers.workday.max_concurrency"
             ]
+        );
+        let mut config = Config::default();
+        config.providers.jsonld.base_url = "https://acme.com".to_owned();
+        config.ingestion.jsonld_max_pages = 0;
+        assert_eq!(
+            keys(&config),
+            ["ingestion.jsonld_max_pages", "providers.jsonld.base_url"]
         );
     }
 

@@ -94,11 +94,14 @@ pub enum Counter {
     FeedbackStored,
     /// Sheet rows or cells the feedback stage could not take (shown by `status`).
     FeedbackRejected,
+    /// `<script type="application/ld+json">` blocks that could not be read even leniently (discovery's
+    /// pages, `jsonld` boards' pages): skipped with a warning.
+    JsonldMalformed,
 }
 
 impl Counter {
     /// Every counter, in the order `status` prints them.
-    pub const ALL: [Counter; 44] = [
+    pub const ALL: [Counter; 45] = [
         Counter::Requests,
         Counter::Http429,
         Counter::Http5xx,
@@ -143,6 +146,7 @@ impl Counter {
         Counter::ResolutionsChanged,
         Counter::FeedbackStored,
         Counter::FeedbackRejected,
+        Counter::JsonldMalformed,
     ];
 
     /// The snake_case key persisted in the run's counters and printed by `status --json`.
@@ -192,6 +196,7 @@ impl Counter {
             Counter::ResolutionsChanged => "resolutions_changed",
             Counter::FeedbackStored => "feedback_stored",
             Counter::FeedbackRejected => "feedback_rejected",
+            Counter::JsonldMalformed => "jsonld_malformed",
         }
     }
 }

@@ -47,7 +47,14 @@ impl DiscoveryWork {
     pub fn from_config(config: &Config, services: &Services) -> Self {
         Self {
             pages: services.pages.clone(),
-            clients: AtsClients::from_config(config, &services.http, 0, &services.throttles, &services.clock),
+            clients: AtsClients::from_config(
+                config,
+                &services.http,
+                &services.pages,
+                0,
+                &services.throttles,
+                &services.clock,
+            ),
             api: services.http.clone(),
             max_links: config.discovery.max_links_to_follow as usize,
             recheck_after: config.discovery.recheck_after,
@@ -80,6 +87,13 @@ impl DiscoveryWork {
         let mut counters = RunCounters::default();
         counters.add(Counter::CompaniesChecked, 1);
         counters.add(Counter::Pages, detection.pages_fetched as u64);
+        counters.add(Counter::JsonldMalformed, u64::from(detection.jsonld_malformed));
+        let duplicates = detection
+            .rejected
+            .iter()
+            .filter(|(_, r)| matches!(r, Rejection::Duplicate(_)))
+            .count();
+        counters.add_skipped("jsonld_duplicate", duplicates as u64);
         let boards = found_boards(unit, detection);
         for board in &boards {
             match board.status {
@@ -230,10 +244,13 @@ fn found_boards(unit: &DueCompany, detection: &Detection) -> Vec<FoundBoard> {
     let mut found = Vec::new();
     for b in &detection.boards {
         let (evidence_url, found_on, how) = evidence(&b.candidate);
-        // Without a company name from the API (Lever, Workday, ...), the tenant is the board's name.
-        let tenant = b.candidate.board.tenant.split('/').next().unwrap_or_default();
-        let named = b.company_name.as_deref().or(Some(tenant));
         let provider = b.candidate.board.provider;
+        // Without a company name from the API (Lever, Workday, ...), the tenant is the board's name; a
+        // `jsonld` board without a hiring organization is a page of the company's own site: nothing to
+        // doubt.
+        let tenant = b.candidate.board.tenant.split('/').next().unwrap_or_default();
+        let tenant = (!provider.reads_company_sites()).then_some(tenant);
+        let named = b.company_name.as_deref().or(tenant);
         let owner = if b.job_count == 0 && b.company_name.is_none() && answers_unknown_tenants(provider) {
             Err(format!(
                 "{} answers any tenant with an empty list: an empty board proves nothing (confirm it in [[boards]])",

@@ -57,6 +57,7 @@ impl IngestionStage {
                 config.ingestion.max_retry_after,
             ),
             api: services.http.clone(),
+            pages: services.pages.clone(),
             refresh_after: config.ingestion.refresh_after,
         };
         Self {
@@ -90,9 +91,12 @@ impl Task for IngestionStage {
         let paused: Vec<Provider> = live.into_iter().map(|(provider, _)| provider).collect();
         self.throttles.close_only(&paused);
         run.progress.begin("ingestion", None);
-        let before = self.work.api.stats().snapshot();
+        let clients = [&self.work.api, &self.work.pages];
+        let before = clients.map(|c| c.stats().snapshot());
         let result = run_units(self.work.clone(), run, &self.settings).await;
-        crate::http_counters::count_http(run, self.work.api.stats().snapshot(), before);
+        for (client, before) in clients.into_iter().zip(before) {
+            crate::http_counters::count_http(run, client.stats().snapshot(), before);
+        }
         run.progress.end();
         let counters = run.counters();
         run.count(Counter::BoardsFailed, counters.get(Counter::UnitsFailed));

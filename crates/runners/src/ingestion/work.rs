@@ -58,6 +58,8 @@ pub struct IngestionWork {
     pub(crate) streaks: RateLimitStreaks,
     /// The client `clients` share, for the request counters.
     pub api: HttpClient,
+    /// The company-site client `jsonld` boards are read with, for the request counters.
+    pub pages: HttpClient,
     /// When a board fetched now is due again (`ingestion.refresh_after`).
     pub refresh_after: Duration,
 }
@@ -143,7 +145,7 @@ impl UnitWork for IngestionWork {
                 });
                 Ok(BoardOutcome::Fetched(Box::new(FetchedBoard { fetch, postings })))
             }
-            Err(e @ AtsError::Gone { .. }) => Ok(BoardOutcome::Gone(e.to_string())),
+            Err(e) if e.is_gone() => Ok(BoardOutcome::Gone(e.to_string())),
             Err(e) => Err(e),
         }
     }
@@ -176,6 +178,7 @@ impl UnitWork for IngestionWork {
             return Ok(counters);
         };
         let (complete, _) = completeness(&fetch);
+        counters.add(Counter::JsonldMalformed, u64::from(fetch.jsonld_malformed));
         let validators = fetch.validators.clone().map(|v| (v.etag, v.last_modified));
         let written = persist_prepared(tx.conn(), postings, now)?;
         counters.merge(&written);

@@ -5,6 +5,7 @@
 mod directory;
 mod discovery;
 mod ingestion;
+mod jsonld;
 mod persist;
 mod politeness;
 mod rescore;

@@ -211,6 +211,7 @@ impl Gen {
             salary,
             published_at,
             updated_at: published_at,
+            valid_through: None,
             listed: true,
             fx,
             repost_of: None,
@@ -252,6 +253,8 @@ impl Gen {
             }
             Provider::Personio => self.rng.random_range(1_000_000_u64..9_999_999).to_string(),
             Provider::Workday => format!("R-{:06}", self.rng.random_range(0..1_000_000_u64)),
+            // A careers site's own job code, given as the posting's `identifier`.
+            Provider::JsonLd => format!("JOB-{:07}", self.rng.random_range(1_000_000..10_000_000_u32)),
         }
     }
 }

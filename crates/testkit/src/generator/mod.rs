@@ -14,6 +14,9 @@ use crate::world::World;
 
 mod boards;
 mod discovery;
+mod jsonld;
+
+pub use jsonld::{BROKEN_SHARE, MIRROR_SHARE, OWN_SHARE};
 
 /// The ATS mix: (provider, share of companies). The rest of the companies have no ATS.
 pub const ATS_MIX: &[(Provider, f64)] = &[
@@ -126,6 +129,7 @@ impl World {
                 deep_path: (*DEEP_PATHS.choose(&mut g.rng).unwrap_or(&DEEP_PATHS[0])).to_owned(),
                 links,
                 decoys,
+                jsonld: None,
             };
             world.companies.push(Company {
                 name,
@@ -136,6 +140,7 @@ impl World {
         }
         discovery::add_partner_decoys(&mut world, &mut g.rng);
         discovery::add_directories(&mut world, &mut g.rng);
+        jsonld::add_jsonld_sites(&mut world, scale);
         world
     }
 }

@@ -112,6 +112,8 @@ pub fn serve(world: &World, call: &ApiCall, request: &Incoming) -> Reply {
         Provider::Personio => personio::serve(world, call, request),
         Provider::Teamtailor => teamtailor::serve(world, call, request),
         Provider::Workday => workday::serve(world, call, request),
+        // No API: its boards are the companies' own careers pages (`sites`).
+        Provider::JsonLd => Reply::not_found(),
     }
 }
 

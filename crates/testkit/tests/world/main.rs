@@ -6,6 +6,7 @@ mod control;
 mod faults;
 mod generator;
 mod google;
+mod jsonld_sites;
 mod log_and_speed;
 mod providers;
 mod sites;
