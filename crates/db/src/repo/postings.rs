@@ -194,17 +194,7 @@ struct Content<'a> {
 }
 
 fn content<'a>(posting: &'a NormalizedPosting, hash: &'a str, pending: bool) -> Content<'a> {
-    // Strings and numbers: serializing cannot fail (a non-finite number is written as null).
-    let locations = serde_json::to_string(&posting.locations).unwrap_or_else(|_| "[]".to_owned());
-    let salary = posting
-        .salary
-        .as_ref()
-        .and_then(|s| serde_json::to_string(s).ok());
-    let workplace = posting.workplace.map(|w| match w {
-        pipeline_domain::Workplace::Remote => "remote",
-        pipeline_domain::Workplace::Hybrid => "hybrid",
-        pipeline_domain::Workplace::Onsite => "onsite",
-    });
+    let (locations, salary, workplace) = encoded(posting);
     Content {
         url: &posting.url,
         title: &posting.title,
@@ -220,6 +210,23 @@ fn content<'a>(posting: &'a NormalizedPosting, hash: &'a str, pending: bool) -> 
         content_hash: hash,
         description_pending: pending,
     }
+}
+
+/// A posting's columns that are not its fields as they are: locations and salary as JSON, workplace as
+/// its name.
+fn encoded(posting: &NormalizedPosting) -> (String, Option<String>, Option<&'static str>) {
+    // Strings and numbers: serializing cannot fail (a non-finite number is written as null).
+    let locations = serde_json::to_string(&posting.locations).unwrap_or_else(|_| "[]".to_owned());
+    let salary = posting
+        .salary
+        .as_ref()
+        .and_then(|s| serde_json::to_string(s).ok());
+    let workplace = posting.workplace.map(|w| match w {
+        pipeline_domain::Workplace::Remote => "remote",
+        pipeline_domain::Workplace::Hybrid => "hybrid",
+        pipeline_domain::Workplace::Onsite => "onsite",
+    });
+    (locations, salary, workplace)
 }
 
 /// Inserts a new posting of `board_id` (marked for scoring unless its description is still to come), as a
