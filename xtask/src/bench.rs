@@ -2,8 +2,8 @@
 //! directory-load figures of the real binary (rows/s, peak RSS, DB size) on a 100,000-row CSV with 1% bad
 //! rows and 10% duplicates, and its peak RSS on endless list bodies served from loopback until
 //! `directory.max_source_size` cuts them; `discovery`: the discovery stage's figures against the simulated
-//! world (`bench/discovery.rs`); `ingestion [--boards N] [--latency-ms MS]`: the ingestion stage's
-//! (`bench/ingestion.rs`).
+//! world (`bench/discovery.rs`); `ingestion [--boards N] [--latency-ms MS] [--tls] [--only CASE]`: the
+//! ingestion stage's (`bench/ingestion/`).
 
 mod discovery;
 mod ingestion;
