@@ -3,8 +3,8 @@
 //! rows and 10% duplicates, and its peak RSS on endless list bodies served from loopback until
 //! `directory.max_source_size` cuts them; `discovery`: the discovery stage's figures against the simulated
 //! world (`bench/discovery.rs`), what reading JSON-LD adds to it (`discovery-jsonld`, also part of
-//! `discovery`); `ingestion [--boards N] [--latency-ms MS]`: the ingestion stage's
-//! (`bench/ingestion.rs`).
+//! `discovery`); `ingestion [--boards N] [--latency-ms MS] [--tls] [--only CASE]`: the ingestion stage's
+//! (`bench/ingestion/`).
 
 mod discovery;
 mod discovery_jsonld;

@@ -1,6 +1,10 @@
-//! The per-posting detail calls of SmartRecruiters and Workday: the shared budget, and what a failed call
-//! does to the fetch (docs/ats-apis.md#common).
+//! The per-posting detail calls of SmartRecruiters and Workday: the shared budget, what a failed call does
+//! to the fetch, and how many of a board's calls are in flight at once (docs/ats-apis.md#common).
 
+use std::future::Future;
+
+use futures::StreamExt;
+use futures::stream::FuturesOrdered;
 use pipeline_domain::{BoardRef, Classify, ErrorClass};
 
 use super::{AtsError, BoardFetch, DetailBudget};
@@ -22,7 +26,69 @@ pub(crate) struct DetailCalls<'a> {
     stopped: bool,
 }
 
+/// A board's detail calls in flight at once, once the first has answered (it goes alone: a provider that
+/// limits at once stops the calls after one). Each request still waits for its provider's throttle
+/// (`max_concurrency`, `requests_per_second`), which every board of the provider shares.
+pub(crate) const IN_FLIGHT: usize = 8;
+
+/// What the detail call of one listed posting came to.
+pub(crate) enum Detailed<D> {
+    /// The detail was read.
+    Read(D),
+    /// No detail: the budget is spent, or the call failed (counted in the fetch).
+    Without,
+    /// The posting answered 404/410: closed since the list was read, dropped.
+    Gone,
+}
+
 impl<'a> DetailCalls<'a> {
+    /// Reads the detail of each of `listed` through `call` (`Ok(None)`: gone), [`IN_FLIGHT`] at a time
+    /// after the first, each started only while [`start`](Self::start) allows; the outcomes in `listed`'s
+    /// order. `id` names a posting in the logs.
+    pub(crate) async fn read_all<'l, L, D, Fut>(
+        &mut self,
+        fetch: &mut BoardFetch,
+        listed: &'l [L],
+        id: fn(&L) -> &str,
+        call: impl Fn(&'l L) -> Fut,
+    ) -> Vec<Detailed<D>>
+    where
+        Fut: Future<Output = Result<Option<D>, AtsError>>,
+    {
+        let mut out = Vec::with_capacity(listed.len());
+        let mut pending = FuturesOrdered::new();
+        let (mut next, mut window) = (listed.iter(), 1);
+        loop {
+            while pending.len() < window {
+                let Some(posting) = next.next() else {
+                    break;
+                };
+                let detail = self.start(fetch).then(|| call(posting));
+                fetch.requests += u32::from(detail.is_some());
+                pending.push_back(async move {
+                    match detail {
+                        Some(detail) => (posting, Some(detail.await)),
+                        None => (posting, None),
+                    }
+                });
+            }
+            let Some((posting, result)) = pending.next().await else {
+                return out;
+            };
+            out.push(match result {
+                None => Detailed::Without,
+                Some(Ok(detail)) => {
+                    window = IN_FLIGHT;
+                    detail.map_or(Detailed::Gone, Detailed::Read)
+                }
+                Some(Err(error)) => {
+                    self.failed(fetch, id(posting), &error);
+                    Detailed::Without
+                }
+            });
+        }
+    }
+
     pub(crate) fn new(board: &'a BoardRef, budget: &'a DetailBudget) -> Self {
         Self {
             board,

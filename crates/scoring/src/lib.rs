@@ -25,7 +25,7 @@ pub mod scorer;
 pub use aggregate::{CompanyAggregate, PostingForAggregation, aggregate};
 pub use catalog::{Catalog, CatalogError, CatalogFormat, CatalogIssue, ScoringRules};
 pub use matcher::{CompiledCatalog, Field, KeywordHit, MatchResult, PhraseHit};
-pub use normalize::{normalize_to_tokens, plain_text_for_matching};
+pub use normalize::{normalize_to_tokens, plain_text_for_matching, with_tokens};
 pub use repost::{
     CanonicalPosting, RepostMatch, RepostProfile, RepostReason, boilerplate_paragraphs, detect_repost,
     find_canonical, fingerprint, ordering_key, strip_boilerplate, token_overlap,

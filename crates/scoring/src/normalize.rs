@@ -14,8 +14,13 @@ pub use plain_text::plain_text_for_matching;
 /// augmentation of docs/original-system.md#ref-8-1. No stopwords, no stemming: negation cues such as "no"
 /// and "sin" stay.
 pub fn normalize_to_tokens(text: &str) -> Vec<String> {
+    with_tokens(text, |tokens| tokens.iter().map(|t| (*t).to_owned()).collect())
+}
+
+/// [`normalize_to_tokens`] without a string per token: `f` is handed the tokens, borrowed.
+pub fn with_tokens<R>(text: &str, f: impl FnOnce(&[&str]) -> R) -> R {
     let folded = fold(text);
-    tokens_of_folded(&folded).into_iter().map(str::to_owned).collect()
+    f(&tokens_of_folded(&folded))
 }
 
 /// Steps 1–2 of docs/original-system.md#ref-8-1: lower-case, then NFD and drop the combining marks

@@ -60,8 +60,13 @@ impl World {
     /// Starts serving on two free ports: plain HTTP, and HTTPS with a certificate of a test CA made now
     /// ([`WorldHandle::ca_pem`]); [`WorldHandle::config_toml`] then puts the providers' APIs on HTTPS.
     pub fn start_with_tls(self) -> io::Result<WorldHandle> {
+        self.start_on_with_tls(0)
+    }
+
+    /// [`World::start_with_tls`], plain HTTP on a given port (0 = any free port).
+    pub fn start_on_with_tls(self, port: u16) -> io::Result<WorldHandle> {
         let tls = TestTls::generate().map_err(io::Error::other)?;
-        WorldHandle::start_serving(self, 0, Some(tls))
+        WorldHandle::start_serving(self, port, Some(tls))
     }
 }
 

@@ -1,5 +1,5 @@
 //! SmartRecruiters: the public posting list, paged by offset, then one detail call per posting for its
-//! description, as long as the shared [`DetailBudget`] lasts. A detail that fails is a posting without
+//! description, as long as the shared [`DetailBudget`] lasts, several in flight (`details::IN_FLIGHT`). A detail that fails is a posting without
 //! description in an incomplete fetch.
 
 mod shape;
@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use pipeline_domain::{BoardRef, Provider};
 use url::Url;
 
-use super::details::DetailCalls;
+use super::details::{DetailCalls, Detailed};
 use super::{AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, Validators};
 use pipeline_http::{HttpClient, Request};
 use shape::{Detail, Listed, Page};
@@ -85,12 +85,7 @@ impl SmartRecruitersClient {
     }
 
     /// The posting's detail; `None` when it is gone (closed since the list was read).
-    async fn detail(
-        &self,
-        board: &BoardRef,
-        id: &str,
-        fetch: &mut BoardFetch,
-    ) -> Result<Option<Detail>, AtsError> {
+    async fn detail(&self, board: &BoardRef, id: &str) -> Result<Option<Detail>, AtsError> {
         let company = board.tenant.as_str();
         let mut url =
             self.endpoints
@@ -101,7 +96,7 @@ impl SmartRecruitersClient {
                 reason: "the base URL cannot carry a path".to_owned(),
             })?
             .push(id);
-        match self.get_json(board, &url, fetch).await {
+        match self.get(board, &url).await {
             Err(AtsError::Gone { .. }) => {
                 tracing::debug!(%board, id, "smartrecruiters posting gone before its detail was read: skipped");
                 Ok(None)
@@ -117,6 +112,10 @@ impl SmartRecruitersClient {
         fetch: &mut BoardFetch,
     ) -> Result<T, AtsError> {
         fetch.requests += 1;
+        self.get(board, url).await
+    }
+
+    async fn get<T: serde::de::DeserializeOwned>(&self, board: &BoardRef, url: &Url) -> Result<T, AtsError> {
         let fetched = self
             .http
             .fetch(&Request::get(url.clone()))
@@ -142,18 +141,19 @@ impl AtsClient for SmartRecruitersClient {
         let mut fetch = BoardFetch::default();
         let listed = self.list(board, &mut fetch).await?;
         let mut calls = DetailCalls::new(board, &self.budget);
-        for posting in listed {
-            let detail = if calls.start(&mut fetch) {
-                match self.detail(board, &posting.id, &mut fetch).await {
-                    Ok(Some(detail)) => Some(detail),
-                    Ok(None) => continue,
-                    Err(error) => {
-                        calls.failed(&mut fetch, &posting.id, &error);
-                        None
-                    }
-                }
-            } else {
-                None
+        let details = calls
+            .read_all(
+                &mut fetch,
+                &listed,
+                |p| p.id.as_str(),
+                |p| self.detail(board, &p.id),
+            )
+            .await;
+        for (posting, detail) in listed.into_iter().zip(details) {
+            let detail = match detail {
+                Detailed::Read(detail) => Some(detail),
+                Detailed::Without => None,
+                Detailed::Gone => continue,
             };
             let normalized = posting.into_posting(&board.tenant, detail.as_ref());
             fetch.postings.push(normalized);

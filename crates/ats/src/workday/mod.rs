@@ -1,6 +1,7 @@
 //! Workday (cxs): the board `workday:TENANT/POD/SITE` is listed with `POST {base}/wday/cxs/{tenant}/{site}/jobs`
-//! 20 postings a page, then each posting's detail is fetched while the shared [`DetailBudget`] lasts. A
-//! detail that fails is a posting without description in an incomplete fetch (`details::DetailCalls`).
+//! 20 postings a page, then each posting's detail is fetched while the shared [`DetailBudget`] lasts, several
+//! in flight (`details::IN_FLIGHT`). A detail that fails is a posting without description in an incomplete
+//! fetch (`details::DetailCalls`).
 
 mod detail;
 mod listing;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use pipeline_domain::{BoardRef, Clock, Provider, SystemClock};
 
-use super::details::DetailCalls;
+use super::details::{DetailCalls, Detailed};
 use super::{AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, Validators};
 use detail::{DetailBody, PublicSite, posting, today};
 use listing::{ListItem, ListPage, Listing, MAX_OFFSET, PAGE_SIZE, external_ids, nonempty, page_body};
@@ -97,29 +98,24 @@ impl AtsClient for WorkdayClient {
         let ids = external_ids(&listing.items);
         let today = today(self.clock.now());
         let mut calls = DetailCalls::new(board, &self.budget);
-        for (item, id) in listing.items.iter().zip(ids) {
-            let info = if calls.start(&mut fetch) {
-                fetch.requests += 1;
-                match self.detail(board, t, item).await {
-                    Ok(Some(body)) => {
-                        if fetch.company_name.is_none() {
-                            fetch.company_name = body
-                                .hiring_organization
-                                .and_then(|o| nonempty(&o.name).map(str::to_owned));
-                        }
-                        Some(body.job_posting_info)
+        let path: fn(&ListItem) -> &str = |item| nonempty(&item.external_path).unwrap_or_default();
+        let call = |item| self.detail(board, t, item);
+        let details = calls.read_all(&mut fetch, &listing.items, path, call).await;
+        for ((item, id), detail) in listing.items.iter().zip(ids).zip(details) {
+            let info = match detail {
+                Detailed::Read(body) => {
+                    if fetch.company_name.is_none() {
+                        fetch.company_name = body
+                            .hiring_organization
+                            .and_then(|o| nonempty(&o.name).map(str::to_owned));
                     }
-                    Ok(None) => {
-                        tracing::debug!(%board, %id, "workday posting gone before its detail was read: skipped");
-                        continue;
-                    }
-                    Err(error) => {
-                        calls.failed(&mut fetch, &id, &error);
-                        None
-                    }
+                    Some(body.job_posting_info)
                 }
-            } else {
-                None
+                Detailed::Without => None,
+                Detailed::Gone => {
+                    tracing::debug!(%board, %id, "workday posting gone before its detail was read: skipped");
+                    continue;
+                }
             };
             fetch.postings.push(posting(t.public(), item, id, info, today));
         }

@@ -74,15 +74,15 @@ pub struct CanonicalRow {
     pub changed_at: DateTime<Utc>,
 }
 
-/// Makes the caller's write transaction the only writer of `company_id`'s postings until it ends, so that
-/// repost detection sees every posting of the company, whichever board another worker is writing.
-/// SQLite's write transactions already exclude each other; PostgreSQL takes an advisory transaction lock
-/// on the company.
-pub fn lock_company(conn: &mut Conn, company_id: i64) -> Result<(), DbError> {
+/// Makes the caller's write transaction the only writer of postings until it ends, so that repost
+/// detection sees every posting of a company, whichever board another worker is writing. SQLite's write
+/// transactions already exclude each other; PostgreSQL takes one advisory transaction lock for all
+/// postings writes: one lock, so transactions that write several boards (the unit runner writes its
+/// outcomes a batch at a time) can never wait for each other in a cycle, as per-company locks taken in
+/// different orders would.
+pub fn lock_postings(conn: &mut Conn) -> Result<(), DbError> {
     if let Conn::Postgres(c) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7, ($1 % 2147483647)::int)")
-            .bind::<diesel::sql_types::BigInt, _>(company_id)
-            .execute(&mut **c)?;
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7, 0)").execute(&mut **c)?;
     }
     Ok(())
 }
@@ -209,17 +209,7 @@ struct Content<'a> {
 }
 
 fn content<'a>(posting: &'a NormalizedPosting, hash: &'a str, pending: bool) -> Content<'a> {
-    // Strings and numbers: serializing cannot fail (a non-finite number is written as null).
-    let locations = serde_json::to_string(&posting.locations).unwrap_or_else(|_| "[]".to_owned());
-    let salary = posting
-        .salary
-        .as_ref()
-        .and_then(|s| serde_json::to_string(s).ok());
-    let workplace = posting.workplace.map(|w| match w {
-        pipeline_domain::Workplace::Remote => "remote",
-        pipeline_domain::Workplace::Hybrid => "hybrid",
-        pipeline_domain::Workplace::Onsite => "onsite",
-    });
+    let (locations, salary, workplace) = encoded(posting);
     Content {
         url: &posting.url,
         title: &posting.title,
@@ -235,6 +225,23 @@ fn content<'a>(posting: &'a NormalizedPosting, hash: &'a str, pending: bool) -> 
         content_hash: hash,
         description_pending: pending,
     }
+}
+
+/// A posting's columns that are not its fields as they are: locations and salary as JSON, workplace as
+/// its name.
+fn encoded(posting: &NormalizedPosting) -> (String, Option<String>, Option<&'static str>) {
+    // Strings and numbers: serializing cannot fail (a non-finite number is written as null).
+    let locations = serde_json::to_string(&posting.locations).unwrap_or_else(|_| "[]".to_owned());
+    let salary = posting
+        .salary
+        .as_ref()
+        .and_then(|s| serde_json::to_string(s).ok());
+    let workplace = posting.workplace.map(|w| match w {
+        pipeline_domain::Workplace::Remote => "remote",
+        pipeline_domain::Workplace::Hybrid => "hybrid",
+        pipeline_domain::Workplace::Onsite => "onsite",
+    });
+    (locations, salary, workplace)
 }
 
 /// Inserts a new posting of `board_id` (marked for scoring unless its description is still to come), as a

@@ -39,7 +39,7 @@ pub fn persist_prepared(
 ) -> Result<RunCounters, DbError> {
     let mut counters = RunCounters::default();
     // Another worker may be writing another board of the company: its reposts must be seen.
-    postings::lock_company(conn, board.company_id)?;
+    postings::lock_postings(conn)?;
     counters.add(Counter::PostingsSeen, board.postings.len() as u64);
     let mut stored = postings::states_of_board(conn, board.board_id)?;
     // The stored descriptions of postings fetched without theirs: kept, never overwritten with nothing.
@@ -141,18 +141,24 @@ pub fn persist_prepared(
             }
         }
     }
-    let rows: Vec<NewPosting<'_>> = decided
-        .iter()
-        .map(|d| NewPosting {
+    let (board_id, company_id, complete) = (board.board_id, board.company_id, board.complete);
+    // The new postings are moved into their rows: nothing reads them after.
+    let mut decided = decided.into_iter().peekable();
+    let mut rows = Vec::with_capacity(decided.len());
+    for (index, incoming) in board.postings.into_iter().enumerate() {
+        let Some(d) = decided.next_if(|d| d.index == index) else {
+            continue;
+        };
+        rows.push(NewPosting {
             id: d.id,
-            posting: &board.postings[d.index].posting,
-            hash: &d.hash,
+            posting: incoming.posting,
+            hash: d.hash,
             pending: d.pending,
             canonical: d.canonical,
             repost_count: batch_reposts.get(&d.id).copied().unwrap_or(0),
-        })
-        .collect();
-    postings::insert_all(conn, board.board_id, board.company_id, &rows, now)?;
+        });
+    }
+    postings::insert_all(conn, board_id, company_id, rows, now)?;
     // A canonical taken over has all its reposts counted by then: its count moves whole.
     for (canonical, n) in more_reposts {
         postings::add_reposts(conn, canonical, n)?;
@@ -160,7 +166,7 @@ pub fn persist_prepared(
     for (old, new) in take_overs {
         postings::take_over_canonical(conn, old, new)?;
     }
-    if board.complete {
+    if complete {
         let gone: Vec<i64> = stored
             .values()
             .filter(|p| p.closed_at.is_none() && !returned.contains(&p.id))
@@ -180,7 +186,7 @@ pub fn persist_prepared(
     .sum();
     if changed > 0 {
         // Open, new and closed counts of the company changed.
-        pipeline_db::repo::scoring::mark_for_aggregation(conn, &[board.company_id])?;
+        pipeline_db::repo::scoring::mark_for_aggregation(conn, &[company_id])?;
     }
     Ok(counters)
 }

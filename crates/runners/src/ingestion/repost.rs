@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::{DateTime, Utc};
-use pipeline_scoring::normalize_to_tokens;
 use pipeline_scoring::repost::{BOILERPLATE_MIN_POSTINGS, DESCRIPTION_SIMILARITY_THRESHOLD};
+use pipeline_scoring::with_tokens;
 use sha2::{Digest, Sha256};
 
 /// FNV-1a: tokens are short; SipHash's setup dominates hashing them.
@@ -60,7 +60,7 @@ impl Interner {
 
     /// `normalize_to_tokens(text)`, interned.
     fn tokens(&mut self, text: &str) -> Vec<u32> {
-        normalize_to_tokens(text).iter().map(|t| self.id(t)).collect()
+        with_tokens(text, |tokens| tokens.iter().map(|t| self.id(t)).collect())
     }
 }
 

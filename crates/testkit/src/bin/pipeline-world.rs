@@ -30,6 +30,10 @@ struct Args {
     /// Keep serving when stdin closes (only a signal stops the world).
     #[arg(long)]
     ignore_stdin: bool,
+    /// Serve the providers' APIs on HTTPS too, with a certificate of a test CA made now: the generated
+    /// pipeline.toml points the providers at it and trusts the CA (`world-ca.pem`) through `[http] ca_file`.
+    #[arg(long)]
+    tls: bool,
 }
 
 fn main() -> std::io::Result<()> {
@@ -41,8 +45,11 @@ fn main() -> std::io::Result<()> {
             .tempdir()?
             .keep(),
     };
-    let world = World::generate_with_postings(args.seed, args.companies, args.postings_per_board)
-        .start_on(args.port)?;
+    let world = World::generate_with_postings(args.seed, args.companies, args.postings_per_board);
+    let world = match args.tls {
+        true => world.start_on_with_tls(args.port)?,
+        false => world.start_on(args.port)?,
+    };
     world.write_files(&dir)?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "WORLD READY {} {}", world.base_url(), dir.display())?;

@@ -5,22 +5,21 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use pipeline_domain::NormalizedPosting;
 
-use super::content;
 use crate::RunOn;
 use crate::schema::postings;
 use crate::sql::At;
 use crate::{Conn, DbError};
 
 /// A new posting of a board, its id chosen by the caller (from [`NewIds`]) so that the batch it is
-/// written in can hold its reposts too.
-#[derive(Debug, Clone, Copy)]
-pub struct NewPosting<'a> {
+/// written in can hold its reposts too. Owned: the rows of a statement are moved into it.
+#[derive(Debug, Clone)]
+pub struct NewPosting {
     /// The id it gets (from [`NewIds`]).
     pub id: i64,
     /// The normalized posting.
-    pub posting: &'a NormalizedPosting,
+    pub posting: NormalizedPosting,
     /// Its content hash.
-    pub hash: &'a str,
+    pub hash: String,
     /// Its description is still to come: not marked for scoring yet.
     pub pending: bool,
     /// The posting it reposts.
@@ -92,37 +91,96 @@ pub fn insert_all(
     conn: &mut Conn,
     board_id: i64,
     company_id: i64,
-    rows: &[NewPosting<'_>],
+    rows: Vec<NewPosting>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    // 20 columns a row: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters a statement.
-    for chunk in rows.chunks(250) {
-        let values: Vec<_> = chunk
-            .iter()
-            .map(|row| {
-                (
-                    (
-                        postings::id.eq(row.id),
-                        postings::board_id.eq(board_id),
-                        postings::company_id.eq(company_id),
-                        postings::external_id.eq(&row.posting.external_id),
-                    ),
-                    content(row.posting, row.hash, row.pending),
-                    (
-                        postings::first_seen_at.eq(At(now)),
-                        postings::changed_at.eq(At(now)),
-                        postings::canonical_id.eq(row.canonical),
-                        postings::repost_count.eq(row.repost_count),
-                        postings::needs_scoring.eq(!row.pending),
-                    ),
-                )
-            })
-            .collect();
-        diesel::insert_into(postings::table)
-            .values(values)
-            .execute_on(conn)?;
+    let mut rows = rows
+        .into_iter()
+        .map(|row| Row::new(row, board_id, company_id, now));
+    // Statements of a fixed number of rows, each prepared once per connection and kept in diesel's
+    // statement cache (a statement of any other length would be parsed and planned anew every time); 20
+    // columns a row stay well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters a statement.
+    let mut left = rows.len();
+    while left > 0 {
+        left -= match left {
+            64.. => insert::<64>(conn, &mut rows)?,
+            16.. => insert::<16>(conn, &mut rows)?,
+            4.. => insert::<4>(conn, &mut rows)?,
+            _ => insert::<1>(conn, &mut rows)?,
+        };
     }
     Ok(())
+}
+
+/// Inserts the next `N` rows in one statement (`rows` holds at least `N`); `N`.
+fn insert<const N: usize>(conn: &mut Conn, rows: &mut impl Iterator<Item = Row>) -> Result<usize, DbError> {
+    let chunk: Vec<Row> = rows.take(N).collect();
+    let values: Box<[Row; N]> = chunk.into_boxed_slice().try_into().map_err(|short: Box<[Row]>| {
+        DbError::Worker(format!("{} rows for a statement of {N}", short.len()))
+    })?;
+    diesel::insert_into(postings::table)
+        .values(values)
+        .execute_on(conn)?;
+    Ok(N)
+}
+
+/// A new posting's row, every column given (`None` is NULL: a statement of many rows with no DEFAULT).
+#[derive(Insertable)]
+#[diesel(table_name = postings, treat_none_as_null = true, treat_none_as_default_value = false)]
+struct Row {
+    id: i64,
+    board_id: i64,
+    company_id: i64,
+    external_id: String,
+    url: String,
+    title: String,
+    description: String,
+    locations: String,
+    department: Option<String>,
+    employment_type: Option<String>,
+    workplace: Option<&'static str>,
+    salary: Option<String>,
+    requisition_id: Option<String>,
+    published_at: Option<At>,
+    source_updated_at: Option<At>,
+    content_hash: String,
+    description_pending: bool,
+    first_seen_at: At,
+    changed_at: At,
+    canonical_id: Option<i64>,
+    repost_count: i32,
+    needs_scoring: bool,
+}
+
+impl Row {
+    fn new(row: NewPosting, board_id: i64, company_id: i64, now: DateTime<Utc>) -> Row {
+        let (locations, salary, workplace) = super::encoded(&row.posting);
+        let p = row.posting;
+        Row {
+            id: row.id,
+            board_id,
+            company_id,
+            external_id: p.external_id,
+            url: p.url,
+            title: p.title,
+            description: p.description,
+            locations,
+            department: p.department,
+            employment_type: p.employment_type,
+            workplace,
+            salary,
+            requisition_id: p.requisition_id,
+            published_at: p.published_at.map(At),
+            source_updated_at: p.updated_at.map(At),
+            content_hash: row.hash,
+            description_pending: row.pending,
+            first_seen_at: At(now),
+            changed_at: At(now),
+            canonical_id: row.canonical,
+            repost_count: row.repost_count,
+            needs_scoring: !row.pending,
+        }
+    }
 }
 
 /// Counts `n` more reposts of `canonical`.

@@ -78,6 +78,7 @@ pub async fn run_units<W: UnitWork>(
         rate_limited: HashMap::new(),
         report: UnitReport::default(),
         fatal: None,
+        done: Vec::new(),
     };
     let mut in_flight = JoinSet::new();
     let driven = runner.drive(&mut in_flight).await;
@@ -121,7 +122,20 @@ struct Runner<W: UnitWork> {
     rate_limited: HashMap<String, u32>,
     report: UnitReport,
     fatal: Option<TaskError>,
+    /// Units worked successfully whose outcomes are not written yet: written together, one transaction
+    /// for all ([`Runner::write_done`]).
+    done: Vec<Done<W>>,
 }
+
+/// A unit worked successfully, its outcome to write under its fence.
+struct Done<W: UnitWork> {
+    unit: W::Unit,
+    lease: Lease,
+    output: W::Output,
+}
+
+/// The most outcomes written in one transaction.
+const WRITE_BATCH: usize = 16;
 
 fn db_error(e: pipeline_db::DbError) -> TaskError {
     TaskError::from_error(&e)
@@ -148,13 +162,26 @@ impl<W: UnitWork> Runner<W> {
                 self.spawn(in_flight, claimed);
             }
             let Some(joined) = in_flight.join_next().await else {
-                return Ok(());
+                return self.write_done().await;
             };
-            let (claimed, worked) = joined
-                .map_err(|e| TaskError::new(ErrorClass::Fatal, format!("a unit's task failed: {e}")))?;
-            self.finish(claimed, worked).await?;
-            self.run.progress.advance(1);
+            self.joined(joined).await?;
+            // The units done meanwhile are written with it: one transaction for all of them.
+            while self.done.len() < WRITE_BATCH {
+                let Some(joined) = in_flight.try_join_next() else {
+                    break;
+                };
+                self.joined(joined).await?;
+            }
+            self.write_done().await?;
         }
+    }
+
+    async fn joined(&mut self, joined: Result<Joined<W>, tokio::task::JoinError>) -> Result<(), TaskError> {
+        let (claimed, worked) =
+            joined.map_err(|e| TaskError::new(ErrorClass::Fatal, format!("a unit's task failed: {e}")))?;
+        self.finish(claimed, worked).await?;
+        self.run.progress.advance(1);
+        Ok(())
     }
 
     async fn next_unit(&mut self) -> Result<Option<Claimed<W::Unit>>, TaskError> {
@@ -265,13 +292,7 @@ impl<W: UnitWork> Runner<W> {
                 if let Some(key) = &pause_key {
                     self.rate_limited.remove(key);
                 }
-                let work = self.work.clone();
-                let written = self
-                    .write_fenced(lease, Counter::UnitsOk, move |tx| {
-                        work.record_success(tx, &unit, output, now)
-                    })
-                    .await?;
-                self.report.ok += u64::from(written);
+                self.done.push(Done { unit, lease, output });
                 return Ok(());
             }
             Err(error) => error,

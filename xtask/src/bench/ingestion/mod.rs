@@ -1,5 +1,6 @@
-//! `cargo xtask bench ingestion [--boards N] [--latency-ms MS]`: the ingestion stage of the release binary
-//! against the simulated world (`pipeline-world --postings-per-board`, release build), its companies loaded
+//! `cargo xtask bench ingestion [--boards N] [--latency-ms MS] [--tls] [--only CASE]`: the ingestion stage
+//! of the release binary against the simulated world (`pipeline-world --postings-per-board`, release build;
+//! with `--tls` its providers' APIs on HTTPS, the test CA trusted through `[http] ca_file`), companies loaded
 //! (`once --stage directory`) and their boards found (`once --stage discovery`) untimed first: wall and CPU
 //! time at a request latency with the provider limits off, postings/s and peak RSS over ~150,000 postings,
 //! an unchanged re-run against the first, and the stage time against the politeness bound of the default
@@ -10,15 +11,19 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail, ensure};
 use serde_json::Value;
 use toml::{Table, Value as Toml};
 
+mod process;
+
 use crate::cmd;
 use crate::e2e::{cli, runs};
 use crate::world::{PROVIDERS, scratch};
+pub(super) use process::proc_stat;
+use process::{Measured, run_stage};
 
 /// A line of conditions under a figure.
 macro_rules! note {
@@ -36,91 +41,99 @@ const SPEED_POSTINGS: f64 = 20.0;
 const POLITE: (usize, f64) = (150, 5.0);
 const POLITE_LATENCY_MS: u64 = 20;
 
-/// `--boards N` (600) and `--latency-ms MS` (20).
-fn options(args: &[String]) -> Result<(usize, u64)> {
-    let (mut boards, mut latency_ms) = (600, 20);
-    let mut args = args.iter();
-    while let Some(flag) = args.next() {
-        let value = args.next().with_context(|| format!("`{flag}` needs a value"));
-        match flag.as_str() {
-            "--boards" => boards = value?.parse().context("--boards N")?,
-            "--latency-ms" => latency_ms = value?.parse().context("--latency-ms MS")?,
-            other => bail!("unknown option `{other}` (known: --boards N, --latency-ms MS)"),
+/// The bench's cases: the speed figure, the throughput world (first load and unchanged re-run), the
+/// politeness bound.
+const CASES: [&str; 3] = ["speed", "throughput", "polite"];
+
+/// `--boards N` (600), `--latency-ms MS` (20), `--tls` (the providers' APIs on HTTPS, trusted through
+/// `[http] ca_file`), `--only CASE` (one of [`CASES`]; all by default).
+#[derive(Debug, PartialEq)]
+struct Options {
+    boards: usize,
+    latency_ms: u64,
+    tls: bool,
+    only: Option<String>,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Options> {
+        let mut options = Options {
+            boards: 600,
+            latency_ms: 20,
+            tls: false,
+            only: None,
+        };
+        let mut args = args.iter();
+        while let Some(flag) = args.next() {
+            if flag == "--tls" {
+                options.tls = true;
+                continue;
+            }
+            let value = args.next().with_context(|| format!("`{flag}` needs a value"));
+            match flag.as_str() {
+                "--boards" => options.boards = value?.parse().context("--boards N")?,
+                "--latency-ms" => options.latency_ms = value?.parse().context("--latency-ms MS")?,
+                "--only" => {
+                    let case = value?;
+                    ensure!(CASES.contains(&case.as_str()), "--only {case}: one of {CASES:?}");
+                    options.only = Some(case.clone());
+                }
+                other => {
+                    bail!("unknown option `{other}` (known: --boards N, --latency-ms MS, --tls, --only CASE)")
+                }
+            }
         }
-    }
-    Ok((boards, latency_ms))
-}
-
-/// What one timed `pipeline-cli once --stage ingestion` gave.
-#[derive(Default)]
-struct Measured {
-    elapsed: Duration,
-    /// User + system time of the pipeline-cli process, and of the world meanwhile.
-    cpu: Duration,
-    world_cpu: Duration,
-    peak_kb: u64,
-    exit: i32,
-    counters: Value,
-    /// Requests the world answered during the stage, per provider.
-    calls: Vec<(String, u64)>,
-    /// The board that took the most requests (`provider:tenant`, requests), made one after another.
-    longest: Option<(String, u64)>,
-}
-
-impl Measured {
-    fn counter(&self, name: &str) -> u64 {
-        self.counters[name].as_u64().unwrap_or(0)
+        Ok(options)
     }
 
-    /// Posting rows inserted, updated or closed.
-    fn rows_written(&self) -> u64 {
-        let written = ["postings_new", "postings_updated", "postings_closed"];
-        written.map(|c| self.counter(c)).iter().sum()
-    }
-
-    /// The least time the default limits allow: the busiest provider's requests at its rate.
-    fn bound(&self) -> Duration {
-        let most = self.calls.iter().map(|(_, n)| *n).max().unwrap_or(0);
-        Duration::from_secs_f64(most as f64 / DEFAULT_RPS)
-    }
-
-    /// The stage's totals, on one line.
-    fn totals(&self) -> String {
-        let api: u64 = self.calls.iter().map(|(_, n)| n).sum();
-        let names = ["boards_ok", "postings_seen", "postings_new", "postings_unchanged"];
-        let [boards, seen, new, unchanged] = names.map(|c| self.counter(c));
-        let [wall, cpu, world] = [self.elapsed, self.cpu, self.world_cpu].map(|d| d.as_secs_f64());
-        let (mb, exit) = (self.peak_kb as f64 / 1024.0, self.exit);
-        format!(
-            "{boards} boards ok, {seen} postings ({new} new, {unchanged} unchanged), {api} API requests, \
-             {wall:.2} s wall, {cpu:.2} s CPU (world {world:.2} s), peak RSS {mb:.1} MB, exit {exit}"
-        )
+    fn runs(&self, case: &str) -> bool {
+        self.only.as_deref().is_none_or(|only| only == case)
     }
 }
 
 pub fn run(args: &[String]) -> Result<()> {
-    let (boards, latency_ms) = options(args)?;
+    let options = Options::parse(args)?;
     let world_bin = ("pipeline-testkit", "pipeline-world");
     let bin_dir = cmd::build_bins(&[("pipeline-cli", "pipeline-cli"), world_bin], true)?;
-    let speed = Prepared::new(&bin_dir, boards, SPEED_POSTINGS)?.ingest(latency_ms, true)?;
-    let big = Prepared::new(&bin_dir, BIG.0, BIG.1)?;
+    let scheme = if options.tls { "HTTPS, test CA" } else { "HTTP" };
+    println!(
+        "ingestion stage (release binary, `pipeline-cli once --stage ingestion`, world on loopback, {scheme}):"
+    );
+    if options.runs("speed") {
+        speed(&bin_dir, &options)?;
+    }
+    if options.runs("throughput") {
+        throughput(&bin_dir, options.tls)?;
+    }
+    if options.runs("polite") {
+        polite(&bin_dir, options.tls)?;
+    }
+    Ok(())
+}
+
+/// Wall and CPU time of `--boards` companies at `--latency-ms`, limits off.
+fn speed(bin_dir: &Path, options: &Options) -> Result<()> {
+    let (n, ms) = (options.boards, options.latency_ms);
+    let speed = Prepared::new(bin_dir, n, SPEED_POSTINGS, options.tls)?.ingest(ms, true)?;
+    let (wall, cpu) = (speed.elapsed.as_secs_f64(), speed.cpu.as_secs_f64());
+    figure("wall time", wall, "s", "<=", 2.0);
+    figure("CPU time", cpu, "s", "<=", 1.0);
+    note!("{n} companies, ~{SPEED_POSTINGS} postings a board, {ms} ms a request, limits off:");
+    note!("{}", speed.totals());
+    if let Some((board, requests)) = &speed.longest {
+        note!("busiest board {board}: {requests} requests");
+    }
+    Ok(())
+}
+
+/// Postings/s and peak RSS of the first load of the big world, then the same world unchanged.
+fn throughput(bin_dir: &Path, tls: bool) -> Result<()> {
+    let big = Prepared::new(bin_dir, BIG.0, BIG.1, tls)?;
     let first = big.ingest(0, true)?;
     // Boards are due again `ingestion.refresh_after` (1 s here) after their fetch.
     std::thread::sleep(Duration::from_millis(1_100));
     let again = big.ingest(0, true)?;
     drop(big);
-    let polite = Prepared::new(&bin_dir, POLITE.0, POLITE.1)?.ingest(POLITE_LATENCY_MS, false)?;
-    println!("ingestion stage (release binary, `pipeline-cli once --stage ingestion`, world on loopback):");
-    let (wall, cpu) = (speed.elapsed.as_secs_f64(), speed.cpu.as_secs_f64());
-    figure("wall time", wall, "s", "<=", 2.0);
-    figure("CPU time", cpu, "s", "<=", 1.0);
-    let (n, ms) = (boards, latency_ms);
-    note!("{n} companies, ~{SPEED_POSTINGS} postings a board, {ms} ms a request, limits off:");
-    note!("{}", speed.totals());
-    if let Some((board, requests)) = &speed.longest {
-        let floor = *requests as f64 * ms as f64 / 1000.0;
-        note!("longest board {board}: {requests} requests one after another, {floor:.2} s at {ms} ms");
-    }
     let rate = first.counter("postings_seen") as f64 / first.elapsed.as_secs_f64();
     figure("throughput", rate, "postings/s", ">=", 20_000.0);
     figure("peak RSS", first.peak_kb as f64 / 1024.0, "MB", "<=", 150.0);
@@ -133,6 +146,12 @@ pub fn run(args: &[String]) -> Result<()> {
     let not_modified = again.counter("boards_not_modified");
     note!("the same world, unchanged, 1 s later ({not_modified} boards not modified):");
     note!("{}", again.totals());
+    Ok(())
+}
+
+/// The stage time at the default limits against the politeness bound.
+fn polite(bin_dir: &Path, tls: bool) -> Result<()> {
+    let polite = Prepared::new(bin_dir, POLITE.0, POLITE.1, tls)?.ingest(POLITE_LATENCY_MS, false)?;
     let bound = polite.bound().as_secs_f64();
     let ratio = polite.elapsed.as_secs_f64() / bound;
     figure("politeness", ratio, "x bound", "<=", 1.15);
@@ -165,10 +184,11 @@ struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
-    fn new(bin_dir: &'a Path, companies: usize, postings: f64) -> Result<Prepared<'a>> {
+    fn new(bin_dir: &'a Path, companies: usize, postings: f64, tls: bool) -> Result<Prepared<'a>> {
         let dir = scratch(&format!("bench-ingestion-{companies}"))?;
         let mut world = Command::new(bin_dir.join("pipeline-world"))
             .args(["--seed", &SEED.to_string(), "--companies", &companies.to_string()])
+            .args(tls.then_some("--tls"))
             .args(["--postings-per-board", &postings.to_string(), "--dir"])
             .arg(&dir)
             .stdin(Stdio::piped())
@@ -293,57 +313,6 @@ fn section<'a>(table: &'a mut Table, key: &str) -> Result<&'a mut Table> {
         .with_context(|| format!("`{key}` is not a table"))
 }
 
-/// Runs `once --stage ingestion` in `dir` until it exits with 0 or 3 (done, or a board that failed: still
-/// a measured run), sampling its peak resident set (VmHWM); its CPU time is read from `/proc/PID/stat` once
-/// it has exited and before it is reaped. Its time, CPU time, peak RSS and exit code.
-fn run_stage(cli: &Path, dir: &Path) -> Result<Measured> {
-    let start = Instant::now();
-    let stdout = std::fs::File::create(dir.join("stdout.txt"))?;
-    let mut child = Command::new(cli)
-        .args(["once", "--stage", "ingestion", "-qq"])
-        .current_dir(dir)
-        .stdout(Stdio::from(stdout))
-        .stderr(Stdio::null())
-        .spawn()?;
-    let pid = child.id();
-    let mut peak_kb = 0;
-    let cpu = loop {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        peak_kb = super::vm_hwm_kb(&status).unwrap_or(0).max(peak_kb);
-        match proc_stat(pid) {
-            Some(('Z', cpu)) => break cpu,
-            Some(_) => std::thread::sleep(Duration::from_millis(5)),
-            None => bail!("/proc/{pid}/stat unreadable before pipeline-cli was reaped"),
-        }
-    };
-    let elapsed = start.elapsed();
-    let status = child.wait()?;
-    let exit = status.code().unwrap_or(-1);
-    let out = std::fs::read_to_string(dir.join("stdout.txt"))?;
-    ensure!(exit == 0 || exit == 3, "once --stage ingestion: {status}\n{out}");
-    Ok(Measured {
-        elapsed,
-        cpu,
-        peak_kb,
-        exit,
-        ..Measured::default()
-    })
-}
-
-/// A process's state letter and user + system time from `/proc/PID/stat` (a zombie keeps its totals).
-pub(super) fn proc_stat(pid: u32) -> Option<(char, Duration)> {
-    parse_stat(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
-}
-
-fn parse_stat(stat: &str) -> Option<(char, Duration)> {
-    // The command name in parentheses may hold spaces: the fields start after its last `)`.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let state = fields.first()?.chars().next()?;
-    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    // In clock ticks of `USER_HZ`: 100 a second on Linux, whatever the kernel's own tick.
-    Some((state, Duration::from_millis(ticks * 10)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,16 +333,27 @@ mod tests {
         }
         let off: Table = bench_config(generated, false).unwrap().parse().unwrap();
         assert_eq!(off["providers"]["lever"].as_table().map(Table::len), Some(1));
-        assert_eq!(options(&[]).unwrap(), (600, 20));
-        let args = ["--latency-ms", "0", "--boards", "50"].map(String::from);
-        assert_eq!(options(&args).unwrap(), (50, 0));
-        assert!(options(&["--boards".to_owned()]).is_err());
+        let default = Options::parse(&[]).unwrap();
+        assert_eq!(
+            (default.boards, default.latency_ms, default.tls),
+            (600, 20, false)
+        );
+        assert!(CASES.iter().all(|case| default.runs(case)));
+        let args = ["--latency-ms", "0", "--tls", "--boards", "50", "--only", "speed"].map(String::from);
+        let options = Options::parse(&args).unwrap();
+        assert_eq!((options.boards, options.latency_ms, options.tls), (50, 0, true));
+        assert!(options.runs("speed") && !options.runs("polite"));
+        assert!(Options::parse(&["--boards".to_owned()]).is_err());
+        assert!(Options::parse(&["--only".to_owned(), "fast".to_owned()]).is_err());
     }
 
     #[test]
     fn the_figures_of_a_run() {
         let stat = "42 (pipe line) Z 1 2 3 4 5 6 7 8 9 10 250 37 0 0 20 0 1 0";
-        assert_eq!(parse_stat(stat), Some(('Z', Duration::from_millis(2870))));
+        assert_eq!(
+            process::parse_stat(stat),
+            Some(('Z', Duration::from_millis(2870)))
+        );
         assert!(proc_stat(std::process::id()).is_some_and(|(state, _)| state != 'Z'));
         let [sr, lever, site] = ["smartrecruiters", "lever", "site"]
             .map(|label| serde_json::json!({"label": label, "tenant": "acme"}));
