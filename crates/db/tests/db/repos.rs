@@ -360,7 +360,7 @@ fn pauses_clear_themselves_when_expired(test: TestDb) {
 
 #[test]
 fn backup_is_a_consistent_copy() {
-    let test = TestDb::new();
+    let test = TestDb::sqlite();
     let (dir, db) = split(test);
     let now = t("2026-11-25T03:00:00Z");
     db.write(|c| companies::upsert_listed(c, &listing(Some("Acme"), None), "s", None, now))
