@@ -13,11 +13,6 @@ mod wiring;
 
 use clap::Parser;
 
-/// mimalloc: ingestion allocates and frees many short strings and vectors on every worker thread, where
-/// the system allocator spends a fifth of the stage's CPU time (docs/stages.md#ingestion-schedule).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     pipeline_http::install_crypto_provider();
     let cli = cli::Cli::parse();
