@@ -234,3 +234,23 @@ fn the_feedback_window_follows_madrid_local_time_across_dst_changes() {
     };
     assert!(open("2026-01-01T23:00:00Z") && open("2026-01-01T01:59:00Z") && !open("2026-01-01T02:00:00Z"));
 }
+
+#[test]
+fn a_jsonld_board_can_be_declared_and_a_bad_one_is_named() {
+    let declared = |board: &str| Config {
+        boards: vec![BoardDecl {
+            company: "acme.com".into(),
+            board: board.into(),
+            at: None,
+        }],
+        ..Config::default()
+    };
+    assert_eq!(
+        declared("jsonld:https://acme.com/careers?utm_source=x").validate(),
+        Ok(())
+    );
+    let issues = declared("jsonld:careers").validate().unwrap_err();
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0].key, "boards[0].board");
+    assert!(issues[0].reason.contains("careers page's URL"), "{}", issues[0]);
+}
