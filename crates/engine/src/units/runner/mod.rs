@@ -20,6 +20,7 @@ use super::heartbeat::LeaseHeartbeat;
 use super::{DueQuery, UnitFailure, UnitWork, next_due_after_failure};
 use crate::lock::chrono_ttl;
 use crate::{StageRun, TaskError};
+use outcome::Written;
 
 /// How the runner works a stage's units.
 #[derive(Debug, Clone)]
@@ -79,6 +80,7 @@ pub async fn run_units<W: UnitWork>(
         report: UnitReport::default(),
         fatal: None,
         done: Vec::new(),
+        writing: None,
     };
     let mut in_flight = JoinSet::new();
     let driven = runner.drive(&mut in_flight).await;
@@ -123,8 +125,17 @@ struct Runner<W: UnitWork> {
     report: UnitReport,
     fatal: Option<TaskError>,
     /// Units worked successfully whose outcomes are not written yet: written together, one transaction
-    /// for all ([`Runner::write_done`]).
+    /// for all ([`Runner::start_write`]).
     done: Vec<Done<W>>,
+    /// The write of such outcomes in progress, and how many it holds.
+    writing: Option<(tokio::task::JoinHandle<Written>, usize)>,
+}
+
+/// What the driver waited for.
+enum Event<J> {
+    Joined(J),
+    Written(Result<Written, tokio::task::JoinError>),
+    Idle,
 }
 
 /// A unit worked successfully, its outcome to write under its fence.
@@ -134,8 +145,8 @@ struct Done<W: UnitWork> {
     output: W::Output,
 }
 
-/// The most outcomes written in one transaction.
-const WRITE_BATCH: usize = 16;
+/// Units done but not written yet that may wait besides the `concurrency` in flight (and in the write).
+const WRITE_SLACK: usize = 16;
 
 fn db_error(e: pipeline_db::DbError) -> TaskError {
     TaskError::from_error(&e)
@@ -144,7 +155,11 @@ fn db_error(e: pipeline_db::DbError) -> TaskError {
 impl<W: UnitWork> Runner<W> {
     async fn drive(&mut self, in_flight: &mut JoinSet<Joined<W>>) -> Result<(), TaskError> {
         loop {
-            while in_flight.len() < self.settings.concurrency.max(1)
+            // Units in flight, done and being written hold their output: at most `concurrency` of them
+            // besides a batch's worth.
+            while in_flight.len() + self.done.len() + self.writing_len()
+                < self.settings.concurrency.max(1) + WRITE_SLACK
+                && in_flight.len() < self.settings.concurrency.max(1)
                 && !self.run.is_cancelled()
                 && self.fatal.is_none()
             {
@@ -161,18 +176,30 @@ impl<W: UnitWork> Runner<W> {
                 }
                 self.spawn(in_flight, claimed);
             }
-            let Some(joined) = in_flight.join_next().await else {
-                return self.write_done().await;
-            };
-            self.joined(joined).await?;
-            // The units done meanwhile are written with it: one transaction for all of them.
-            while self.done.len() < WRITE_BATCH {
-                let Some(joined) = in_flight.try_join_next() else {
-                    break;
-                };
-                self.joined(joined).await?;
+            // The units done while a write runs are written together by the next (group commit), while the
+            // others go on working.
+            if !self.done.is_empty() && self.writing.is_none() {
+                self.start_write();
             }
-            self.write_done().await?;
+            let event = {
+                let writing = &mut self.writing;
+                tokio::select! {
+                    Some(joined) = in_flight.join_next() => Event::Joined(joined),
+                    written = async {
+                        match writing.as_mut() {
+                            Some((handle, _)) => handle.await,
+                            None => std::future::pending().await,
+                        }
+                    }, if writing.is_some() => Event::Written(written),
+                    else => Event::Idle,
+                }
+            };
+            match event {
+                Event::Joined(joined) => self.joined(joined).await?,
+                Event::Written(written) => self.written(written)?,
+                Event::Idle if self.done.is_empty() => return Ok(()),
+                Event::Idle => {}
+            }
         }
     }
 
@@ -186,6 +213,7 @@ impl<W: UnitWork> Runner<W> {
 
     async fn next_unit(&mut self) -> Result<Option<Claimed<W::Unit>>, TaskError> {
         if self.queue.is_empty() && !self.exhausted && self.taken < self.limit {
+            self.wait_writing().await?;
             self.claim_batch().await?;
         }
         Ok(self.queue.pop_front())

@@ -4,11 +4,25 @@
 
 use pipeline_db::repo::leases::{self, Fenced, Lease};
 use pipeline_db::repo::runs;
-use pipeline_domain::{Counter, RunCounters};
+use pipeline_domain::{Counter, ErrorClass, RunCounters};
 
 use super::{Done, Runner, db_error};
 use crate::TaskError;
 use crate::units::UnitWork;
+
+/// What a write of outcomes came to.
+pub(super) type Written = Result<WriteOutcome, pipeline_db::DbError>;
+
+/// The outcomes a write committed.
+#[derive(Default)]
+pub(super) struct WriteOutcome {
+    /// The counters they add to the run.
+    delta: RunCounters,
+    /// Outcomes written.
+    written: u64,
+    /// Units whose lease was lost: nothing written for them.
+    lost: Vec<String>,
+}
 
 impl<W: UnitWork> Runner<W> {
     /// Writes an outcome under the fence, with the run's counters (so rows and counters commit together),
@@ -19,6 +33,7 @@ impl<W: UnitWork> Runner<W> {
         counter: Counter,
         record: impl FnOnce(&mut Fenced<'_>) -> Result<RunCounters, pipeline_db::DbError> + Send + 'static,
     ) -> Result<bool, TaskError> {
+        self.wait_writing().await?;
         let (run, now) = (self.run.clone(), self.run.now());
         let key = lease.unit_key.clone();
         let delta = run
@@ -54,42 +69,59 @@ impl<W: UnitWork> Runner<W> {
         }
     }
 
-    /// Writes the outcomes of the units done, in one transaction: each under its fence (a unit whose lease
-    /// was lost writes nothing), its lease released, and the run's counters saved once with them all, so
-    /// that rows and counters commit together.
-    pub(super) async fn write_done(&mut self) -> Result<(), TaskError> {
-        if self.done.is_empty() {
-            return Ok(());
-        }
+    /// Outcomes in the write in progress.
+    pub(super) fn writing_len(&self) -> usize {
+        self.writing.as_ref().map_or(0, |(_, n)| *n)
+    }
+
+    /// Starts writing the outcomes of the units done, in one transaction, while the driver goes on: each
+    /// under its fence (a unit whose lease was lost writes nothing), its lease released, and the run's
+    /// counters saved once with them all, so that rows and counters commit together. Every other write
+    /// waits for it first ([`wait_writing`](Self::wait_writing)): one at a time, counters in order.
+    pub(super) fn start_write(&mut self) {
         let done = std::mem::take(&mut self.done);
-        let (run, now, work) = (self.run.clone(), self.run.now(), self.work.clone());
-        let (delta, written, lost) = run
-            .db
-            .clone()
-            .call(move |db| {
+        let n = done.len();
+        let (run, work) = (self.run.clone(), self.work.clone());
+        let handle = tokio::spawn(async move {
+            let now = run.now();
+            let db = run.db.clone();
+            db.call(move |db| {
                 db.write(|c| {
-                    let (mut delta, mut written, mut lost) = (RunCounters::default(), 0, Vec::new());
+                    let mut out = WriteOutcome::default();
                     for Done { unit, lease, output } in done {
                         let Some(mut tx) = leases::fence(c, &lease, now)? else {
-                            lost.push(lease.unit_key);
+                            out.lost.push(lease.unit_key);
                             continue;
                         };
-                        delta.merge(&work.record_success(&mut tx, &unit, output, now)?);
-                        delta.add(Counter::UnitsOk, 1);
+                        out.delta
+                            .merge(&work.record_success(&mut tx, &unit, output, now)?);
+                        out.delta.add(Counter::UnitsOk, 1);
                         tx.release()?;
-                        written += 1;
+                        out.written += 1;
                     }
                     let mut total = run.counters();
-                    total.merge(&delta);
+                    total.merge(&out.delta);
                     runs::save_counters(c, run.run_id, &run.owner, &total)?;
-                    Ok((delta, written, lost))
+                    Ok(out)
                 })
             })
             .await
-            .map_err(db_error)?;
-        self.run.merge(&delta);
-        self.report.ok += written;
-        for key in lost {
+        });
+        self.writing = Some((handle, n));
+    }
+
+    /// Takes in the end of the write in progress (`self.writing` is cleared).
+    pub(super) fn written(
+        &mut self,
+        written: Result<Written, tokio::task::JoinError>,
+    ) -> Result<(), TaskError> {
+        self.writing = None;
+        let written = written
+            .map_err(|e| TaskError::new(ErrorClass::Fatal, format!("an outcome write failed: {e}")))?;
+        let out = written.map_err(db_error)?;
+        self.run.merge(&out.delta);
+        self.report.ok += out.written;
+        for key in out.lost {
             tracing::warn!(stage = self.run.stage, %key, "lease lost before the outcome was written; nothing written");
             self.report.lost += 1;
             self.run.count_skipped("lease_lost", 1);
@@ -97,7 +129,16 @@ impl<W: UnitWork> Runner<W> {
         Ok(())
     }
 
+    /// Waits for the write in progress, if any.
+    pub(super) async fn wait_writing(&mut self) -> Result<(), TaskError> {
+        match self.writing.take() {
+            Some((handle, _)) => self.written(handle.await),
+            None => Ok(()),
+        }
+    }
+
     pub(super) async fn release(&mut self, lease: Lease) -> Result<(), TaskError> {
+        self.wait_writing().await?;
         self.report.released += 1;
         self.run
             .db
@@ -109,6 +150,7 @@ impl<W: UnitWork> Runner<W> {
 
     /// Releases the claimed units that were never started.
     pub(super) async fn release_queued(&mut self) -> Result<(), TaskError> {
+        self.wait_writing().await?;
         let leases: Vec<Lease> = self.queue.drain(..).map(|c| c.lease).collect();
         self.report.released += leases.len() as u64;
         self.run
