@@ -8,16 +8,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use pipeline_db::repo::leases::{self, Lease};
+use pipeline_db::repo::leases::Lease;
 use pipeline_db::repo::pauses;
 use pipeline_domain::{Classify, Counter, ErrorClass, RunCounters};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
+mod claim;
 mod outcome;
 
 use super::heartbeat::LeaseHeartbeat;
-use super::{DueQuery, UnitFailure, UnitWork, next_due_after_failure};
+use super::{UnitFailure, UnitWork, next_due_after_failure};
 use crate::lock::chrono_ttl;
 use crate::{StageRun, TaskError};
 use outcome::Written;
@@ -217,66 +218,6 @@ impl<W: UnitWork> Runner<W> {
             self.claim_batch().await?;
         }
         Ok(self.queue.pop_front())
-    }
-
-    /// Claims the next due units in one write transaction: one due query, one multi-row claim. The batch ends the run's claiming when nothing
-    /// is due, or when everything due was already worked in this run.
-    async fn claim_batch(&mut self) -> Result<(), TaskError> {
-        let batch = (self.settings.concurrency * 4).clamp(8, 200);
-        let want = (self.limit - self.taken).min(batch);
-        let (work, owner, now) = (self.work.clone(), self.run.owner.clone(), self.run.now());
-        let (ttl, company) = (chrono_ttl(self.settings.lease_ttl), self.run.ctx.company.clone());
-        let (claimed, paused) = self
-            .run
-            .db
-            .call(move |db| {
-                db.write(|c| {
-                    let paused: Vec<String> =
-                        pauses::active(c, now)?.into_iter().map(|p| p.provider).collect();
-                    let kind = work.kind();
-                    let query = DueQuery {
-                        now,
-                        limit: want,
-                        company: company.as_deref(),
-                        paused: &paused,
-                        kind,
-                    };
-                    leases::serialize_claims(c, kind)?;
-                    let due = work.due(c, &query)?;
-                    let keys: Vec<String> = due.iter().map(|unit| work.key(unit)).collect();
-                    let mut taken: HashMap<String, Lease> =
-                        leases::claim_many(c, kind, &keys, &owner, now, ttl)?
-                            .into_iter()
-                            .map(|lease| (lease.unit_key.clone(), lease))
-                            .collect();
-                    // In the due query's order (oldest due first).
-                    let claimed: Vec<Claimed<W::Unit>> = due
-                        .into_iter()
-                        .zip(keys)
-                        .filter_map(|(unit, key)| {
-                            let lease = taken.remove(&key)?;
-                            let pause_key = work.pause_key(&unit);
-                            Some(Claimed {
-                                unit,
-                                lease,
-                                pause_key,
-                            })
-                        })
-                        .collect();
-                    Ok((claimed, paused))
-                })
-            })
-            .await
-            .map_err(db_error)?;
-        self.paused.extend(paused);
-        let fresh = claimed
-            .iter()
-            .filter(|c| !self.seen.contains(&c.lease.unit_key))
-            .count();
-        self.exhausted = fresh == 0;
-        self.taken += fresh;
-        self.queue.extend(claimed);
-        Ok(())
     }
 
     fn spawn(&self, in_flight: &mut JoinSet<Joined<W>>, claimed: Claimed<W::Unit>) {

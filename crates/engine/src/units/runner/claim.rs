@@ -1,0 +1,74 @@
+//! How the runner claims its units: a batch of due units in one write transaction, with one due query and
+//! one multi-row claim (docs/ARCHITECTURE.md#two-database-backends).
+
+use std::collections::HashMap;
+
+use pipeline_db::repo::leases::{self, Lease};
+use pipeline_db::repo::pauses;
+
+use super::{Claimed, Runner, db_error};
+use crate::TaskError;
+use crate::lock::chrono_ttl;
+use crate::units::{DueQuery, UnitWork};
+
+impl<W: UnitWork> Runner<W> {
+    /// Claims the next due units in one write transaction: one due query, one multi-row claim. The batch ends the run's claiming when nothing
+    /// is due, or when everything due was already worked in this run.
+    pub(super) async fn claim_batch(&mut self) -> Result<(), TaskError> {
+        let batch = (self.settings.concurrency * 4).clamp(8, 200);
+        let want = (self.limit - self.taken).min(batch);
+        let (work, owner, now) = (self.work.clone(), self.run.owner.clone(), self.run.now());
+        let (ttl, company) = (chrono_ttl(self.settings.lease_ttl), self.run.ctx.company.clone());
+        let (claimed, paused) = self
+            .run
+            .db
+            .call(move |db| {
+                db.write(|c| {
+                    let paused: Vec<String> =
+                        pauses::active(c, now)?.into_iter().map(|p| p.provider).collect();
+                    let kind = work.kind();
+                    let query = DueQuery {
+                        now,
+                        limit: want,
+                        company: company.as_deref(),
+                        paused: &paused,
+                        kind,
+                    };
+                    leases::serialize_claims(c, kind)?;
+                    let due = work.due(c, &query)?;
+                    let keys: Vec<String> = due.iter().map(|unit| work.key(unit)).collect();
+                    let mut taken: HashMap<String, Lease> =
+                        leases::claim_many(c, kind, &keys, &owner, now, ttl)?
+                            .into_iter()
+                            .map(|lease| (lease.unit_key.clone(), lease))
+                            .collect();
+                    // In the due query's order (oldest due first).
+                    let claimed: Vec<Claimed<W::Unit>> = due
+                        .into_iter()
+                        .zip(keys)
+                        .filter_map(|(unit, key)| {
+                            let lease = taken.remove(&key)?;
+                            let pause_key = work.pause_key(&unit);
+                            Some(Claimed {
+                                unit,
+                                lease,
+                                pause_key,
+                            })
+                        })
+                        .collect();
+                    Ok((claimed, paused))
+                })
+            })
+            .await
+            .map_err(db_error)?;
+        self.paused.extend(paused);
+        let fresh = claimed
+            .iter()
+            .filter(|c| !self.seen.contains(&c.lease.unit_key))
+            .count();
+        self.exhausted = fresh == 0;
+        self.taken += fresh;
+        self.queue.extend(claimed);
+        Ok(())
+    }
+}
