@@ -200,9 +200,13 @@ impl Db {
             .batch_execute(session.setup())
             .map_err(|e| open_err(e.to_string()))?;
         drop(probe);
+        // No connection is opened in the background (no idle minimum, no reaper): a libpq connection being
+        // set up on the pool's thread while the process exits raced OpenSSL's exit-time cleanup.
         let pool = Pool::builder()
             .max_size(8)
-            .min_idle(Some(1))
+            .min_idle(Some(0))
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connection_timeout(Duration::from_secs(60))
             .connection_customizer(Box::new(session))
             .build(ConnectionManager::<PgConnection>::new(url))
