@@ -149,17 +149,6 @@ pub trait RunOn: Sized {
         }
     }
 
-    /// Every row of a query (an alias of [`RunOn::load_on`], as diesel has one).
-    fn get_results_on<'query, U>(self, conn: &mut Conn) -> QueryResult<Vec<U>>
-    where
-        Self: RunQueryDsl<SqliteConnection>
-            + RunQueryDsl<PgConnection>
-            + LoadQuery<'query, SqliteConnection, U>
-            + LoadQuery<'query, PgConnection, U>,
-    {
-        self.load_on(conn)
-    }
-
     /// The one row of a query (`NotFound` without one).
     fn get_result_on<'query, U>(self, conn: &mut Conn) -> QueryResult<U>
     where
