@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use pipeline_db::Db;
 use pipeline_db::repo::boards;
 use pipeline_db::repo::companies::{self, CompanyFilter};
 use pipeline_db::testing::TestDb;
@@ -41,13 +42,18 @@ pub(super) async fn cycle(engine: &Engine) -> CycleReport {
 }
 
 pub(super) fn engine(test: &TestDb, world: &WorldHandle, config: &Config) -> Engine {
+    engine_as(test.db().clone(), world, config, "test:1:x")
+}
+
+/// An engine with every stage of `config`, on `db`, as the worker `owner`, on the world's clock.
+pub(super) fn engine_as(db: Db, world: &WorldHandle, config: &Config, owner: &str) -> Engine {
     pipeline_http::install_crypto_provider();
     let settings = EngineSettings {
         lock_ttl: config.runner.lock_ttl,
         retention: config.retention.runs,
         alert_failure_ratio: config.runner.alert_failure_ratio,
     };
-    let mut engine = Engine::new(test.db().clone(), Arc::new(world.clock()), "test:1:x", settings);
+    let mut engine = Engine::new(db, Arc::new(world.clock()), owner, settings);
     let services = Services::with_clock(config, Arc::new(world.clock())).unwrap();
     for stage in stages(config, &services).unwrap() {
         engine.register(stage);

@@ -3,35 +3,17 @@
 //! on a database of its own). With `TEST_BACKEND=postgres`, the three share one PostgreSQL schema.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use pipeline_db::Db;
 use pipeline_db::repo::companies::{self, CompanyFilter};
 use pipeline_db::repo::postings;
 use pipeline_db::testing::TestDb;
-use pipeline_domain::config::Config;
 use pipeline_domain::{Counter, RunStatus};
-use pipeline_engine::{CycleReport, Engine, EngineSettings, RunContext};
-use pipeline_runners::{Services, stages};
-use pipeline_testkit::{World, WorldHandle};
+use pipeline_engine::{CycleReport, Engine, RunContext};
+use pipeline_testkit::World;
 use tokio_util::sync::CancellationToken;
 
-use super::discovery::config_for;
-
-fn engine_as(db: Db, world: &WorldHandle, config: &Config, owner: &str) -> Engine {
-    pipeline_http::install_crypto_provider();
-    let settings = EngineSettings {
-        lock_ttl: config.runner.lock_ttl,
-        retention: config.retention.runs,
-        alert_failure_ratio: config.runner.alert_failure_ratio,
-    };
-    let mut engine = Engine::new(db, Arc::new(world.clock()), owner, settings);
-    let services = Services::with_clock(config, Arc::new(world.clock())).unwrap();
-    for stage in stages(config, &services).unwrap() {
-        engine.register(stage);
-    }
-    engine
-}
+use super::discovery::{config_for, engine_as};
 
 fn only(stages: &[&str], shared: bool) -> RunContext {
     RunContext {
