@@ -126,7 +126,9 @@ pub fn engine(config: &Config, db: &Db, progress: Arc<dyn Progress>) -> Result<E
         settings,
     )
     .with_progress(progress);
-    let services = services(config)?;
+    // Every process on the database shares each provider's rate (several `forever --shared` workers, or a
+    // `once` beside them).
+    let services = services(config)?.share_rates(db);
     for stage in pipeline_runners::stages(config, &services)? {
         engine.register(stage);
     }

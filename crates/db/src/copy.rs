@@ -4,8 +4,8 @@
 //! target turns each batch back into rows of its own types (`json_populate_recordset` on PostgreSQL). A
 //! posting may point to a canonical posting with a higher id (a later-found earlier posting takes over), so
 //! postings are inserted without their canonical and linked in a second pass. The whole copy is one target
-//! transaction: a copy that fails leaves the target as empty as it was. Locks and leases are not copied
-//! (they belong to the processes of the source).
+//! transaction: a copy that fails leaves the target as empty as it was. Locks, leases and the rate ledger are
+//! not copied (they belong to the processes of the source).
 
 use diesel::sql_types::{BigInt, Text};
 use diesel::{QueryableByName, RunQueryDsl};

@@ -166,6 +166,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The fleet's rate ledger: where each provider's last reserved window of request turns ends.
+    rate_ledger (provider) {
+        /// The provider's key.
+        provider -> Text,
+        /// The end of the provider's last window, microseconds since the Unix epoch (system clock).
+        free_at -> BigInt,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use crate::sql::UtcTime;
     /// Provider pauses, by hand or after a 429 streak.

@@ -8,6 +8,7 @@
 mod client;
 mod error;
 mod exchange;
+mod fleet;
 mod guard;
 mod resolve;
 mod retry_after;
@@ -17,6 +18,7 @@ mod throttle;
 pub use client::HttpClient;
 pub use error::HttpError;
 pub use exchange::{BodyStream, Fetched, HttpStats, Request};
+pub use fleet::{Grant, RateLedger};
 pub use guard::{NetworkPolicy, Refusal, is_public};
 pub use resolve::{HostOverride, OverrideResolver};
 pub use retry_after::parse_retry_after;

@@ -2,18 +2,21 @@
 //! the `governor` crate) and a `max_concurrency` semaphore, one [`Throttle`] per provider for the whole
 //! process ([`Throttles`]), shared by discovery's validation calls and ingestion — for a provider whose
 //! boards are company sites (`jsonld`), one bucket per site; and [`HostGate`], at most one request in
-//! flight per company site.
+//! flight per company site. With a [`RateLedger`] ([`Throttles::share_rates`]) a provider's rate holds for
+//! every process sharing the ledger (`fleet.rs`); per-site rates stay per process.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use pipeline_domain::Provider;
 use pipeline_domain::config::Config;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::fleet::{FleetRate, RateLedger, Turn};
 
 /// One provider's limits: requests started at most `requests_per_second` (no burst), at most
 /// `max_concurrency` in flight. Every attempt of a request (retries included) passes through it.
@@ -24,6 +27,8 @@ pub struct Throttle {
     requests_per_second: f64,
     /// Closed while the provider is paused: a request that gets its turn then is not sent.
     closed: AtomicBool,
+    /// The fleet's turns, when the rate is shared with other processes (instead of `rate`'s bucket).
+    fleet: OnceLock<FleetRate>,
 }
 
 /// A slot held while a request is in flight (its body read included); dropping it frees the slot.
@@ -53,6 +58,7 @@ impl Throttle {
             slots: Arc::new(Semaphore::new(max_concurrency.max(1) as usize)),
             requests_per_second,
             closed: AtomicBool::new(false),
+            fleet: OnceLock::new(),
         }
     }
 
@@ -65,7 +71,14 @@ impl Throttle {
             .await
             .unwrap_or_else(|_| unreachable!("the semaphore is never closed"));
         match &self.rate {
-            Rate::Shared(rate) => rate.until_ready().await,
+            Rate::Shared(rate) => match self.fleet.get().map(FleetRate::turn) {
+                None => rate.until_ready().await,
+                Some(turn) => match turn.await {
+                    Turn::At(at) => tokio::time::sleep_until(at.into()).await,
+                    Turn::Paused => self.set_closed(true),
+                    Turn::Unavailable => rate.until_ready().await,
+                },
+            },
             Rate::PerHost(rates) => {
                 if rates.len() >= REMEMBERED_HOSTS {
                     // Hosts whose bucket is full again are as good as new: forgetting them changes nothing.
@@ -144,6 +157,17 @@ impl Throttles {
     /// The throttle of `provider` (`None` in a `Throttles::default()`, which limits nothing).
     pub fn get(&self, provider: Provider) -> Option<Arc<Throttle>> {
         self.by_provider.get(&provider).cloned()
+    }
+
+    /// Takes every provider's turns from `ledger` from now on, so that its rate holds for every process
+    /// sharing the ledger (per-site rates stay per process); once per process, later calls change nothing.
+    pub fn share_rates(&self, ledger: &Arc<dyn RateLedger>) {
+        for (provider, throttle) in &self.by_provider {
+            if matches!(throttle.rate, Rate::Shared(_)) {
+                let fleet = FleetRate::new(ledger.clone(), *provider, throttle.requests_per_second);
+                let _ = throttle.fleet.set(fleet);
+            }
+        }
     }
 
     /// Closes the throttles of `paused` providers and opens every other (a stage calls it when it starts,

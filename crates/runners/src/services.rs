@@ -5,10 +5,12 @@ use pipeline_ats::AtsClients;
 use pipeline_domain::config::Config;
 use std::sync::Arc;
 
+use pipeline_db::Db;
 use pipeline_domain::{Clock, SystemClock};
-use pipeline_http::{HttpClient, HttpConfigError, HttpError, HttpSettings, Throttles};
+use pipeline_http::{HttpClient, HttpConfigError, HttpError, HttpSettings, RateLedger, Throttles};
 use pipeline_sheets::KeySource;
 
+use crate::DbRateLedger;
 use crate::sheets::SheetsAccess;
 
 /// Why services or stages cannot be built from a configuration.
@@ -83,6 +85,15 @@ impl Services {
             &self.http
         };
         base.throttled(self.throttles.get(provider))
+    }
+
+    /// Takes every provider's request turns from `db`'s rate ledger from now on ([`DbRateLedger`]), so that
+    /// its `requests_per_second` holds for every process working on `db` together, and a provider paused by
+    /// any of them is paused here within one window (docs/ARCHITECTURE.md#politeness-across-workers).
+    pub fn share_rates(self, db: &Db) -> Self {
+        let ledger: Arc<dyn RateLedger> = Arc::new(DbRateLedger::new(db.clone(), self.clock.clone()));
+        self.throttles.share_rates(&ledger);
+        self
     }
 
     /// Uses `key` for the spreadsheet when `sheets.credentials` names no key file (the CLI passes the key it

@@ -11,6 +11,7 @@ pub mod leases;
 pub mod locks;
 pub mod pauses;
 pub mod postings;
+pub mod rate_ledger;
 pub mod runs;
 pub mod scoring;
 pub mod stage_state;

@@ -36,5 +36,6 @@ mod feedback;
 mod ingestion;
 mod leases;
 mod opening;
+mod rate_ledger;
 mod repos;
 mod schema;

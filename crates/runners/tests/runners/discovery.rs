@@ -45,7 +45,8 @@ pub(super) fn engine(test: &TestDb, world: &WorldHandle, config: &Config) -> Eng
     engine_as(test.db().clone(), world, config, "test:1:x")
 }
 
-/// An engine with every stage of `config`, on `db`, as the worker `owner`, on the world's clock.
+/// An engine with every stage of `config`, on `db`, as the worker `owner`, on the world's clock, taking its
+/// request turns from `db`'s rate ledger as the CLI's do.
 pub(super) fn engine_as(db: Db, world: &WorldHandle, config: &Config, owner: &str) -> Engine {
     pipeline_http::install_crypto_provider();
     let settings = EngineSettings {
@@ -54,7 +55,9 @@ pub(super) fn engine_as(db: Db, world: &WorldHandle, config: &Config, owner: &st
         alert_failure_ratio: config.runner.alert_failure_ratio,
     };
     let mut engine = Engine::new(db, Arc::new(world.clock()), owner, settings);
-    let services = Services::with_clock(config, Arc::new(world.clock())).unwrap();
+    let services = Services::with_clock(config, Arc::new(world.clock()))
+        .unwrap()
+        .share_rates(engine.db());
     for stage in stages(config, &services).unwrap() {
         engine.register(stage);
     }

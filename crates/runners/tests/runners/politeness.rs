@@ -16,7 +16,7 @@ use pipeline_testkit::{Fault, RequestLog, RetryAfter, Target, World, WorldHandle
 use super::discovery::{config_for, cycle, engine};
 
 /// The provider with the most boards in the world's truth.
-fn busiest_provider(world: &WorldHandle) -> (Provider, usize) {
+pub(super) fn busiest_provider(world: &WorldHandle) -> (Provider, usize) {
     let mut boards: BTreeMap<&'static str, usize> = BTreeMap::new();
     for company in world.truth().companies {
         for board in company.boards {
@@ -30,7 +30,7 @@ fn busiest_provider(world: &WorldHandle) -> (Provider, usize) {
 /// The slow provider's period at 4 requests/s.
 const PERIOD: Duration = Duration::from_millis(250);
 
-fn limit_every_provider(config: &mut Config, requests_per_second: f64, max_concurrency: u32) {
+pub(super) fn limit_every_provider(config: &mut Config, requests_per_second: f64, max_concurrency: u32) {
     for provider in Provider::ALL {
         let settings = config.providers.get_mut(provider);
         settings.requests_per_second = requests_per_second;

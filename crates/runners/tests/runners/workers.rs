@@ -14,6 +14,7 @@ use pipeline_testkit::World;
 use tokio_util::sync::CancellationToken;
 
 use super::discovery::{config_for, engine_as};
+use super::politeness::{busiest_provider, limit_every_provider};
 
 fn only(stages: &[&str], shared: bool) -> RunContext {
     RunContext {
@@ -166,4 +167,38 @@ async fn three_shared_workers_split_the_units_and_end_as_one_worker_alone() {
         show(&got, &expected),
         show(&expected, &got)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_workers_hold_a_providers_rate_together() {
+    let world = World::generate(7, 80).start().unwrap();
+    let (slow, _) = busiest_provider(&world);
+    let shared = TestDb::new();
+    let mut config = config_for(&world, shared.dir());
+    // One request in flight per provider: claims of 40 boards, so that both workers get the slow ones.
+    limit_every_provider(&mut config, 1000.0, 1);
+    run(
+        &engine_as(shared.db().clone(), &world, &config, "w0:1:a"),
+        &only(&["directory", "discovery"], false),
+    )
+    .await;
+    world.clear_log();
+    config.providers.get_mut(slow).requests_per_second = 4.0;
+    let workers: Vec<Engine> = (1..=2)
+        .map(|i| engine_as(shared.second_process(), &world, &config, &format!("w{i}:{i}:x")))
+        .collect();
+    let ctx = only(&["ingestion"], true);
+    let (a, b) = tokio::join!(run(&workers[0], &ctx), run(&workers[1], &ctx));
+    let ingested = units(&[a, b], "ingestion");
+    assert!(ingested.iter().all(|&n| n > 0), "both worked: {ingested:?}");
+
+    // 4 requests/s for the two together: n requests span at least (n - 2) × 250 ms (one period of slack
+    // for a busy machine). Each worker on a rate of its own would send them twice as fast.
+    let mut starts: Vec<_> = world.log().for_label(slow.key()).map(|e| e.started).collect();
+    starts.sort();
+    let n = starts.len() as u32;
+    assert!(n >= 6, "{slow:?}: {n} requests");
+    let span = starts[starts.len() - 1].duration_since(starts[0]);
+    let least = std::time::Duration::from_millis(250) * (n - 2);
+    assert!(span >= least, "{slow:?}: {n} requests within {span:?}");
 }
