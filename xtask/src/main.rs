@@ -29,7 +29,9 @@ commands:
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Err(e) = dispatch(&args) {
+    let outcome = dispatch(&args);
+    postgres::stop_cluster();
+    if let Err(e) = outcome {
         eprintln!("xtask: {e:#}");
         std::process::exit(1);
     }

@@ -48,7 +48,19 @@ pub struct WorldProcess {
 
 impl WorldProcess {
     pub fn start(bin_dir: &Path, seed: u64, companies: usize, dir: &Path) -> Result<WorldProcess> {
+        Self::start_with(bin_dir, seed, companies, dir, &[])
+    }
+
+    /// [`start`](Self::start) with more of `pipeline-world`'s options (e.g. `--postings-per-board`).
+    pub fn start_with(
+        bin_dir: &Path,
+        seed: u64,
+        companies: usize,
+        dir: &Path,
+        extra: &[&str],
+    ) -> Result<WorldProcess> {
         let mut child = Command::new(bin_dir.join("pipeline-world"))
+            .args(extra)
             .args([
                 "--seed",
                 &seed.to_string(),

@@ -52,9 +52,13 @@ pub fn open_db(config: &Config, migrate: bool) -> Result<Db, Failure> {
 /// Opens the database for a read-only command (`status`, `companies`): nothing is created, migrated or
 /// written. `None` when there is no database yet. Pending migrations are mentioned, not applied.
 pub fn open_db_read_only(config: &Config) -> Result<Option<Db>, Failure> {
-    let Some(db) = Db::open_existing(&config.database_url)? else {
-        tracing::info!(database = %config.redacted_database_url(), "no database yet: nothing to show");
-        return Ok(None);
+    let db = match Db::open_existing(&config.database_url)? {
+        Some(db) if db.has_schema()? => db,
+        // No file, or a database (a PostgreSQL schema) nothing was ever migrated into.
+        _ => {
+            tracing::info!(database = %config.redacted_database_url(), "no database yet: nothing to show");
+            return Ok(None);
+        }
     };
     let pending = db.pending_migrations()?;
     if !pending.is_empty() {

@@ -56,6 +56,12 @@ impl Db {
         Ok(known_versions()?.difference(&applied).cloned().collect())
     }
 
+    /// Whether any migration was ever applied (a fresh PostgreSQL schema, or an empty SQLite file, has none:
+    /// there is nothing to read yet).
+    pub fn has_schema(&self) -> Result<bool, DbError> {
+        has_migrations_table(&mut self.conn()?)
+    }
+
     /// Fails with [`DbError::SchemaTooNew`] when the database has a migration this binary lacks.
     pub fn check_schema(&self) -> Result<(), DbError> {
         self.read(check_not_newer)

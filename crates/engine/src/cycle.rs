@@ -305,7 +305,13 @@ impl Engine {
                 Some((e.class, e.message)),
             ),
         };
-        tracing::info!(stage = run.stage, status = %status, ?duration, "stage finished");
+        match &message {
+            // A partial run's reasons were logged where they arose; a failure's may not have been.
+            Some(reason) if status == RunStatus::Failed => {
+                tracing::warn!(stage = run.stage, status = %status, ?duration, %reason, "stage finished");
+            }
+            _ => tracing::info!(stage = run.stage, status = %status, ?duration, "stage finished"),
+        }
         let (id, owner, stage, now, c2) = (
             run.run_id,
             run.owner.clone(),

@@ -231,6 +231,9 @@ pub fn fence<'a>(
 }
 
 /// Extends the live leases of one kind held by `owner` (the unit runner's heartbeat). Returns how many.
+/// On PostgreSQL it waits for no row lock: a lease locked by a transaction in progress (its outcome being
+/// written, which releases it, or a claimer checking it) is skipped this time, so the heartbeat can never
+/// be one half of a deadlock with the owner's own outcome writes or another worker's claim.
 pub fn renew(
     conn: &mut Conn,
     kind: &str,
@@ -238,6 +241,18 @@ pub fn renew(
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> Result<usize, DbError> {
+    if let Conn::Postgres(c) = conn {
+        use diesel::sql_types::Text;
+        return Ok(diesel::sql_query(
+            "UPDATE leases SET expires_at = $1 WHERE (kind, unit_key) IN (SELECT kind, unit_key FROM leases \
+             WHERE kind = $2 AND owner = $3 AND expires_at > $4 FOR UPDATE SKIP LOCKED)",
+        )
+        .bind::<crate::sql::UtcTime, _>(now + ttl)
+        .bind::<Text, _>(kind)
+        .bind::<Text, _>(owner)
+        .bind::<crate::sql::UtcTime, _>(now)
+        .execute(&mut **c)?);
+    }
     Ok(diesel::update(
         leases::table.filter(
             leases::kind
