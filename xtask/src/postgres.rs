@@ -137,9 +137,15 @@ impl Drop for Schema {
 
 /// Runs `sql` on `url` with `psql`, stopping at the first error.
 fn psql(url: &str, sql: &str) -> Result<()> {
+    query(url, sql).map(drop)
+}
+
+/// Runs `sql` on `url` with `psql` (stopping at the first error) and returns the rows it printed, one
+/// line each, columns separated by `|`.
+pub fn query(url: &str, sql: &str) -> Result<Vec<String>> {
     let psql = program("psql").context("psql is not installed (PostgreSQL's client)")?;
     let out = Command::new(psql)
-        .args([url, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        .args([url, "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql])
         .stdin(Stdio::null())
         .output()
         .context("run psql")?;
@@ -148,5 +154,30 @@ fn psql(url: &str, sql: &str) -> Result<()> {
         "psql {sql:?}: {}",
         String::from_utf8_lossy(&out.stderr).trim()
     );
-    Ok(())
+    Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect())
+}
+
+/// The URL of database `name` on the server of `url` (same user, host, port and options).
+pub fn database_url(url: &str, name: &str) -> Result<String> {
+    let (scheme, rest) = url.split_once("://").context("a postgres:// URL")?;
+    let (address, tail) = rest.split_once('/').unwrap_or((rest, ""));
+    let options = tail.find('?').map_or("", |i| &tail[i..]);
+    Ok(format!("{scheme}://{address}/{name}{options}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::database_url;
+
+    #[test]
+    fn another_database_keeps_user_host_port_and_options() {
+        assert_eq!(
+            database_url("postgres://u:p@h:5433/test?sslmode=disable", "bench").unwrap(),
+            "postgres://u:p@h:5433/bench?sslmode=disable"
+        );
+        assert_eq!(
+            database_url("postgres://127.0.0.1:5432", "bench").unwrap(),
+            "postgres://127.0.0.1:5432/bench"
+        );
+    }
 }
