@@ -6,15 +6,21 @@
 //! `discovery`); `ingestion [--boards N] [--latency-ms MS] [--tls] [--only CASE]`: the ingestion stage's
 //! (`bench/ingestion/`).
 
+/// A line of conditions under a figure ([`common::figure`]).
+macro_rules! note {
+    ($($arg:tt)*) => { println!("{:15}{}", "", format!($($arg)*)) };
+}
+
+mod common;
 mod discovery;
 mod discovery_jsonld;
 mod ingestion;
+mod watch;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Result, bail, ensure};
 
@@ -220,64 +226,20 @@ fn run_measured(cli: &Path, dir: &Path, code: i32) -> Result<(Duration, u64, Str
     Ok((elapsed, peak_kb, out))
 }
 
-/// Runs `once --stage STAGE -qq` in `dir`, sampling the child's peak resident set (VmHWM) until it exits
-/// with one of `codes`; its time, peak RSS in KB, exit code and standard output (the summary).
+/// Runs `once --stage STAGE -qq` in `dir`, watched until it exits with one of `codes`; its time, peak RSS
+/// in KB, exit code and standard output (the summary).
 fn run_stage_measured(
     cli: &Path,
     dir: &Path,
     stage: &str,
     codes: &[i32],
 ) -> Result<(Duration, u64, i32, String)> {
-    let start = Instant::now();
-    let stdout = std::fs::File::create(dir.join("stdout.txt"))?;
-    let mut child = Command::new(cli)
-        .args(["once", "--stage", stage, "-qq"])
-        .current_dir(dir)
-        .stdout(Stdio::from(stdout))
-        .stderr(Stdio::null())
-        .spawn()?;
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak_kb = 0;
-    let status = loop {
-        if let Some(kb) = std::fs::read_to_string(&status_file)
-            .ok()
-            .as_deref()
-            .and_then(vm_hwm_kb)
-        {
-            peak_kb = peak_kb.max(kb);
-        }
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let elapsed = start.elapsed();
-    let code = status.code().unwrap_or(-1);
-    let out = std::fs::read_to_string(dir.join("stdout.txt"))?;
-    ensure!(
-        codes.contains(&code),
-        "pipeline-cli once --stage {stage}: {status}, expected {codes:?}\n{out}"
-    );
-    Ok((elapsed, peak_kb, code, out))
-}
-
-fn vm_hwm_kb(status: &str) -> Option<u64> {
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    let (done, out) = watch::run_cli(cli, dir, &["once", "--stage", stage, "-qq"], codes)?;
+    Ok((done.elapsed, done.peak_kb, done.exit(), out))
 }
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn vm_hwm_is_read_from_proc_status() {
-        assert_eq!(
-            super::vm_hwm_kb("Name:\tx\nVmHWM:\t  51234 kB\nVmRSS:\t1 kB\n"),
-            Some(51234)
-        );
-        let own = std::fs::read_to_string("/proc/self/status").unwrap();
-        assert!(super::vm_hwm_kb(&own).unwrap() > 0);
-    }
 
     #[test]
     fn the_endless_server_sends_its_head_then_repeats_its_chunk() {
