@@ -1,10 +1,12 @@
-//! `cargo xtask bench [directory|scoring|scan|discovery|discovery-jsonld|ingestion]`: criterion benchmarks,
+//! `cargo xtask bench [directory|scoring|scan|discovery|discovery-jsonld|ingestion|cycle]`: criterion benchmarks,
 //! plus the directory-load figures of the real binary (rows/s, peak RSS, DB size) on a 100,000-row CSV with 1% bad
 //! rows and 10% duplicates, and its peak RSS on endless list bodies served from loopback until
 //! `directory.max_source_size` cuts them; `discovery`: the discovery stage's figures against the simulated
 //! world (`bench/discovery.rs`), what reading JSON-LD adds to it (`discovery-jsonld`, also part of
 //! `discovery`); `ingestion [--boards N] [--latency-ms MS] [--tls] [--only CASE]`: the ingestion stage's
-//! (`bench/ingestion/`).
+//! (`bench/ingestion/`); `cycle [--companies N] [--latency MS] [--workers K] [--db sqlite|postgres] [--json]`:
+//! whole cycles, directory to sheets, against the world at the default provider limits (`bench/cycle/`; not
+//! part of a bare `cargo xtask bench`: at 10,000 companies the limits make it take about an hour).
 
 /// A line of conditions under a figure ([`common::figure`]).
 macro_rules! note {
@@ -12,6 +14,7 @@ macro_rules! note {
 }
 
 mod common;
+mod cycle;
 mod discovery;
 mod discovery_jsonld;
 mod ingestion;
@@ -44,9 +47,10 @@ pub fn run(args: &[String]) -> Result<()> {
         Some("discovery") => discovery::run(),
         Some("discovery-jsonld") => discovery_jsonld::run(),
         Some("ingestion") => ingestion::run(&args[1..]),
+        Some("cycle") => cycle::run(&args[1..]),
         Some(other) => {
             bail!(
-                "unknown benchmark `{other}` (known: directory, scoring, scan, discovery, discovery-jsonld, ingestion)"
+                "unknown benchmark `{other}` (known: directory, scoring, scan, discovery, discovery-jsonld, ingestion, cycle)"
             )
         }
     }

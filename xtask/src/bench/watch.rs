@@ -33,6 +33,10 @@ impl Finished {
     pub(super) fn exit(&self) -> i32 {
         self.status.code().unwrap_or(-1)
     }
+
+    pub(super) fn peak_mb(&self) -> f64 {
+        self.peak_kb as f64 / 1024.0
+    }
 }
 
 impl Watched {
@@ -73,6 +77,16 @@ impl Watched {
             std::thread::sleep(SAMPLE_EVERY);
         }
         self.reap()
+    }
+
+    /// Sends `signal` (`TERM`, `KILL`, ...) to the process.
+    pub(super) fn signal(&self, signal: &str) -> Result<()> {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()?;
+        ensure!(status.success(), "kill -{signal} {pid}: {status}");
+        Ok(())
     }
 
     /// Reaps a process [`Watched::poll`] saw exit (waiting for it first if it did not yet).
@@ -158,11 +172,17 @@ mod tests {
     }
 
     #[test]
-    fn a_watched_process_is_timed_until_it_exits() {
+    fn a_watched_process_is_timed_until_it_exits_or_is_signalled() {
         let done = Watched::spawn(Command::new("true").arg("x"))
             .unwrap()
             .wait()
             .unwrap();
         assert_eq!(done.exit(), 0);
+        let mut sleeper = Watched::spawn(Command::new("sleep").arg("30")).unwrap();
+        assert!(!sleeper.poll().unwrap());
+        assert!(sleeper.peak_kb > 0);
+        sleeper.signal("TERM").unwrap();
+        let done = sleeper.reap().unwrap();
+        assert!(done.exit() == -1 && done.elapsed < Duration::from_secs(20));
     }
 }
