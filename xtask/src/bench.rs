@@ -1,20 +1,29 @@
-//! `cargo xtask bench [directory|scoring|scan|discovery|discovery-jsonld|ingestion]`: criterion benchmarks,
+//! `cargo xtask bench [directory|scoring|scan|discovery|discovery-jsonld|ingestion|cycle]`: criterion benchmarks,
 //! plus the directory-load figures of the real binary (rows/s, peak RSS, DB size) on a 100,000-row CSV with 1% bad
 //! rows and 10% duplicates, and its peak RSS on endless list bodies served from loopback until
 //! `directory.max_source_size` cuts them; `discovery`: the discovery stage's figures against the simulated
 //! world (`bench/discovery.rs`), what reading JSON-LD adds to it (`discovery-jsonld`, also part of
 //! `discovery`); `ingestion [--boards N] [--latency-ms MS] [--tls] [--only CASE]`: the ingestion stage's
-//! (`bench/ingestion/`).
+//! (`bench/ingestion/`); `cycle [--companies N] [--latency MS] [--workers K] [--db sqlite|postgres] [--json]`:
+//! whole cycles, directory to sheets, against the world at the default provider limits (`bench/cycle/`; not
+//! part of a bare `cargo xtask bench`: at 10,000 companies the limits make it take about an hour).
 
+/// A line of conditions under a figure ([`common::figure`]).
+macro_rules! note {
+    ($($arg:tt)*) => { println!("{:15}{}", "", format!($($arg)*)) };
+}
+
+mod common;
+mod cycle;
 mod discovery;
 mod discovery_jsonld;
 mod ingestion;
+mod watch;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Result, bail, ensure};
 
@@ -38,9 +47,10 @@ pub fn run(args: &[String]) -> Result<()> {
         Some("discovery") => discovery::run(),
         Some("discovery-jsonld") => discovery_jsonld::run(),
         Some("ingestion") => ingestion::run(&args[1..]),
+        Some("cycle") => cycle::run(&args[1..]),
         Some(other) => {
             bail!(
-                "unknown benchmark `{other}` (known: directory, scoring, scan, discovery, discovery-jsonld, ingestion)"
+                "unknown benchmark `{other}` (known: directory, scoring, scan, discovery, discovery-jsonld, ingestion, cycle)"
             )
         }
     }
@@ -220,64 +230,20 @@ fn run_measured(cli: &Path, dir: &Path, code: i32) -> Result<(Duration, u64, Str
     Ok((elapsed, peak_kb, out))
 }
 
-/// Runs `once --stage STAGE -qq` in `dir`, sampling the child's peak resident set (VmHWM) until it exits
-/// with one of `codes`; its time, peak RSS in KB, exit code and standard output (the summary).
+/// Runs `once --stage STAGE -qq` in `dir`, watched until it exits with one of `codes`; its time, peak RSS
+/// in KB, exit code and standard output (the summary).
 fn run_stage_measured(
     cli: &Path,
     dir: &Path,
     stage: &str,
     codes: &[i32],
 ) -> Result<(Duration, u64, i32, String)> {
-    let start = Instant::now();
-    let stdout = std::fs::File::create(dir.join("stdout.txt"))?;
-    let mut child = Command::new(cli)
-        .args(["once", "--stage", stage, "-qq"])
-        .current_dir(dir)
-        .stdout(Stdio::from(stdout))
-        .stderr(Stdio::null())
-        .spawn()?;
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak_kb = 0;
-    let status = loop {
-        if let Some(kb) = std::fs::read_to_string(&status_file)
-            .ok()
-            .as_deref()
-            .and_then(vm_hwm_kb)
-        {
-            peak_kb = peak_kb.max(kb);
-        }
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let elapsed = start.elapsed();
-    let code = status.code().unwrap_or(-1);
-    let out = std::fs::read_to_string(dir.join("stdout.txt"))?;
-    ensure!(
-        codes.contains(&code),
-        "pipeline-cli once --stage {stage}: {status}, expected {codes:?}\n{out}"
-    );
-    Ok((elapsed, peak_kb, code, out))
-}
-
-fn vm_hwm_kb(status: &str) -> Option<u64> {
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    let (done, out) = watch::run_cli(cli, dir, &["once", "--stage", stage, "-qq"], codes)?;
+    Ok((done.elapsed, done.peak_kb, done.exit(), out))
 }
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn vm_hwm_is_read_from_proc_status() {
-        assert_eq!(
-            super::vm_hwm_kb("Name:\tx\nVmHWM:\t  51234 kB\nVmRSS:\t1 kB\n"),
-            Some(51234)
-        );
-        let own = std::fs::read_to_string("/proc/self/status").unwrap();
-        assert!(super::vm_hwm_kb(&own).unwrap() > 0);
-    }
 
     #[test]
     fn the_endless_server_sends_its_head_then_repeats_its_chunk() {

@@ -19,10 +19,13 @@ commands:
   e2e [NAME]                  end-to-end scenarios (those whose name contains NAME): the real binary
                               against the simulated world, then the bad-input corpus (tests/bad-input/*.toml)
   bad-input                   only the bad-input corpus (tests/bad-input/*.toml)
-  bench [directory|scoring|scan|discovery|discovery-jsonld|ingestion]
+  bench [directory|scoring|scan|discovery|discovery-jsonld|ingestion|cycle]
                               benchmarks: criterion, and the release binary's figures (directory: rows/s,
                               peak RSS, DB size; discovery: sites/s, RSS, politeness, JSON-LD's cost;
                               ingestion: see README)
+  bench cycle [--companies N] [--latency MS] [--workers K] [--db sqlite|postgres] [--json]
+                              whole cycles against the world at the default limits: a first, an unchanged
+                              re-run, the next day (wall time against the politeness bound, RSS, ...)
   world [--seed S] [--companies N] [--port P]
                               serve the simulated world and print a ready pipeline.toml
   demo                        run the whole pipeline offline against a world of ~200 companies";

@@ -154,7 +154,10 @@ pub fn query(url: &str, sql: &str) -> Result<Vec<String>> {
         "psql {sql:?}: {}",
         String::from_utf8_lossy(&out.stderr).trim()
     );
-    Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect())
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect())
 }
 
 /// The URL of database `name` on the server of `url` (same user, host, port and options).

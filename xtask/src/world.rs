@@ -88,6 +88,11 @@ impl WorldProcess {
             base_url: url.to_owned(),
         })
     }
+
+    /// The world's process id (its CPU time is read from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for WorldProcess {

@@ -22,6 +22,7 @@
 //! assert!(world.log().count("lever") > 0);
 //! ```
 
+mod companies;
 mod config;
 mod control;
 mod corpus;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::Serialize;
 
+use crate::companies::DomainIndex;
 use crate::model::{
     Board, BoardRef, Company, Description, Directory, DirectoryKind, Employment, JsonLdKind, JsonLdSite,
     Lang, Location, Posting, Provider, WebsiteLink, Workplace,
@@ -21,7 +22,13 @@ pub struct World {
     pub start: DateTime<Utc>,
     /// Days advanced since `start`.
     pub day: u32,
+    /// Add companies with [`World::add_company`], which indexes them by domain for the per-request lookup
+    /// ([`World::company`]); one pushed here directly is still found, by a scan. A company's domain is its
+    /// identity: not changed in place.
     pub companies: Vec<Company>,
+    /// Where each company of `companies` is, by domain in lower case.
+    #[serde(skip)]
+    pub(crate) by_domain: DomainIndex,
     /// Boards by [`BoardRef::key`].
     pub boards: BTreeMap<String, Board>,
     pub directories: Vec<Directory>,
@@ -72,6 +79,7 @@ impl World {
             start: default_start(),
             day: 0,
             companies: Vec::new(),
+            by_domain: DomainIndex::default(),
             boards: BTreeMap::new(),
             directories: DirectoryKind::ALL
                 .iter()
@@ -89,18 +97,6 @@ impl World {
     /// The world's current time: 08:00 UTC of the current day.
     pub fn now(&self) -> DateTime<Utc> {
         self.start + Duration::days(i64::from(self.day)) + Duration::hours(8)
-    }
-
-    pub fn company(&self, domain: &str) -> Option<&Company> {
-        self.companies
-            .iter()
-            .find(|c| c.domain.eq_ignore_ascii_case(domain))
-    }
-
-    pub fn company_mut(&mut self, domain: &str) -> Option<&mut Company> {
-        self.companies
-            .iter_mut()
-            .find(|c| c.domain.eq_ignore_ascii_case(domain))
     }
 
     pub fn board(&self, reference: &BoardRef) -> Option<&Board> {
@@ -125,14 +121,6 @@ impl World {
         });
         let last = self.directories.len() - 1;
         &mut self.directories[last]
-    }
-
-    /// Adds a company or replaces the one with the same domain.
-    pub fn add_company(&mut self, company: Company) {
-        match self.company_mut(&company.domain) {
-            Some(existing) => *existing = company,
-            None => self.companies.push(company),
-        }
     }
 
     /// Adds a board or replaces the one with the same reference.

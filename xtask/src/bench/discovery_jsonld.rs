@@ -4,10 +4,9 @@
 //! the medians of wall and CPU time are compared (target: under 5 % more, docs/stages.md#discovery-jsonld).
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, ensure};
 use serde_json::Value;
 
 use crate::e2e::{cli, control, runs};
@@ -144,31 +143,11 @@ fn once(bin_dir: &Path, enabled: bool) -> Result<Run> {
     })
 }
 
-/// Runs `once --stage discovery -qq` in `dir` until it exits with 0 or 3; its wall time and CPU time (read
-/// from `/proc/PID/stat` once it has exited and before it is reaped).
+/// Runs `once --stage discovery -qq` in `dir` until it exits with 0 or 3; its wall time and CPU time.
 fn run_discovery(cli: &Path, dir: &Path) -> Result<(Duration, Duration)> {
-    let start = Instant::now();
-    let mut child = Command::new(cli)
-        .args(["once", "--stage", "discovery", "-qq"])
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let pid = child.id();
-    let cpu = loop {
-        match super::ingestion::proc_stat(pid) {
-            Some(('Z', cpu)) => break cpu,
-            Some(_) => std::thread::sleep(Duration::from_millis(5)),
-            None => bail!("/proc/{pid}/stat unreadable before pipeline-cli was reaped"),
-        }
-    };
-    let wall = start.elapsed();
-    let status = child.wait()?;
-    ensure!(
-        matches!(status.code(), Some(0 | 3)),
-        "once --stage discovery: {status}"
-    );
-    Ok((wall, cpu))
+    let args = ["once", "--stage", "discovery", "-qq"];
+    let (done, _) = super::watch::run_cli(cli, dir, &args, &[0, 3])?;
+    Ok((done.elapsed, done.cpu))
 }
 
 #[cfg(test)]

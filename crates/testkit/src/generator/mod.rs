@@ -131,7 +131,7 @@ impl World {
                 decoys,
                 jsonld: None,
             };
-            world.companies.push(Company {
+            world.add_company(Company {
                 name,
                 domain,
                 site,

@@ -19,16 +19,12 @@ use toml::{Table, Value as Toml};
 
 mod process;
 
+use super::common::{figure, section};
+use super::watch::proc_stat;
 use crate::cmd;
 use crate::e2e::{cli, runs};
 use crate::world::{PROVIDERS, scratch};
-pub(super) use process::proc_stat;
 use process::{Measured, run_stage};
-
-/// A line of conditions under a figure.
-macro_rules! note {
-    ($($arg:tt)*) => { println!("{:15}{}", "", format!($($arg)*)) };
-}
 
 /// Every provider's default `requests_per_second` (crates/domain/src/config/providers.rs).
 const DEFAULT_RPS: f64 = 2.0;
@@ -164,15 +160,6 @@ fn polite(bin_dir: &Path, tls: bool) -> Result<()> {
     Ok(())
 }
 
-/// One figure beside its target (`sign` is `<=` or `>=`), `ok` or `MISSED`.
-fn figure(name: &str, value: f64, unit: &str, sign: &str, limit: f64) {
-    let ok = (sign == "<=" && value <= limit) || (sign == ">=" && value >= limit);
-    let whole = value.abs() >= 100.0 || value.fract() == 0.0;
-    let shown = format!("{value:.*}", if whole { 0 } else { 2 });
-    let (target, verdict) = (format!("{sign} {limit} {unit}"), if ok { "ok" } else { "MISSED" });
-    println!("  {name:<13}{shown:>8} {unit:<11} target {target:<22} {verdict}");
-}
-
 /// A served world whose companies are loaded and whose boards are found (neither timed): `pipeline-world`
 /// with `--postings-per-board` (which `crate::world::WorldProcess` does not pass), stopped when dropped.
 struct Prepared<'a> {
@@ -305,14 +292,6 @@ fn bench_config(generated: &str, limits_off: bool) -> Result<String> {
     Ok(toml::to_string(&config)?)
 }
 
-/// The table under `key`, created when missing.
-fn section<'a>(table: &'a mut Table, key: &str) -> Result<&'a mut Table> {
-    let entry = table.entry(key).or_insert_with(|| Toml::Table(Table::new()));
-    entry
-        .as_table_mut()
-        .with_context(|| format!("`{key}` is not a table"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,12 +328,6 @@ mod tests {
 
     #[test]
     fn the_figures_of_a_run() {
-        let stat = "42 (pipe line) Z 1 2 3 4 5 6 7 8 9 10 250 37 0 0 20 0 1 0";
-        assert_eq!(
-            process::parse_stat(stat),
-            Some(('Z', Duration::from_millis(2870)))
-        );
-        assert!(proc_stat(std::process::id()).is_some_and(|(state, _)| state != 'Z'));
         let [sr, lever, site] = ["smartrecruiters", "lever", "site"]
             .map(|label| serde_json::json!({"label": label, "tenant": "acme"}));
         let log = Value::Array(vec![sr.clone(), lever, sr, site.clone(), site.clone(), site]);

@@ -2,13 +2,13 @@
 //! figures derived from the run's counters and the world's request counts.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Result, bail, ensure};
+use anyhow::Result;
 use serde_json::Value;
 
 use super::DEFAULT_RPS;
+use crate::bench::watch::run_cli;
 
 /// What one timed `pipeline-cli once --stage ingestion` gave.
 #[derive(Default)]
@@ -58,52 +58,15 @@ impl Measured {
 }
 
 /// Runs `once --stage ingestion` in `dir` until it exits with 0 or 3 (done, or a board that failed: still
-/// a measured run), sampling its peak resident set (VmHWM); its CPU time is read from `/proc/PID/stat` once
-/// it has exited and before it is reaped. Its time, CPU time, peak RSS and exit code.
+/// a measured run): its time, CPU time, peak RSS and exit code.
 pub(super) fn run_stage(cli: &Path, dir: &Path) -> Result<Measured> {
-    let start = Instant::now();
-    let stdout = std::fs::File::create(dir.join("stdout.txt"))?;
-    let mut child = Command::new(cli)
-        .args(["once", "--stage", "ingestion", "-qq"])
-        .current_dir(dir)
-        .stdout(Stdio::from(stdout))
-        .stderr(Stdio::null())
-        .spawn()?;
-    let pid = child.id();
-    let mut peak_kb = 0;
-    let cpu = loop {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        peak_kb = super::super::vm_hwm_kb(&status).unwrap_or(0).max(peak_kb);
-        match proc_stat(pid) {
-            Some(('Z', cpu)) => break cpu,
-            Some(_) => std::thread::sleep(Duration::from_millis(5)),
-            None => bail!("/proc/{pid}/stat unreadable before pipeline-cli was reaped"),
-        }
-    };
-    let elapsed = start.elapsed();
-    let status = child.wait()?;
-    let exit = status.code().unwrap_or(-1);
-    let out = std::fs::read_to_string(dir.join("stdout.txt"))?;
-    ensure!(exit == 0 || exit == 3, "once --stage ingestion: {status}\n{out}");
+    let args = ["once", "--stage", "ingestion", "-qq"];
+    let (done, _) = run_cli(cli, dir, &args, &[0, 3])?;
     Ok(Measured {
-        elapsed,
-        cpu,
-        peak_kb,
-        exit,
+        elapsed: done.elapsed,
+        cpu: done.cpu,
+        peak_kb: done.peak_kb,
+        exit: done.exit(),
         ..Measured::default()
     })
-}
-
-/// A process's state letter and user + system time from `/proc/PID/stat` (a zombie keeps its totals).
-pub(in crate::bench) fn proc_stat(pid: u32) -> Option<(char, Duration)> {
-    parse_stat(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
-}
-
-pub(super) fn parse_stat(stat: &str) -> Option<(char, Duration)> {
-    // The command name in parentheses may hold spaces: the fields start after its last `)`.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let state = fields.first()?.chars().next()?;
-    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    // In clock ticks of `USER_HZ`: 100 a second on Linux, whatever the kernel's own tick.
-    Some((state, Duration::from_millis(ticks * 10)))
 }
