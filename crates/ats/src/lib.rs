@@ -18,12 +18,14 @@ mod personio;
 mod recruitee;
 mod registry;
 mod smartrecruiters;
+mod source;
 mod teamtailor;
 mod text;
 mod validators;
 mod workable;
 mod workday;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -40,6 +42,7 @@ pub use personio::PersonioClient;
 pub use recruitee::RecruiteeClient;
 pub use registry::{AtsClients, client_for};
 pub use smartrecruiters::SmartRecruitersClient;
+pub use source::{Known, SOURCE_VERSION, SourceHash};
 pub use teamtailor::TeamtailorClient;
 pub use text::{decode_entities, html_to_text};
 pub use validators::Validators;
@@ -49,8 +52,15 @@ pub use workday::WorkdayClient;
 /// What one fetch of a board returned.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BoardFetch {
-    /// Every open, listed posting (unlisted and demo postings are dropped).
+    /// Every open, listed posting (unlisted and demo postings are dropped), except those in `unchanged`.
     pub postings: Vec<NormalizedPosting>,
+    /// The external ids of the postings whose item was the one a stored posting was read from (the
+    /// [`Known`] given to [`AtsClient::fetch_known`]): listed, as stored, and not read again.
+    pub unchanged: Vec<String>,
+    /// The [`SourceHash`] of the item each posting of `postings` was read from, by external id (none for a
+    /// posting whose description is missing, nor for the providers that do not give them: Personio,
+    /// `jsonld`).
+    pub sources: HashMap<String, SourceHash>,
     /// The company name the API gives, if it gives one (for validation).
     pub company_name: Option<String>,
     /// The server said nothing changed since `validators` (304): `postings` is empty and means nothing.
@@ -128,6 +138,17 @@ pub trait AtsClient: Send + Sync {
         &self,
         board: &BoardRef,
         validators: Option<Validators>,
+    ) -> Result<BoardFetch, AtsError> {
+        self.fetch_known(board, validators, &Known::default()).await
+    }
+
+    /// [`fetch_board`](Self::fetch_board), except that a posting whose item hashes to a source in `known`
+    /// is not parsed nor normalized again: its external id goes to [`BoardFetch::unchanged`].
+    async fn fetch_known(
+        &self,
+        board: &BoardRef,
+        validators: Option<Validators>,
+        known: &Known,
     ) -> Result<BoardFetch, AtsError>;
 }
 

@@ -338,6 +338,8 @@ diesel::table! {
         explanation -> Nullable<Text>,
         /// When it was last scored.
         scored_at -> Nullable<UtcTime>,
+        /// SHA-256 of the raw item it was last read from: the same hash on the next fetch skips reading it.
+        source_hash -> Nullable<Text>,
     }
 }
 

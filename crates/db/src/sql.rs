@@ -11,6 +11,8 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Timestamptz, TimestamptzSqlite};
 use diesel::sqlite::Sqlite;
 
+mod time_text;
+
 /// An instant in UTC (`timestamptz` on PostgreSQL, text on SQLite), read and written as `DateTime<Utc>`.
 #[derive(Debug, Clone, Copy, Default, diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
 #[diesel(sqlite_type(name = "Text"))]
@@ -19,12 +21,21 @@ pub struct UtcTime;
 
 impl ToSql<UtcTime, Sqlite> for DateTime<Utc> {
     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
-        <DateTime<Utc> as ToSql<TimestamptzSqlite, Sqlite>>::to_sql(self, out)
+        match time_text::format(self) {
+            Some(text) => {
+                out.set_value(text);
+                Ok(serialize::IsNull::No)
+            }
+            None => <DateTime<Utc> as ToSql<TimestamptzSqlite, Sqlite>>::to_sql(self, out),
+        }
     }
 }
 
 impl FromSql<UtcTime, Sqlite> for DateTime<Utc> {
-    fn from_sql(value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+    fn from_sql(mut value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+        if let Some(time) = time_text::parse(value.read_text()) {
+            return Ok(time);
+        }
         <DateTime<Utc> as FromSql<TimestamptzSqlite, Sqlite>>::from_sql(value)
     }
 }

@@ -35,9 +35,11 @@ pub struct HttpSettings {
     pub resolver: OverrideResolver,
     /// `PublicOnly` for clients that fetch URLs from public lists (the SSRF guard).
     pub policy: NetworkPolicy,
-    /// How long an idle keep-alive connection is kept, and how many per host. The API client keeps a few
-    /// for long (one host serves every board of a provider); the company-site client keeps one briefly
-    /// (a site is read once, page after page), else a run over 10,000 sites holds 10,000 idle sockets.
+    /// How long an idle keep-alive connection is kept, and how many per host. The API client keeps as many
+    /// as the stages have requests in flight (up to 64: providers may share a host, a proxy or a test world,
+    /// and a connection closed for want of an idle slot is a new connection for the next request) and for
+    /// long (one host serves every board of a provider); the company-site client keeps one briefly (a site
+    /// is read once, page after page), else a run over 10,000 sites holds 10,000 idle sockets.
     pub pool_idle_timeout: Duration,
     /// See `pool_idle_timeout`.
     pub pool_max_idle_per_host: usize,
@@ -59,7 +61,7 @@ impl Default for HttpSettings {
             resolver: OverrideResolver::default(),
             policy: NetworkPolicy::Any,
             pool_idle_timeout: Duration::from_secs(90),
-            pool_max_idle_per_host: 16,
+            pool_max_idle_per_host: 64,
             extra_roots: Vec::new(),
         }
     }

@@ -86,7 +86,7 @@ fn change_posting(shared: &Shared, change: &str, request: &Incoming) -> Reply {
     let (Some(board), Some(id)) = (request.param("board"), request.param("id")) else {
         return Reply::text(400, "board= and id= are required");
     };
-    let mut world = crate::server::write(&shared.world);
+    let mut world = shared.world_mut();
     let Some(reference) = world
         .boards
         .get(&board.to_ascii_lowercase())

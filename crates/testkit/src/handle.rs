@@ -16,7 +16,7 @@ use crate::faults::{Fault, Faults, Target};
 use crate::google::Google;
 use crate::log::RequestLog;
 use crate::model::{Board, BoardRef, Company, DirectoryKind, Posting};
-use crate::server::{self, Latency, Shared, lock, read, write};
+use crate::server::{self, Latency, Shared, lock, read};
 use crate::tls::TestTls;
 use crate::world::{GroundTruth, World};
 
@@ -96,6 +96,7 @@ impl WorldHandle {
             world: RwLock::new(world),
             log: Mutex::new(RequestLog::default()),
             latency: Mutex::new(Latency::default()),
+            validators: Mutex::default(),
         });
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -227,7 +228,7 @@ impl WorldHandle {
 
     /// Changes the world; requests see the change as soon as `f` returns.
     pub fn update<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
-        f(&mut write(&self.shared.world))
+        f(&mut self.shared.world_mut())
     }
 
     /// A copy of the world as it is now.

@@ -39,6 +39,7 @@ mod reply;
 mod server;
 mod sites;
 pub mod tls;
+mod validators;
 mod world;
 
 pub use config::{SERVICE_ACCOUNT_FILE, pipeline_toml, service_account_json};

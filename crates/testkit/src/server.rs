@@ -20,6 +20,7 @@ use crate::model::DirectoryKind;
 use crate::providers::{self, ApiCall};
 use crate::reply::{Incoming, Reply};
 use crate::sites;
+use crate::validators::ValidatorMemo;
 use crate::world::World;
 use crate::{control, directories};
 
@@ -43,12 +44,23 @@ pub struct Shared {
     pub faults: Mutex<Faults>,
     pub log: Mutex<RequestLog>,
     pub latency: Mutex<Latency>,
+    /// The APIs' validated answers, until the world changes ([`Shared::world_mut`]).
+    pub validators: Mutex<ValidatorMemo>,
+}
+
+impl Shared {
+    /// The world, to change: what the APIs answered of it before is forgotten.
+    pub fn world_mut(&self) -> std::sync::RwLockWriteGuard<'_, World> {
+        let world = write(&self.world);
+        lock(&self.validators).clear();
+        world
+    }
 }
 
 /// Locks a mutex, ignoring poisoning (a panicking test must not wedge the world).
 /// One day passes in the world and on its clock.
 pub fn advance_day(shared: &Shared) -> crate::days::DayReport {
-    let mut world = write(&shared.world);
+    let mut world = shared.world_mut();
     let report = world.advance_day();
     shared.clock.set(world.now());
     report
@@ -235,7 +247,16 @@ fn answer(shared: &Shared, destination: &Destination, request: &Incoming, label:
                 None => Reply::not_found(),
             }
         }
-        Destination::Api(call) => providers::serve(&read(&shared.world), call, request),
+        Destination::Api(call) => {
+            let world = read(&shared.world);
+            if let Some(not_modified) = lock(&shared.validators).not_modified(request) {
+                return not_modified;
+            }
+            let reply = providers::serve(&world, call, request);
+            // Remembered while the world is still read: a change waits, then forgets it.
+            lock(&shared.validators).remember(request, &reply);
+            reply
+        }
         Destination::Google(rest) => lock(&shared.google).serve(rest, request),
         Destination::Loop(n) => {
             Reply::text(302, "").with_header("location", format!("{LOOP_PREFIX}{label}/{}", n + 1))

@@ -4,9 +4,8 @@
 use async_trait::async_trait;
 use pipeline_domain::{BoardRef, NormalizedPosting, Provider, Salary, SalaryPeriod, Workplace};
 use serde::Deserialize;
-use serde_json::Value;
 
-use super::{AtsClient, AtsError, BoardFetch, Endpoints, Validators, html_to_text};
+use super::{AtsClient, AtsError, BoardFetch, Endpoints, Known, SourceHash, Validators, html_to_text};
 use crate::conditional::Answer;
 use crate::fields::{distinct, rfc3339, text};
 use crate::{conditional, json};
@@ -33,10 +32,11 @@ impl AtsClient for AshbyClient {
         Provider::Ashby
     }
 
-    async fn fetch_board(
+    async fn fetch_known(
         &self,
         board: &BoardRef,
         validators: Option<Validators>,
+        known: &Known,
     ) -> Result<BoardFetch, AtsError> {
         let name = &board.tenant;
         let path = format!("/posting-api/job-board/{name}?includeCompensation=true");
@@ -45,32 +45,40 @@ impl AtsClient for AshbyClient {
             Answer::NotModified => return Ok(conditional::not_modified(1, validators)),
             Answer::Fresh { body, validators } => (body, validators),
         };
-        let jobs: Jobs = json::parse(board, &url, &body)?;
-        Ok(BoardFetch {
-            postings: read_jobs(board, jobs),
-            company_name: None,
-            not_modified: false,
+        let jobs: Jobs<'_> = json::parse(board, &url, &body)?;
+        let mut fetch = BoardFetch {
             validators: fresh,
             requests: 1,
             ..BoardFetch::default()
-        })
+        };
+        read_jobs(board, jobs, known, &mut fetch);
+        Ok(fetch)
     }
 }
 
-/// The listed postings of a board; postings missing a required field are skipped.
-fn read_jobs(board: &BoardRef, jobs: Jobs) -> Vec<NormalizedPosting> {
-    jobs.jobs
-        .into_iter()
-        .filter_map(|value| json::item::<Job>(board, value))
-        .filter(|job| job.is_listed != Some(false))
-        .filter_map(|job| job.normalize().map_err(|field| json::skipped(board, field)).ok())
-        .collect()
+/// The listed postings of a board into `fetch` (those `known` as they are named unchanged); postings
+/// missing a required field are skipped.
+fn read_jobs(board: &BoardRef, jobs: Jobs<'_>, known: &Known, fetch: &mut BoardFetch) {
+    for raw in jobs.jobs {
+        let source = SourceHash::of(Provider::Ashby, &[raw.get().as_bytes()]);
+        if fetch.is_known(known, source) {
+            continue;
+        }
+        let Some(job) = json::item::<Job>(board, raw).filter(|job| job.is_listed != Some(false)) else {
+            continue;
+        };
+        match job.normalize() {
+            Ok(posting) => fetch.push_sourced(posting, source),
+            Err(field) => json::skipped(board, field),
+        }
+    }
 }
 
 /// The answer. `jobs` is required: without it the body is not the documented shape.
 #[derive(Debug, Deserialize)]
-struct Jobs {
-    jobs: Vec<Value>,
+struct Jobs<'a> {
+    #[serde(borrow)]
+    jobs: json::RawItems<'a>,
 }
 
 /// One job. Every field is optional here; the required ones are checked in [`Job::normalize`].
@@ -184,11 +192,19 @@ impl Compensation {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn read(body: Value) -> Vec<NormalizedPosting> {
         let board: BoardRef = "ashby:acme".parse().unwrap();
-        read_jobs(&board, serde_json::from_value(body).unwrap())
+        let text = body.to_string();
+        let mut fetch = BoardFetch::default();
+        read_jobs(
+            &board,
+            serde_json::from_str(&text).unwrap(),
+            &Known::default(),
+            &mut fetch,
+        );
+        fetch.postings
     }
 
     fn job(id: &str) -> Value {

@@ -9,8 +9,9 @@ use crate::{decode_entities, html_to_text};
 
 /// The list answer. `jobs` is required: without it the body is not the documented shape.
 #[derive(Debug, Deserialize)]
-pub(super) struct Jobs {
-    pub jobs: Vec<Value>,
+pub(super) struct Jobs<'a> {
+    #[serde(borrow)]
+    pub jobs: crate::json::RawItems<'a>,
 }
 
 /// One job. Every field is optional here; the required ones are checked in [`Job::normalize`].

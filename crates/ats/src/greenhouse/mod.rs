@@ -5,10 +5,10 @@
 mod job;
 
 use async_trait::async_trait;
-use pipeline_domain::{BoardRef, NormalizedPosting, Provider};
+use pipeline_domain::{BoardRef, Provider};
 
 use self::job::{Job, Jobs};
-use super::{AtsClient, AtsError, BoardFetch, Endpoints, Validators};
+use super::{AtsClient, AtsError, BoardFetch, Endpoints, Known, SourceHash, Validators};
 use crate::conditional::Answer;
 use crate::{conditional, fields, json};
 use pipeline_http::HttpClient;
@@ -34,10 +34,11 @@ impl AtsClient for GreenhouseClient {
         Provider::Greenhouse
     }
 
-    async fn fetch_board(
+    async fn fetch_known(
         &self,
         board: &BoardRef,
         validators: Option<Validators>,
+        known: &Known,
     ) -> Result<BoardFetch, AtsError> {
         let token = &board.tenant;
         let path = format!("/v1/boards/{token}/jobs?content=true");
@@ -46,48 +47,57 @@ impl AtsClient for GreenhouseClient {
             Answer::NotModified => return Ok(conditional::not_modified(1, validators)),
             Answer::Fresh { body, validators } => (body, validators),
         };
-        let jobs: Jobs = json::parse(board, &url, &body)?;
-        let (postings, company_name) = read_jobs(board, jobs);
-        Ok(BoardFetch {
-            postings,
-            company_name,
-            not_modified: false,
+        let jobs: Jobs<'_> = json::parse(board, &url, &body)?;
+        let mut fetch = BoardFetch {
             validators: fresh,
             requests: 1,
             ..BoardFetch::default()
-        })
+        };
+        read_jobs(board, jobs, known, &mut fetch);
+        Ok(fetch)
     }
 }
 
-/// The board's postings (jobs missing a required field skipped) and the company name the jobs carry.
-fn read_jobs(board: &BoardRef, jobs: Jobs) -> (Vec<NormalizedPosting>, Option<String>) {
-    let mut company_name = None;
-    let mut postings = Vec::with_capacity(jobs.jobs.len());
-    for value in jobs.jobs {
-        let Some(job) = json::item::<Job>(board, value) else {
+/// The board's postings into `fetch` (jobs missing a required field skipped, those `known` as they are
+/// named unchanged) and the company name the jobs carry.
+fn read_jobs(board: &BoardRef, jobs: Jobs<'_>, known: &Known, fetch: &mut BoardFetch) {
+    fetch.postings.reserve(jobs.jobs.len());
+    for raw in jobs.jobs {
+        let source = SourceHash::of(Provider::Greenhouse, &[raw.get().as_bytes()]);
+        if fetch.is_known(known, source) {
+            continue;
+        }
+        let Some(job) = json::item::<Job>(board, raw) else {
             continue;
         };
-        if company_name.is_none() {
-            company_name = fields::text(job.company_name.as_deref());
+        if fetch.company_name.is_none() {
+            fetch.company_name = fields::text(job.company_name.as_deref());
         }
         match job.normalize() {
-            Ok(posting) => postings.push(posting),
+            Ok(posting) => fetch.push_sourced(posting, source),
             Err(field) => json::skipped(board, field),
         }
     }
-    (postings, company_name)
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use pipeline_domain::Workplace;
+    use pipeline_domain::{NormalizedPosting, Workplace};
     use serde_json::json;
 
     fn read(body: serde_json::Value) -> (Vec<NormalizedPosting>, Option<String>) {
         let board: BoardRef = "greenhouse:acme".parse().unwrap();
-        read_jobs(&board, serde_json::from_value(body).unwrap())
+        let text = body.to_string();
+        let mut fetch = BoardFetch::default();
+        read_jobs(
+            &board,
+            serde_json::from_str(&text).unwrap(),
+            &Known::default(),
+            &mut fetch,
+        );
+        (fetch.postings, fetch.company_name)
     }
 
     #[test]

@@ -23,7 +23,7 @@ use url::Url;
 
 use super::conditional::{conditional, not_modified};
 use super::validators::validators_of;
-use super::{AtsClient, AtsError, BoardFetch, Validators};
+use super::{AtsClient, AtsError, BoardFetch, Known, Validators};
 use links::{page_key, same_site};
 use posting::PagePosting;
 
@@ -104,10 +104,11 @@ impl AtsClient for JsonLdClient {
         Provider::JsonLd
     }
 
-    async fn fetch_board(
+    async fn fetch_known(
         &self,
         board: &BoardRef,
         validators: Option<Validators>,
+        _known: &Known,
     ) -> Result<BoardFetch, AtsError> {
         let careers = Url::parse(&board.tenant).map_err(|e| AtsError::Endpoint {
             board: board.to_string(),

@@ -6,11 +6,10 @@ mod posting;
 use std::collections::HashSet;
 
 use async_trait::async_trait;
-use pipeline_domain::{BoardRef, NormalizedPosting, Provider};
-use serde_json::Value;
+use pipeline_domain::{BoardRef, Provider};
 
 use self::posting::Posting;
-use super::{AtsClient, AtsError, BoardFetch, Endpoints, Validators};
+use super::{AtsClient, AtsError, BoardFetch, Endpoints, Known, SourceHash, Validators};
 use crate::conditional::Answer;
 use crate::{conditional, json};
 use pipeline_http::HttpClient;
@@ -44,10 +43,11 @@ impl AtsClient for LeverClient {
     /// Pages until a page is shorter than the limit, or repeats postings already read (a server that
     /// ignores `skip`). Validators are kept only when the board fits in one page: the ETag of a first page
     /// does not cover the pages after it.
-    async fn fetch_board(
+    async fn fetch_known(
         &self,
         board: &BoardRef,
         validators: Option<Validators>,
+        known: &Known,
     ) -> Result<BoardFetch, AtsError> {
         let mut pages = Pages::default();
         for page in 0..MAX_PAGES {
@@ -58,9 +58,9 @@ impl AtsClient for LeverClient {
                 Answer::NotModified => return Ok(conditional::not_modified(pages.requests, validators)),
                 Answer::Fresh { body, validators } => (body, validators),
             };
-            let items: Vec<Value> = json::parse(board, &url, &body)?;
+            let items: json::RawItems<'_> = json::parse(board, &url, &body)?;
             let full = items.len() >= PAGE_SIZE;
-            let repeated = pages.read(board, items);
+            let repeated = pages.read(board, items, known);
             if !full || repeated {
                 return Ok(pages.finish(if page == 0 { fresh } else { None }));
             }
@@ -85,21 +85,30 @@ impl LeverClient {
 /// The postings read so far, by id.
 #[derive(Debug, Default)]
 struct Pages {
-    postings: Vec<NormalizedPosting>,
+    fetch: BoardFetch,
     seen: HashSet<String>,
     requests: u32,
 }
 
 impl Pages {
-    /// Adds a page's postings; true when the page repeated a posting already read.
-    fn read(&mut self, board: &BoardRef, items: Vec<Value>) -> bool {
+    /// Adds a page's postings (those `known` as they are named unchanged); true when the page repeated a
+    /// posting already read.
+    fn read(&mut self, board: &BoardRef, items: json::RawItems<'_>, known: &Known) -> bool {
         let mut repeated = false;
-        for value in items {
-            let Some(posting) = json::item::<Posting>(board, value) else {
+        for raw in items {
+            let source = SourceHash::of(Provider::Lever, &[raw.get().as_bytes()]);
+            if let Some(id) = known.get(&source) {
+                match self.seen.insert(id.to_owned()) {
+                    true => self.fetch.unchanged.push(id.to_owned()),
+                    false => repeated = true,
+                }
+                continue;
+            }
+            let Some(posting) = json::item::<Posting>(board, raw) else {
                 continue;
             };
             match posting.normalize() {
-                Ok(p) if self.seen.insert(p.external_id.clone()) => self.postings.push(p),
+                Ok(p) if self.seen.insert(p.external_id.clone()) => self.fetch.push_sourced(p, source),
                 Ok(_) => repeated = true,
                 Err(field) => json::skipped(board, field),
             }
@@ -109,12 +118,9 @@ impl Pages {
 
     fn finish(self, validators: Option<Validators>) -> BoardFetch {
         BoardFetch {
-            postings: self.postings,
-            company_name: None,
-            not_modified: false,
             validators,
             requests: self.requests,
-            ..BoardFetch::default()
+            ..self.fetch
         }
     }
 }
@@ -122,21 +128,30 @@ impl Pages {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     #[test]
     fn pages_skip_bad_postings_and_notice_repeats() {
         let board: BoardRef = "lever:acme".parse().unwrap_or_else(|e| panic!("{e}"));
         let posting = |id: &str| json!({ "id": id, "text": "T", "hostedUrl": format!("https://x/{id}") });
         let mut pages = Pages::default();
-        assert!(!pages.read(
-            &board,
-            vec![posting("a"), json!({ "id": "b" }), json!(7), posting("c")]
-        ));
-        assert!(pages.read(&board, vec![posting("d"), posting("a")]));
+        let text = |items: Vec<Value>| Value::Array(items).to_string();
+        let read = |pages: &mut Pages, body: &str, known: &Known| {
+            pages.read(&board, serde_json::from_str(body).unwrap_or_default(), known)
+        };
+        let first = text(vec![posting("a"), json!({ "id": "b" }), json!(7), posting("c")]);
+        assert!(!read(&mut pages, &first, &Known::default()));
+        let mut known = Known::default();
+        let e = posting("e").to_string();
+        known.insert(SourceHash::of(Provider::Lever, &[e.as_bytes()]), "e".into());
+        assert!(!read(&mut pages, &text(vec![posting("e")]), &known));
+        assert!(read(&mut pages, &text(vec![posting("d"), posting("a")]), &known));
+        assert!(read(&mut pages, &text(vec![posting("e")]), &known));
         let fetched = pages.finish(None);
         let ids: Vec<&str> = fetched.postings.iter().map(|p| p.external_id.as_str()).collect();
         assert_eq!(ids, ["a", "c", "d"]);
+        assert_eq!(fetched.unchanged, ["e"]);
+        assert_eq!(fetched.sources.len(), 3);
         assert_eq!(fetched.company_name, None);
     }
 }

@@ -7,7 +7,7 @@ use pipeline_domain::{BoardRef, NormalizedPosting, Provider};
 use quick_xml::events::Event;
 use serde::Deserialize;
 
-use super::{AtsClient, AtsError, BoardFetch, Endpoints, Validators, html_to_text};
+use super::{AtsClient, AtsError, BoardFetch, Endpoints, Known, Validators, html_to_text};
 use crate::{conditional, validators};
 use pipeline_http::{HttpClient, Request};
 
@@ -35,10 +35,11 @@ impl AtsClient for PersonioClient {
         Provider::Personio
     }
 
-    async fn fetch_board(
+    async fn fetch_known(
         &self,
         board: &BoardRef,
         validators: Option<Validators>,
+        _known: &Known,
     ) -> Result<BoardFetch, AtsError> {
         let url = self
             .endpoints

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use pipeline_domain::{BoardRef, NormalizedPosting, Provider, Salary, SalaryPeriod, Workplace};
 use serde::Deserialize;
 
-use super::{AtsClient, AtsError, BoardFetch, Endpoints, Validators, html_to_text};
+use super::{AtsClient, AtsError, BoardFetch, Endpoints, Known, Validators, html_to_text};
 use crate::fields::text as non_empty;
 use crate::{conditional, validators};
 use pipeline_http::{HttpClient, Request};
@@ -37,10 +37,11 @@ impl AtsClient for RecruiteeClient {
         Provider::Recruitee
     }
 
-    async fn fetch_board(
+    async fn fetch_known(
         &self,
         board: &BoardRef,
         validators: Option<Validators>,
+        _known: &Known,
     ) -> Result<BoardFetch, AtsError> {
         let tenant = board.tenant.as_str();
         let url = self.endpoints.url(board, tenant, None, "/api/offers/")?;

@@ -11,9 +11,10 @@ use pipeline_domain::{BoardRef, Provider};
 use url::Url;
 
 use super::details::{DetailCalls, Detailed};
-use super::{AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, Validators};
+use super::{AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, Known, SourceHash, Validators};
+use crate::json;
 use pipeline_http::{HttpClient, Request};
-use shape::{Detail, Listed, Page};
+use shape::{Detail, Listed, Page, Summary};
 
 /// Postings per list page (the API's maximum).
 const PAGE_SIZE: u64 = 100;
@@ -48,13 +49,18 @@ impl SmartRecruitersClient {
         let mut url = self.page_url(board, offset)?;
         for _ in 0..MAX_PAGES {
             url = self.page_url(board, offset)?;
-            let page: Page = self.get_json(board, &url, fetch).await?;
+            fetch.requests += 1;
+            let body = self.get(board, &url).await?;
+            let page: Page<'_> = json::parse(board, &url, &body)?;
             let count = u64::try_from(page.content.len()).unwrap_or(u64::MAX);
-            for summary in page.content {
+            for raw in page.content {
+                let Some(summary) = json::item::<Summary>(board, raw) else {
+                    continue;
+                };
                 if fetch.company_name.is_none() {
                     fetch.company_name = summary.company_name();
                 }
-                if let Some(posting) = summary.listed()
+                if let Some(posting) = summary.listed(raw.get())
                     && seen.insert(posting.id.clone())
                 {
                     listed.push(posting);
@@ -84,8 +90,9 @@ impl SmartRecruitersClient {
         self.endpoints.url(board, company, None, &path)
     }
 
-    /// The posting's detail; `None` when it is gone (closed since the list was read).
-    async fn detail(&self, board: &BoardRef, id: &str) -> Result<Option<Detail>, AtsError> {
+    /// The posting's detail, with the body it was read from; `None` when it is gone (closed since the list
+    /// was read).
+    async fn detail(&self, board: &BoardRef, id: &str) -> Result<Option<(Detail, bytes::Bytes)>, AtsError> {
         let company = board.tenant.as_str();
         let mut url =
             self.endpoints
@@ -101,27 +108,18 @@ impl SmartRecruitersClient {
                 tracing::debug!(%board, id, "smartrecruiters posting gone before its detail was read: skipped");
                 Ok(None)
             }
-            other => other.map(Some),
+            Err(e) => Err(e),
+            Ok(body) => Ok(Some((json::parse(board, &url, &body)?, body))),
         }
     }
 
-    async fn get_json<T: serde::de::DeserializeOwned>(
-        &self,
-        board: &BoardRef,
-        url: &Url,
-        fetch: &mut BoardFetch,
-    ) -> Result<T, AtsError> {
-        fetch.requests += 1;
-        self.get(board, url).await
-    }
-
-    async fn get<T: serde::de::DeserializeOwned>(&self, board: &BoardRef, url: &Url) -> Result<T, AtsError> {
+    async fn get(&self, board: &BoardRef, url: &Url) -> Result<bytes::Bytes, AtsError> {
         let fetched = self
             .http
             .fetch(&Request::get(url.clone()))
             .await
             .map_err(|e| AtsError::from_http(board, e))?;
-        serde_json::from_slice(&fetched.body).map_err(|e| AtsError::parse(board, url, e))
+        Ok(fetched.body)
     }
 }
 
@@ -133,10 +131,11 @@ impl AtsClient for SmartRecruitersClient {
 
     /// A detail call failing (other than 404/410, which drops the posting) keeps the posting without its
     /// description and marks the fetch incomplete (`details::DetailCalls`).
-    async fn fetch_board(
+    async fn fetch_known(
         &self,
         board: &BoardRef,
         _validators: Option<Validators>,
+        known: &Known,
     ) -> Result<BoardFetch, AtsError> {
         let mut fetch = BoardFetch::default();
         let listed = self.list(board, &mut fetch).await?;
@@ -150,13 +149,16 @@ impl AtsClient for SmartRecruitersClient {
             )
             .await;
         for (posting, detail) in listed.into_iter().zip(details) {
-            let detail = match detail {
-                Detailed::Read(detail) => Some(detail),
-                Detailed::Without => None,
-                Detailed::Gone => continue,
-            };
-            let normalized = posting.into_posting(&board.tenant, detail.as_ref());
-            fetch.postings.push(normalized);
+            match detail {
+                Detailed::Read((detail, body)) => {
+                    let source = SourceHash::of(Provider::SmartRecruiters, &[posting.raw.as_bytes(), &body]);
+                    if !fetch.is_known(known, source) {
+                        fetch.push_sourced(posting.into_posting(&board.tenant, Some(&detail)), source);
+                    }
+                }
+                Detailed::Without => fetch.postings.push(posting.into_posting(&board.tenant, None)),
+                Detailed::Gone => {}
+            }
         }
         Ok(fetch)
     }

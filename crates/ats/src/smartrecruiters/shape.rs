@@ -8,13 +8,15 @@ use serde::Deserialize;
 use crate::fields::text as non_empty;
 use crate::html_to_text;
 
-/// One page of `GET /v1/companies/{company}/postings`.
+/// One page of `GET /v1/companies/{company}/postings`; each posting kept raw (one of another shape is
+/// skipped, and its text is part of its source hash).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct Page {
+pub(super) struct Page<'a> {
     #[serde(default)]
     pub total_found: Option<u64>,
-    pub content: Vec<Summary>,
+    #[serde(borrow)]
+    pub content: crate::json::RawItems<'a>,
 }
 
 /// A posting as the list gives it (no description).
@@ -92,6 +94,8 @@ pub(super) struct Listed {
     pub id: String,
     title: String,
     summary: Summary,
+    /// The list item's JSON text, the first part of the posting's source hash.
+    pub raw: Box<str>,
 }
 
 impl Summary {
@@ -99,13 +103,14 @@ impl Summary {
         non_empty(self.company.as_ref().and_then(|c| c.name.as_deref()))
     }
 
-    /// The posting, when it has an id and a title.
-    pub(super) fn listed(self) -> Option<Listed> {
+    /// The posting, when it has an id and a title; `raw` is the list item's text.
+    pub(super) fn listed(self, raw: &str) -> Option<Listed> {
         match (non_empty(self.id.as_deref()), non_empty(self.name.as_deref())) {
             (Some(id), Some(title)) => Some(Listed {
                 id,
                 title,
                 summary: self,
+                raw: raw.into(),
             }),
             _ => {
                 tracing::debug!(id = ?self.id, "smartrecruiters posting without id or name skipped");
@@ -272,9 +277,13 @@ mod tests {
     }"#;
 
     fn listed() -> Vec<Listed> {
-        let page: Page = serde_json::from_str(PAGE).unwrap();
+        let page: Page<'_> = serde_json::from_str(PAGE).unwrap();
         assert_eq!(page.total_found, Some(3));
-        page.content.into_iter().filter_map(Summary::listed).collect()
+        let summary = |raw: &str| serde_json::from_str::<Summary>(raw).ok()?.listed(raw);
+        page.content
+            .into_iter()
+            .filter_map(|raw| summary(raw.get()))
+            .collect()
     }
 
     #[test]
@@ -326,8 +335,8 @@ mod tests {
 
     #[test]
     fn a_page_without_content_is_not_the_documented_shape() {
-        assert!(serde_json::from_str::<Page>(r#"{"totalFound": 0}"#).is_err());
-        assert!(serde_json::from_str::<Page>(r#"{"content": []}"#).is_ok());
+        assert!(serde_json::from_str::<Page<'_>>(r#"{"totalFound": 0}"#).is_err());
+        assert!(serde_json::from_str::<Page<'_>>(r#"{"content": []}"#).is_ok());
         assert_eq!(slug("  Senior Engineer (Rust) — Ñu "), "senior-engineer-rust-nu");
     }
 }

@@ -8,9 +8,10 @@ use chrono::{DateTime, Utc};
 use pipeline_domain::{BoardRef, NormalizedPosting, Provider, Salary, SalaryPeriod, Workplace};
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use url::Url;
 
-use super::{AtsClient, AtsError, BoardFetch, Endpoints, Validators, html_to_text};
+use super::{AtsClient, AtsError, BoardFetch, Endpoints, Known, SourceHash, Validators, html_to_text};
 use pipeline_http::{HttpClient, Request};
 
 /// A board with more pages than this is refused rather than half read (a partial fetch must not close
@@ -38,10 +39,11 @@ impl AtsClient for TeamtailorClient {
         Provider::Teamtailor
     }
 
-    async fn fetch_board(
+    async fn fetch_known(
         &self,
         board: &BoardRef,
         _validators: Option<Validators>,
+        known: &Known,
     ) -> Result<BoardFetch, AtsError> {
         let mut fetch = BoardFetch::default();
         let mut seen: HashSet<String> = HashSet::new();
@@ -55,13 +57,20 @@ impl AtsClient for TeamtailorClient {
                 .await
                 .map_err(|e| AtsError::from_http(board, e))?;
             fetch.requests += 1;
-            let body: Page = serde_json::from_slice(&fetched.body)
+            let body: Page<'_> = serde_json::from_slice(&fetched.body)
                 .map_err(|e| AtsError::parse(board, &url, format!("not a Teamtailor jobs page: {e}")))?;
-            for job in body.data {
-                if let Some(posting) = normalize(board, job)
+            for raw in body.data {
+                let source = SourceHash::of(Provider::Teamtailor, &[raw.get().as_bytes()]);
+                if let Some(id) = known.get(&source) {
+                    if seen.insert(id.to_owned()) {
+                        fetch.unchanged.push(id.to_owned());
+                    }
+                    continue;
+                }
+                if let Some(posting) = normalize(board, raw)
                     && seen.insert(posting.external_id.clone())
                 {
-                    fetch.postings.push(posting);
+                    fetch.push_sourced(posting, source);
                 }
             }
             match body.links.and_then(|l| l.next) {
@@ -89,9 +98,10 @@ fn next_page(next: &str, current: u32) -> u32 {
 }
 
 #[derive(Debug, Deserialize)]
-struct Page {
+struct Page<'a> {
     /// Kept raw: one job of an unexpected shape is skipped, not the whole page.
-    data: Vec<Value>,
+    #[serde(borrow)]
+    data: crate::json::RawItems<'a>,
     links: Option<PageLinks>,
 }
 
@@ -131,8 +141,8 @@ struct Attributes {
     salary_time_unit: Option<String>,
 }
 
-fn normalize(board: &BoardRef, raw: Value) -> Option<NormalizedPosting> {
-    let job: Job = match serde_json::from_value(raw) {
+fn normalize(board: &BoardRef, raw: &RawValue) -> Option<NormalizedPosting> {
+    let job: Job = match serde_json::from_str(raw.get()) {
         Ok(job) => job,
         Err(e) => {
             tracing::debug!(%board, error = %e, "teamtailor job of an unexpected shape skipped");
@@ -227,6 +237,10 @@ mod tests {
         "teamtailor:acme".parse().unwrap()
     }
 
+    fn raw(job: Value) -> Box<RawValue> {
+        serde_json::value::to_raw_value(&job).unwrap()
+    }
+
     #[test]
     fn jobs_become_postings() {
         let job = json!({
@@ -240,7 +254,7 @@ mod tests {
                 "salary-time-unit": "year", "some-new-field": {"x": 1}
             }
         });
-        let p = normalize(&board(), job).unwrap();
+        let p = normalize(&board(), &raw(job)).unwrap();
         assert_eq!(p.external_id, "123456");
         assert_eq!(p.url, "https://acme.teamtailor.com/jobs/123456-backend-engineer");
         assert_eq!(p.description, "Pagos en USD & EUR\n\n- Rust");
@@ -256,7 +270,7 @@ mod tests {
     #[test]
     fn jobs_without_id_or_title_or_not_open_are_skipped() {
         let minimal = json!({ "id": 7, "attributes": { "title": "Ops", "salary-time-unit": null } });
-        let p = normalize(&board(), minimal).unwrap();
+        let p = normalize(&board(), &raw(minimal)).unwrap();
         assert_eq!((p.external_id.as_str(), p.salary.clone()), ("7", None));
         assert_eq!(p.url, "https://acme.teamtailor.com/jobs/7");
         for skipped in [
@@ -266,7 +280,7 @@ mod tests {
             json!({ "id": "1", "attributes": { "title": 5 } }),
             json!("not an object"),
         ] {
-            assert!(normalize(&board(), skipped).is_none());
+            assert!(normalize(&board(), &raw(skipped)).is_none());
         }
     }
 
@@ -291,9 +305,9 @@ mod tests {
 
     #[test]
     fn a_page_needs_a_data_array() {
-        let page: Page = serde_json::from_str(r#"{"data": [], "meta": {"page-count": 1}}"#).unwrap();
+        let page: Page<'_> = serde_json::from_str(r#"{"data": [], "meta": {"page-count": 1}}"#).unwrap();
         assert!(page.data.is_empty() && page.links.is_none());
-        assert!(serde_json::from_str::<Page>(r#"{"errors": []}"#).is_err());
-        assert!(serde_json::from_str::<Page>("<html></html>").is_err());
+        assert!(serde_json::from_str::<Page<'_>>(r#"{"errors": []}"#).is_err());
+        assert!(serde_json::from_str::<Page<'_>>("<html></html>").is_err());
     }
 }

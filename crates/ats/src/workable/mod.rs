@@ -7,7 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use pipeline_domain::{BoardRef, NormalizedPosting, Provider, Workplace};
 use serde::Deserialize;
 
-use super::{AtsClient, AtsError, BoardFetch, Endpoints, Validators, html_to_text};
+use super::{AtsClient, AtsError, BoardFetch, Endpoints, Known, SourceHash, Validators, html_to_text};
+use crate::json;
 use pipeline_http::{HttpClient, Request};
 
 /// Reads Workable accounts through the public widget API.
@@ -31,10 +32,11 @@ impl AtsClient for WorkableClient {
         Provider::Workable
     }
 
-    async fn fetch_board(
+    async fn fetch_known(
         &self,
         board: &BoardRef,
         _validators: Option<Validators>,
+        known: &Known,
     ) -> Result<BoardFetch, AtsError> {
         let account = board.tenant.as_str();
         let path = format!("/api/v1/widget/accounts/{account}?details=true");
@@ -44,23 +46,24 @@ impl AtsClient for WorkableClient {
             .fetch(&Request::get(url.clone()))
             .await
             .map_err(|e| AtsError::from_http(board, e))?;
-        let body: Account =
-            serde_json::from_slice(&fetched.body).map_err(|e| AtsError::parse(board, &url, e))?;
-        Ok(BoardFetch {
-            postings: postings(account, body.jobs),
-            company_name: non_empty(body.name),
+        let body: Account<'_> = json::parse(board, &url, &fetched.body)?;
+        let mut fetch = BoardFetch {
+            company_name: non_empty(body.name.clone()),
             requests: 1,
             ..BoardFetch::default()
-        })
+        };
+        read_jobs(board, body.jobs, known, &mut fetch);
+        Ok(fetch)
     }
 }
 
 /// The widget answer: the account's name and its published jobs.
 #[derive(Debug, Deserialize)]
-struct Account {
+struct Account<'a> {
     #[serde(default)]
     name: Option<String>,
-    jobs: Vec<Job>,
+    #[serde(borrow)]
+    jobs: json::RawItems<'a>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -94,13 +97,25 @@ struct JobLocation {
     hidden: Option<bool>,
 }
 
-/// Normalises the jobs, skipping those without a shortcode or title and repeated shortcodes.
-fn postings(account: &str, jobs: Vec<Job>) -> Vec<NormalizedPosting> {
+/// Normalises the jobs into `fetch`, skipping those of another shape, without a shortcode or title, and
+/// repeated shortcodes; those `known` as they are are named unchanged.
+fn read_jobs(board: &BoardRef, jobs: json::RawItems<'_>, known: &Known, fetch: &mut BoardFetch) {
     let mut seen = HashSet::new();
-    jobs.into_iter()
-        .filter_map(|job| posting(account, job))
-        .filter(|p| seen.insert(p.external_id.clone()))
-        .collect()
+    for raw in jobs {
+        let source = SourceHash::of(Provider::Workable, &[raw.get().as_bytes()]);
+        if let Some(id) = known.get(&source) {
+            if seen.insert(id.to_owned()) {
+                fetch.unchanged.push(id.to_owned());
+            }
+            continue;
+        }
+        let Some(posting) = json::item::<Job>(board, raw).and_then(|job| posting(&board.tenant, job)) else {
+            continue;
+        };
+        if seen.insert(posting.external_id.clone()) {
+            fetch.push_sourced(posting, source);
+        }
+    }
 }
 
 fn posting(account: &str, job: Job) -> Option<NormalizedPosting> {
@@ -209,9 +224,12 @@ mod tests {
 
     #[test]
     fn jobs_are_normalised_and_incomplete_ones_skipped() {
-        let account: Account = serde_json::from_str(SAMPLE).unwrap();
+        let account: Account<'_> = serde_json::from_str(SAMPLE).unwrap();
         assert_eq!(account.name.as_deref(), Some("Acme Pagos"));
-        let postings = postings("acme", account.jobs);
+        let board: BoardRef = "workable:acme".parse().unwrap();
+        let mut fetch = BoardFetch::default();
+        read_jobs(&board, account.jobs, &Known::default(), &mut fetch);
+        let postings = fetch.postings;
         assert_eq!(postings.len(), 2);
         let p = &postings[0];
         assert_eq!(p.external_id, "AB12CD34EF");
@@ -240,8 +258,8 @@ mod tests {
 
     #[test]
     fn a_body_without_jobs_is_not_the_documented_shape() {
-        assert!(serde_json::from_str::<Account>(r#"{"name": "Acme"}"#).is_err());
-        assert!(serde_json::from_str::<Account>(r#"{"jobs": {"a": 1}}"#).is_err());
-        assert!(serde_json::from_str::<Account>(r#"{"jobs": []}"#).is_ok());
+        assert!(serde_json::from_str::<Account<'_>>(r#"{"name": "Acme"}"#).is_err());
+        assert!(serde_json::from_str::<Account<'_>>(r#"{"jobs": {"a": 1}}"#).is_err());
+        assert!(serde_json::from_str::<Account<'_>>(r#"{"jobs": []}"#).is_ok());
     }
 }

@@ -22,16 +22,20 @@ pub(super) struct ListItem {
     pub remote_type: Option<String>,
     #[serde(default)]
     pub bullet_fields: Option<Vec<Value>>,
+    /// The item's JSON text as the page gave it: the first part of its posting's source hash.
+    #[serde(skip)]
+    pub raw: Box<str>,
 }
 
 /// One listing page.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct ListPage {
+pub(super) struct ListPage<'a> {
     /// Only the first page is sure to carry it (later pages may say 0).
     pub total: Option<u64>,
     /// Kept raw: one posting of an unexpected shape is skipped, not the whole page.
-    pub job_postings: Vec<Value>,
+    #[serde(borrow)]
+    pub job_postings: crate::json::RawItems<'a>,
 }
 
 /// The request body of the page at `offset`.
@@ -50,14 +54,17 @@ pub(super) struct Listing {
 
 impl Listing {
     /// Adds one page; returns how many new postings it brought.
-    pub fn add(&mut self, page: ListPage) -> usize {
+    pub fn add(&mut self, page: ListPage<'_>) -> usize {
         if self.total.is_none() {
             self.total = page.total;
         }
         let before = self.items.len();
         for raw in page.job_postings {
-            let item: ListItem = match serde_json::from_value(raw) {
-                Ok(item) => item,
+            let item: ListItem = match serde_json::from_str(raw.get()) {
+                Ok(item) => ListItem {
+                    raw: raw.get().into(),
+                    ..item
+                },
                 Err(e) => {
                     tracing::debug!(error = %e, "workday posting of an unexpected shape skipped");
                     continue;
@@ -130,24 +137,33 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn page(total: Option<u64>, paths: &[&str]) -> ListPage {
-        let postings = paths
+    /// A page's JSON text.
+    fn page(total: Option<u64>, paths: &[&str]) -> String {
+        let postings: Vec<Value> = paths
             .iter()
             .map(|p| json!({ "title": "T", "externalPath": p, "postedOn": "Posted Today", "extra": [1] }))
             .collect();
-        ListPage {
-            total,
-            job_postings: postings,
-        }
+        json!({ "total": total, "jobPostings": postings }).to_string()
+    }
+
+    fn add(listing: &mut Listing, text: &str) -> usize {
+        listing.add(serde_json::from_str(text).unwrap())
     }
 
     #[test]
     fn pages_accumulate_without_duplicates_and_stop_at_the_total() {
         let mut listing = Listing::default();
-        assert_eq!(listing.add(page(Some(22), &["/job/A/X_R-1", "/job/A/Y_R-2"])), 2);
+        assert_eq!(
+            add(&mut listing, &page(Some(22), &["/job/A/X_R-1", "/job/A/Y_R-2"])),
+            2
+        );
+        assert!(listing.items[0].raw.contains("/job/A/X_R-1"));
         assert!(listing.wants_more(20, 20, 2));
         assert!(!listing.wants_more(40, 20, 2), "past the total");
-        assert_eq!(listing.add(page(Some(0), &["/job/A/Y_R-2", "/job/A/Z_R-3"])), 1);
+        assert_eq!(
+            add(&mut listing, &page(Some(0), &["/job/A/Y_R-2", "/job/A/Z_R-3"])),
+            1
+        );
         assert_eq!(listing.total, Some(22), "the first page's total is kept");
         assert!(
             !listing.wants_more(20, 20, 0),
@@ -155,22 +171,21 @@ mod tests {
         );
         assert!(!listing.wants_more(MAX_OFFSET, 20, 5), "the offset clamp");
         let mut untold = Listing::default();
-        untold.add(page(None, &["/job/A/X_R-1"]));
+        add(&mut untold, &page(None, &["/job/A/X_R-1"]));
         assert!(untold.wants_more(20, 20, 1) && !untold.wants_more(20, 7, 7));
     }
 
     #[test]
     fn postings_without_path_or_title_or_of_another_shape_are_skipped() {
         let mut listing = Listing::default();
-        let added = listing.add(ListPage {
-            total: Some(4),
-            job_postings: vec![
-                json!({ "title": "No path" }),
-                json!({ "externalPath": "/job/A/No-Title_R-1" }),
-                json!({ "title": 5, "externalPath": "/job/x_1" }),
-                json!({ "title": "Ok", "externalPath": "/job/A/Ok_R-2", "bulletFields": ["R-2"] }),
-            ],
-        });
+        let text = json!({ "total": 4, "jobPostings": [
+            { "title": "No path" },
+            { "externalPath": "/job/A/No-Title_R-1" },
+            { "title": 5, "externalPath": "/job/x_1" },
+            { "title": "Ok", "externalPath": "/job/A/Ok_R-2", "bulletFields": ["R-2"] },
+        ] })
+        .to_string();
+        let added = add(&mut listing, &text);
         assert_eq!(added, 1);
         assert_eq!(listing.items[0].title.as_deref(), Some("Ok"));
     }
@@ -184,6 +199,7 @@ mod tests {
             posted_on: None,
             remote_type: None,
             bullet_fields: None,
+            raw: Box::default(),
         };
         let items = [
             item("/job/Madrid/Backend-Engineer_R-000123"),

@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use pipeline_domain::{BoardRef, Clock, Provider, SystemClock};
 
 use super::details::{DetailCalls, Detailed};
-use super::{AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, Validators};
+use super::{AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, Known, SourceHash, Validators};
 use detail::{DetailBody, PublicSite, posting, today};
 use listing::{ListItem, ListPage, Listing, MAX_OFFSET, PAGE_SIZE, external_ids, nonempty, page_body};
 use pipeline_http::{HttpClient, Request};
@@ -87,10 +87,11 @@ impl AtsClient for WorkdayClient {
         Provider::Workday
     }
 
-    async fn fetch_board(
+    async fn fetch_known(
         &self,
         board: &BoardRef,
         _validators: Option<Validators>,
+        known: &Known,
     ) -> Result<BoardFetch, AtsError> {
         let t = Tenancy::of(board)?;
         let mut fetch = BoardFetch::default();
@@ -101,23 +102,34 @@ impl AtsClient for WorkdayClient {
         let path: fn(&ListItem) -> &str = |item| nonempty(&item.external_path).unwrap_or_default();
         let call = |item| self.detail(board, t, item);
         let details = calls.read_all(&mut fetch, &listing.items, path, call).await;
+        let day = today.to_string();
         for ((item, id), detail) in listing.items.iter().zip(ids).zip(details) {
-            let info = match detail {
-                Detailed::Read(body) => {
-                    if fetch.company_name.is_none() {
-                        fetch.company_name = body
-                            .hiring_organization
-                            .and_then(|o| nonempty(&o.name).map(str::to_owned));
-                    }
-                    Some(body.job_posting_info)
+            let (body, text) = match detail {
+                Detailed::Read(read) => read,
+                Detailed::Without => {
+                    fetch.postings.push(posting(t.public(), item, id, None, today));
+                    continue;
                 }
-                Detailed::Without => None,
                 Detailed::Gone => {
                     tracing::debug!(%board, %id, "workday posting gone before its detail was read: skipped");
                     continue;
                 }
             };
-            fetch.postings.push(posting(t.public(), item, id, info, today));
+            if fetch.company_name.is_none() {
+                fetch.company_name = body
+                    .hiring_organization
+                    .and_then(|o| nonempty(&o.name).map(str::to_owned));
+            }
+            let info = body.job_posting_info;
+            let dated = if info.dated_by_today() {
+                day.as_bytes()
+            } else {
+                b""
+            };
+            let source = SourceHash::of(Provider::Workday, &[item.raw.as_bytes(), &text, dated]);
+            if !fetch.is_known(known, source) {
+                fetch.push_sourced(posting(t.public(), item, id, Some(info), today), source);
+            }
         }
         Ok(fetch)
     }
@@ -138,7 +150,7 @@ impl WorkdayClient {
                 .await
                 .map_err(|e| listing_error(board, e))?;
             *requests += 1;
-            let page: ListPage = serde_json::from_slice(&fetched.body)
+            let page: ListPage<'_> = serde_json::from_slice(&fetched.body)
                 .map_err(|e| AtsError::parse(board, &url, format!("not a Workday job listing: {e}")))?;
             let page_len = page.job_postings.len();
             let added = listing.add(page);
@@ -156,13 +168,14 @@ impl WorkdayClient {
         Ok(listing)
     }
 
-    /// The detail of one posting; `None` when it answers 404/410 (closed since the listing).
+    /// The detail of one posting, with the body it was read from; `None` when it answers 404/410 (closed
+    /// since the listing).
     async fn detail(
         &self,
         board: &BoardRef,
         t: Tenancy<'_>,
         item: &ListItem,
-    ) -> Result<Option<DetailBody>, AtsError> {
+    ) -> Result<Option<(DetailBody, bytes::Bytes)>, AtsError> {
         let external_path = nonempty(&item.external_path).unwrap_or_default();
         let slash = if external_path.starts_with('/') { "" } else { "/" };
         let path = format!("/wday/cxs/{}/{}{slash}{external_path}", t.tenant, t.site);
@@ -170,7 +183,7 @@ impl WorkdayClient {
         let request = Request::get(url.clone()).header("accept", "application/json");
         match self.http.fetch(&request).await {
             Ok(fetched) => serde_json::from_slice(&fetched.body)
-                .map(Some)
+                .map(|detail| Some((detail, fetched.body)))
                 .map_err(|e| AtsError::parse(board, &url, format!("not a Workday job detail: {e}"))),
             Err(e) if e.is_gone() => Ok(None),
             Err(e) => Err(AtsError::from_http(board, e)),

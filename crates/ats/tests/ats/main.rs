@@ -5,6 +5,7 @@ mod api_boards;
 mod detail_failures;
 mod host_boards;
 mod jsonld;
+mod known;
 mod paged_boards;
 mod rate_limits;
 mod support;

@@ -16,8 +16,12 @@ use crate::sql::At;
 use crate::{Conn, DbError};
 
 mod batch;
+mod shown;
+mod sources;
 
 pub use batch::{NewIds, NewPosting, add_reposts, insert_all};
+pub use shown::{PostingRow, count, of_company, urls_of};
+pub use sources::{set_sources, sources_of_board};
 
 /// What the stage needs of a stored posting of the board being written.
 #[derive(Debug, Clone, PartialEq, Queryable)]
@@ -51,6 +55,8 @@ pub struct StoredState {
     pub described: bool,
     /// When it closed; `None` while open.
     pub closed_at: Option<DateTime<Utc>>,
+    /// The source hash of the item it was last read from.
+    pub source_hash: Option<String>,
 }
 
 /// A canonical (not a repost) posting of a company, for repost detection.
@@ -87,43 +93,6 @@ pub fn lock_postings(conn: &mut Conn) -> Result<(), DbError> {
     Ok(())
 }
 
-/// A posting as `offers` shows it.
-#[derive(Debug, Clone, PartialEq, Queryable)]
-pub struct PostingRow {
-    /// The posting's id.
-    pub id: i64,
-    /// Its board.
-    pub board_id: i64,
-    /// The provider's id, unique within the board.
-    pub external_id: String,
-    /// The public URL.
-    pub url: String,
-    /// The job title.
-    pub title: String,
-    /// JSON array of the locations.
-    pub locations: String,
-    /// The team or department.
-    pub department: Option<String>,
-    /// The provider's label (`Full-time`, ...).
-    pub employment_type: Option<String>,
-    /// `remote`, `hybrid` or `onsite`.
-    pub workplace: Option<String>,
-    /// When the provider says it was published.
-    pub published_at: Option<DateTime<Utc>>,
-    /// When ingestion first stored it.
-    pub first_seen_at: DateTime<Utc>,
-    /// When it closed; `None` while open.
-    pub closed_at: Option<DateTime<Utc>>,
-    /// The earlier posting it reposts; `None` for a canonical posting.
-    pub canonical_id: Option<i64>,
-    /// Reposts pointing at it.
-    pub repost_count: i32,
-    /// Its score (0–10); `None` until the scoring stage scored it.
-    pub score: Option<i32>,
-    /// The category that scored most.
-    pub top_category_id: Option<String>,
-}
-
 /// The board's stored postings, by external id.
 pub fn of_board(conn: &mut Conn, board_id: i64) -> Result<HashMap<String, StoredPosting>, DbError> {
     let rows: Vec<StoredPosting> = postings::table
@@ -151,6 +120,7 @@ pub fn states_of_board(conn: &mut Conn, board_id: i64) -> Result<HashMap<String,
             postings::description_pending,
             postings::description.ne(""),
             postings::closed_at,
+            postings::source_hash,
         ))
         .load_on(conn)?;
     Ok(rows.into_iter().map(|p| (p.external_id.clone(), p)).collect())
@@ -278,19 +248,22 @@ pub fn insert(
     Ok(id)
 }
 
-/// Replaces a stored posting's content (it changed): marked for scoring unless its description is still to
-/// come, reopened if it was closed.
+/// Replaces a stored posting's content (it changed) and the source hash of the item it was read from:
+/// marked for scoring unless its description is still to come, reopened if it was closed.
+#[allow(clippy::too_many_arguments)]
 pub fn update(
     conn: &mut Conn,
     id: i64,
     posting: &NormalizedPosting,
     hash: &str,
     pending: bool,
+    source: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     diesel::update(postings::table.find(id))
         .set((
             content(posting, hash, pending),
+            postings::source_hash.eq(source),
             postings::changed_at.eq(At(now)),
             postings::closed_at.eq(None::<DateTime<Utc>>),
             postings::needs_scoring.eq(!pending),
@@ -346,52 +319,4 @@ pub fn close_board(conn: &mut Conn, board_id: i64, now: DateTime<Utc>) -> Result
         .filter(postings::closed_at.is_null())
         .set(postings::closed_at.eq(At(now)))
         .execute_on(conn)?)
-}
-
-/// A company's postings for `offers`: open ones first, newest first.
-pub fn of_company(conn: &mut Conn, company_id: i64) -> Result<Vec<PostingRow>, DbError> {
-    Ok(postings::table
-        .filter(postings::company_id.eq(company_id))
-        .select((
-            postings::id,
-            postings::board_id,
-            postings::external_id,
-            postings::url,
-            postings::title,
-            postings::locations,
-            postings::department,
-            postings::employment_type,
-            postings::workplace,
-            postings::published_at,
-            postings::first_seen_at,
-            postings::closed_at,
-            postings::canonical_id,
-            postings::repost_count,
-            postings::score,
-            postings::top_category_id,
-        ))
-        .order((
-            postings::closed_at.is_not_null(),
-            postings::first_seen_at.desc(),
-            postings::id,
-        ))
-        .load_on(conn)?)
-}
-
-/// The public URLs of these postings, by id.
-pub fn urls_of(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, String>, DbError> {
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let rows: Vec<(i64, String)> = postings::table
-            .filter(postings::id.eq_any(chunk))
-            .select((postings::id, postings::url))
-            .load_on(conn)?;
-        out.extend(rows);
-    }
-    Ok(out)
-}
-
-/// How many postings there are, for tests and `status`.
-pub fn count(conn: &mut Conn) -> Result<i64, DbError> {
-    Ok(postings::table.count().get_result_on(conn)?)
 }

@@ -5,7 +5,8 @@
 //! are closed, and a closed one that comes back is reopened. Postings are taken in a fixed order
 //! (published time, then external id), so the earliest is canonical whatever order the API answered in.
 //! What can be computed before the transaction was ([`prepare`](super::prepare)); new postings are inserted
-//! together at the end, with ids chosen as they are decided.
+//! together at the end, with ids chosen as they are decided. A posting the client found stored as it is
+//! (its item's source hash known) is only counted, or reopened.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -27,6 +28,7 @@ struct Decided {
     index: usize,
     id: i64,
     hash: String,
+    source: Option<String>,
     pending: bool,
     canonical: Option<i64>,
 }
@@ -40,8 +42,31 @@ pub fn persist_prepared(
     let mut counters = RunCounters::default();
     // Another worker may be writing another board of the company: its reposts must be seen.
     postings::lock_postings(conn)?;
-    counters.add(Counter::PostingsSeen, board.postings.len() as u64);
+    let seen = board.postings.len() + board.unchanged.len();
+    counters.add(Counter::PostingsSeen, seen as u64);
     let mut stored = postings::states_of_board(conn, board.board_id)?;
+    let mut returned: HashSet<i64> = HashSet::new();
+    // Found stored as they are: nothing to compare.
+    let mut unchanged_ids = Vec::with_capacity(board.unchanged.len());
+    for id in &board.unchanged {
+        let Some(state) = stored.remove(id) else {
+            // Its row went away since the fetch began (never under the board's lease): not there to count.
+            tracing::warn!(
+                board = board.board_id,
+                id,
+                "a posting found unchanged is not stored"
+            );
+            continue;
+        };
+        returned.insert(state.id);
+        unchanged_ids.push(state.id);
+        if state.closed_at.is_some() {
+            postings::reopen(conn, state.id)?;
+            counters.add(Counter::PostingsReopened, 1);
+        } else {
+            counters.add(Counter::PostingsUnchanged, 1);
+        }
+    }
     // The stored descriptions of postings fetched without theirs: kept, never overwritten with nothing.
     let kept_ids: Vec<i64> = board
         .postings
@@ -61,7 +86,8 @@ pub fn persist_prepared(
     // Reposts found of canonicals already stored, and of canonicals of this batch.
     let (mut more_reposts, mut batch_reposts) = (BTreeMap::<i64, i32>::new(), BTreeMap::<i64, i32>::new());
     let mut take_overs: Vec<(i64, i64)> = Vec::new();
-    let mut returned: HashSet<i64> = HashSet::new();
+    // Postings found equal whose item was new to them: their source is recorded.
+    let mut new_sources: Vec<(i64, Option<String>)> = Vec::new();
     for index in 0..board.postings.len() {
         let incoming = &mut board.postings[index];
         let existing = stored.remove(&incoming.posting.external_id);
@@ -78,7 +104,11 @@ pub fn persist_prepared(
         };
         if let Some(state) = existing {
             returned.insert(state.id);
+            let source = incoming.source.take();
             if state.content_hash == hash && state.description_pending == pending {
+                if source.is_some() && source != state.source_hash {
+                    new_sources.push((state.id, source));
+                }
                 if state.closed_at.is_some() {
                     postings::reopen(conn, state.id)?;
                     counters.add(Counter::PostingsReopened, 1);
@@ -89,14 +119,24 @@ pub fn persist_prepared(
                 if state.closed_at.is_some() {
                     counters.add(Counter::PostingsReopened, 1);
                 }
-                postings::update(conn, state.id, &incoming.posting, &hash, pending, now)?;
+                let source = source.as_deref();
+                postings::update(conn, state.id, &incoming.posting, &hash, pending, source, now)?;
                 counters.add(Counter::PostingsUpdated, 1);
             }
             continue;
         }
+        let source = incoming.source.take();
         let finder = match &mut finder {
             Some(finder) => finder,
-            None => finder.insert(RepostFinder::load(conn, &mut board)?),
+            None => {
+                // The board's boilerplate counts the descriptions of the postings found unchanged too.
+                if !unchanged_ids.is_empty() {
+                    let mut texts = postings::descriptions_of(conn, &unchanged_ids)?;
+                    let texts = unchanged_ids.iter().filter_map(|id| texts.remove(id));
+                    board.unchanged_descriptions = texts.collect();
+                }
+                finder.insert(RepostFinder::load(conn, &mut board)?)
+            }
         };
         let features = board.take_features(index);
         let posting = &board.postings[index].posting;
@@ -110,6 +150,7 @@ pub fn persist_prepared(
             index,
             id,
             hash,
+            source,
             pending,
             canonical,
         });
@@ -153,12 +194,14 @@ pub fn persist_prepared(
             id: d.id,
             posting: incoming.posting,
             hash: d.hash,
+            source: d.source,
             pending: d.pending,
             canonical: d.canonical,
             repost_count: batch_reposts.get(&d.id).copied().unwrap_or(0),
         });
     }
     postings::insert_all(conn, board_id, company_id, rows, now)?;
+    postings::set_sources(conn, &new_sources)?;
     // A canonical taken over has all its reposts counted by then: its count moves whole.
     for (canonical, n) in more_reposts {
         postings::add_reposts(conn, canonical, n)?;

@@ -4,8 +4,9 @@
 //! board's boilerplate and each posting's repost features. The transaction then only compares and writes;
 //! what it still needs (features of a posting new on a board written before) it computes itself.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
+use pipeline_ats::SourceHash;
 use pipeline_domain::NormalizedPosting;
 use pipeline_scoring::ordering_key;
 use sha2::{Digest, Sha256};
@@ -21,16 +22,38 @@ pub struct BoardPostings {
     pub company_id: i64,
     /// The postings as the client normalized them.
     pub postings: Vec<NormalizedPosting>,
+    /// The external ids of the postings the client found stored as they are (their source hash known):
+    /// listed again, not read again.
+    pub unchanged: Vec<String>,
+    /// The source hash of each normalized posting's item, by external id.
+    pub sources: HashMap<String, SourceHash>,
     /// Every posting is there, whole: absent ones may be closed.
     pub complete: bool,
     /// Detail calls were skipped or failed: an empty description is one still to come, not an empty one.
     pub details_missing: bool,
 }
 
-/// The content hash of a posting: SHA-256 of its normalized fields (their JSON), hex.
+/// Feeds what is written into a SHA-256.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The content hash of a posting: SHA-256 of its normalized fields (their JSON), hex. The JSON is hashed as
+/// it is written, never held.
 pub fn content_hash(posting: &NormalizedPosting) -> String {
-    let json = serde_json::to_vec(posting).unwrap_or_default();
-    let digest = Sha256::digest(&json);
+    let mut writer = HashWriter(Sha256::new());
+    // Strings, numbers and times: writing them cannot fail.
+    let _ = serde_json::to_writer(&mut writer, posting);
+    let digest = writer.0.finalize();
     let mut hex = String::with_capacity(64);
     for b in digest {
         hex.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
@@ -47,6 +70,8 @@ pub(super) struct Incoming {
     pub pending: bool,
     /// The content hash, unless `pending` (the stored description may take the empty one's place).
     pub hash: Option<String>,
+    /// The source hash of the item it was read from (hex), when the client gave one.
+    pub source: Option<String>,
     pub features: Option<Features>,
 }
 
@@ -57,6 +82,11 @@ pub struct PreparedBoard {
     pub(super) company_id: i64,
     pub(super) complete: bool,
     pub(super) postings: Vec<Incoming>,
+    /// The external ids of the postings found stored as they are (not read again), each once.
+    pub(super) unchanged: Vec<String>,
+    /// The stored descriptions of the `unchanged` postings, for the board's boilerplate (loaded by the
+    /// write, and only when the board has a new posting).
+    pub(super) unchanged_descriptions: Vec<String>,
     pub(super) interner: Interner,
     /// The board's boilerplate, once computed (only a board with a new posting needs it).
     boilerplate: Option<Boilerplate>,
@@ -70,16 +100,23 @@ impl BoardPostings {
         postings.sort_by(|a, b| {
             ordering_key(a.published_at, &a.external_id).cmp(&ordering_key(b.published_at, &b.external_id))
         });
-        // Two entries with one external id (a provider listing a posting twice): the first is the posting.
-        let mut seen_ids = HashSet::new();
+        // Two entries with one external id (a provider listing a posting twice): the first is the posting;
+        // one found stored as it is counts as the first.
+        let mut unchanged = self.unchanged;
+        unchanged.sort_unstable();
+        unchanged.dedup();
+        let mut seen_ids: HashSet<String> = unchanged.iter().cloned().collect();
         postings.retain(|p| seen_ids.insert(p.external_id.clone()));
         let details_missing = self.details_missing;
+        let mut sources = self.sources;
         let postings = postings
             .into_iter()
             .map(|posting| {
                 let pending = details_missing && posting.description.trim().is_empty();
+                let source = sources.remove(&posting.external_id).filter(|_| !pending);
                 Incoming {
                     hash: (!pending).then(|| content_hash(&posting)),
+                    source: source.map(|s| s.to_hex()),
                     posting,
                     pending,
                     features: None,
@@ -91,6 +128,8 @@ impl BoardPostings {
             company_id: self.company_id,
             complete: self.complete,
             postings,
+            unchanged,
+            unchanged_descriptions: Vec::new(),
             interner: Interner::default(),
             boilerplate: None,
         };
@@ -115,19 +154,21 @@ impl BoardPostings {
 }
 
 impl PreparedBoard {
-    /// Each posting's description as fetched, in paragraphs (one still to come has none).
+    /// Each posting's description as fetched, in paragraphs (one still to come has none), then those of the
+    /// postings found unchanged (as stored: the same).
     fn paragraphs(&mut self) -> Vec<Paragraphs> {
         let interner = &mut self.interner;
-        self.postings
-            .iter()
-            .map(|p| {
-                let fetched = if p.pending {
-                    ""
-                } else {
-                    p.posting.description.as_str()
-                };
-                Paragraphs::new(fetched, interner)
-            })
+        let fetched = self.postings.iter().map(|p| {
+            if p.pending {
+                ""
+            } else {
+                p.posting.description.as_str()
+            }
+        });
+        let unchanged = self.unchanged_descriptions.iter().map(String::as_str);
+        fetched
+            .chain(unchanged)
+            .map(|text| Paragraphs::new(text, interner))
             .collect()
     }
 

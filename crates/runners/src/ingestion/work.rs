@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pipeline_ats::{AtsClients, AtsError, BoardFetch, Validators};
+use pipeline_ats::{AtsClients, AtsError, BoardFetch, Known, SourceHash, Validators};
 use pipeline_db::repo::ingestion::{self, DueBoard, Fetched};
 use pipeline_db::repo::leases::{self, Fenced};
 use pipeline_db::{Conn, DbError};
@@ -45,6 +45,28 @@ fn completeness(fetch: &BoardFetch) -> (bool, bool) {
     let details_missing =
         fetch.details_skipped > 0 || fetch.details_failed > 0 || fetch.rate_limited.is_some();
     (complete, details_missing)
+}
+
+/// The source hashes of the board's stored postings (a read beside the writes; the board's lease keeps its
+/// postings as they are until this unit writes them). When they cannot be read, none: every item is then
+/// read and compared as on a first fetch.
+async fn known(run: &StageRun, board_id: i64) -> Known {
+    let read = run
+        .db
+        .call(move |db| db.read(|c| pipeline_db::repo::postings::sources_of_board(c, board_id)))
+        .await;
+    let mut known = Known::default();
+    match read {
+        Ok(rows) => {
+            for (hash, external_id) in rows {
+                if let Some(source) = SourceHash::from_hex(&hash) {
+                    known.insert(source, external_id);
+                }
+            }
+        }
+        Err(error) => tracing::warn!(board_id, %error, "source hashes not read: every posting is read again"),
+    }
+    known
 }
 
 /// What ingestion needs to fetch one board.
@@ -111,7 +133,7 @@ impl UnitWork for IngestionWork {
         unit.failures.unwrap_or(0).max(0) as u32
     }
 
-    async fn work(&self, unit: &DueBoard, _run: &StageRun) -> Result<BoardOutcome, AtsError> {
+    async fn work(&self, unit: &DueBoard, run: &StageRun) -> Result<BoardOutcome, AtsError> {
         let board: BoardRef = unit.reference.parse().map_err(|e| AtsError::Endpoint {
             board: unit.reference.clone(),
             reason: format!("stored reference does not parse: {e}"),
@@ -126,7 +148,12 @@ impl UnitWork for IngestionWork {
             etag: unit.etag.clone(),
             last_modified: unit.last_modified.clone(),
         });
-        let result = client.fetch_board(&board, validators).await;
+        // A board fetched before: the items its stored postings were read from are recognised, not read again.
+        let known = match unit.failures {
+            Some(_) => known(run, unit.id).await,
+            None => Known::default(),
+        };
+        let result = client.fetch_known(&board, validators, &known).await;
         self.observe(board.provider, result.as_ref().err());
         match result {
             Ok(mut fetch) => {
@@ -138,6 +165,8 @@ impl UnitWork for IngestionWork {
                         board_id: unit.id,
                         company_id: unit.company_id,
                         postings: std::mem::take(&mut fetch.postings),
+                        unchanged: std::mem::take(&mut fetch.unchanged),
+                        sources: std::mem::take(&mut fetch.sources),
                         complete,
                         details_missing,
                     };

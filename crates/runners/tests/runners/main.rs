@@ -12,6 +12,7 @@ mod rescore;
 mod scoring;
 mod sheets;
 mod sheets_mock;
+mod unchanged;
 mod workers;
 
 use chrono::{DateTime, Utc};

@@ -3,13 +3,14 @@
 //! docs/original-system.md#ref-12, closing and reopening, and an incomplete fetch closing nothing.
 
 use chrono::{DateTime, Duration, Utc};
+use pipeline_ats::SourceHash;
 use pipeline_db::repo::postings::{self, PostingRow};
 use pipeline_db::repo::{boards, companies};
 use pipeline_db::testing::TestDb;
-use pipeline_domain::{BoardRef, CompanyInput, Counter, NormalizedPosting, RunCounters};
+use pipeline_domain::{BoardRef, CompanyInput, Counter, NormalizedPosting, Provider, RunCounters};
 use pipeline_runners::ingestion::{BoardPostings, persist};
 
-fn posting(id: &str, title: &str, description: &str, day: i64) -> NormalizedPosting {
+pub(super) fn posting(id: &str, title: &str, description: &str, day: i64) -> NormalizedPosting {
     NormalizedPosting {
         external_id: id.to_owned(),
         url: format!("https://jobs.example/{id}"),
@@ -27,7 +28,7 @@ fn posting(id: &str, title: &str, description: &str, day: i64) -> NormalizedPost
 }
 
 /// A company (by domain) with a board; returns (company id, board id).
-fn board(test: &TestDb, domain: &str, reference: &str) -> (i64, i64) {
+pub(super) fn board(test: &TestDb, domain: &str, reference: &str) -> (i64, i64) {
     let now = super::start();
     let input = CompanyInput::from_listing(Some(domain), Some(&format!("https://{domain}"))).unwrap();
     let board: BoardRef = reference.parse().unwrap();
@@ -64,22 +65,45 @@ fn another_board(test: &TestDb, company_id: i64, reference: &str) -> (i64, i64) 
 
 fn write(
     test: &TestDb,
-    (company_id, board_id): (i64, i64),
+    board: (i64, i64),
     postings: Vec<NormalizedPosting>,
     complete: bool,
     now: DateTime<Utc>,
 ) -> RunCounters {
+    write_with(test, board, postings, Vec::new(), complete, now)
+}
+
+/// Writes `postings` (normalized, each with a source hash of its content) and `unchanged` (external ids
+/// found stored as they are) as one fetch of the board.
+pub(super) fn write_with(
+    test: &TestDb,
+    (company_id, board_id): (i64, i64),
+    postings: Vec<NormalizedPosting>,
+    unchanged: Vec<String>,
+    complete: bool,
+    now: DateTime<Utc>,
+) -> RunCounters {
+    let sources = postings
+        .iter()
+        .map(|p| {
+            let json = serde_json::to_string(p).unwrap();
+            let source = SourceHash::of(Provider::Greenhouse, &[json.as_bytes()]);
+            (p.external_id.clone(), source)
+        })
+        .collect();
     let board = BoardPostings {
         board_id,
         company_id,
         postings,
+        unchanged,
+        sources,
         complete,
         details_missing: false,
     };
     test.db().write(|c| persist(c, board, now)).unwrap()
 }
 
-fn rows(test: &TestDb, company_id: i64) -> Vec<PostingRow> {
+pub(super) fn rows(test: &TestDb, company_id: i64) -> Vec<PostingRow> {
     let mut rows = test.db().read(|c| postings::of_company(c, company_id)).unwrap();
     rows.sort_by_key(|r| r.id);
     rows
@@ -256,6 +280,8 @@ fn a_description_not_fetched_now_never_replaces_the_stored_one() {
         board_id: acme.1,
         company_id: acme.0,
         postings: vec![posting("1", "Backend Engineer", "", 1)],
+        unchanged: Vec::new(),
+        sources: Default::default(),
         complete: false,
         details_missing: true,
     };

@@ -20,6 +20,8 @@ pub struct NewPosting {
     pub posting: NormalizedPosting,
     /// Its content hash.
     pub hash: String,
+    /// The source hash of the item it was read from, if the client gave one.
+    pub source: Option<String>,
     /// Its description is still to come: not marked for scoring yet.
     pub pending: bool,
     /// The posting it reposts.
@@ -49,12 +51,19 @@ impl NewIds {
             Conn::Sqlite(c) => {
                 let id = match self.next {
                     Some(id) => id,
-                    None => diesel::sql_query(
-                        "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'postings'), 0), \
-                             COALESCE((SELECT MAX(id) FROM postings), 0)) + 1 AS next",
-                    )
-                    .get_result::<Next>(&mut **c)?
-                    .next,
+                    None => {
+                        // Two statements of the query builder, prepared once per connection (an SQL text
+                        // statement is parsed again every time).
+                        let seq: Option<i64> = sqlite_sequence::table
+                            .filter(sqlite_sequence::name.eq("postings"))
+                            .select(sqlite_sequence::seq)
+                            .first(&mut **c)
+                            .optional()?;
+                        let max: Option<i64> = postings::table
+                            .select(diesel::dsl::max(postings::id))
+                            .first(&mut **c)?;
+                        seq.unwrap_or(0).max(max.unwrap_or(0)) + 1
+                    }
                 };
                 self.next = Some(id + 1);
                 Ok(id)
@@ -79,6 +88,14 @@ impl NewIds {
     }
 }
 
+// SQLite's own table of AUTOINCREMENT counters, read by `NewIds` (not part of the schema).
+diesel::table! {
+    sqlite_sequence (name) {
+        name -> Text,
+        seq -> BigInt,
+    }
+}
+
 #[derive(QueryableByName)]
 struct Next {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -98,7 +115,7 @@ pub fn insert_all(
         .into_iter()
         .map(|row| Row::new(row, board_id, company_id, now));
     // Statements of a fixed number of rows, each prepared once per connection and kept in diesel's
-    // statement cache (a statement of any other length would be parsed and planned anew every time); 20
+    // statement cache (a statement of any other length would be parsed and planned anew every time); 23
     // columns a row stay well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters a statement.
     let mut left = rows.len();
     while left > 0 {
@@ -144,6 +161,7 @@ struct Row {
     published_at: Option<At>,
     source_updated_at: Option<At>,
     content_hash: String,
+    source_hash: Option<String>,
     description_pending: bool,
     first_seen_at: At,
     changed_at: At,
@@ -173,6 +191,7 @@ impl Row {
             published_at: p.published_at.map(At),
             source_updated_at: p.updated_at.map(At),
             content_hash: row.hash,
+            source_hash: row.source,
             description_pending: row.pending,
             first_seen_at: At(now),
             changed_at: At(now),

@@ -73,6 +73,7 @@ pub async fn run_units<W: UnitWork>(
         run: run.clone(),
         settings: settings.clone(),
         queue: VecDeque::new(),
+        flying: HashMap::new(),
         exhausted: false,
         taken: 0,
         seen: HashSet::new(),
@@ -116,6 +117,8 @@ struct Runner<W: UnitWork> {
     run: StageRun,
     settings: UnitSettings,
     queue: VecDeque<Claimed<W::Unit>>,
+    /// Units in flight by pause key (provider): the next unit started is one of the key with the fewest.
+    flying: HashMap<Option<String>, usize>,
     exhausted: bool,
     taken: usize,
     limit: usize,
@@ -207,6 +210,9 @@ impl<W: UnitWork> Runner<W> {
     async fn joined(&mut self, joined: Result<Joined<W>, tokio::task::JoinError>) -> Result<(), TaskError> {
         let (claimed, worked) =
             joined.map_err(|e| TaskError::new(ErrorClass::Fatal, format!("a unit's task failed: {e}")))?;
+        if let Some(n) = self.flying.get_mut(&claimed.pause_key) {
+            *n = n.saturating_sub(1);
+        }
         self.finish(claimed, worked).await?;
         self.run.progress.advance(1);
         Ok(())
@@ -217,10 +223,16 @@ impl<W: UnitWork> Runner<W> {
             self.wait_writing().await?;
             self.claim_batch().await?;
         }
-        Ok(self.queue.pop_front())
+        // The oldest queued unit of the pause key (provider) with the fewest units in flight: every
+        // provider's own limits are then used from the start, rather than the first providers of the due
+        // order filling the stage's concurrency.
+        let flying = |c: &Claimed<W::Unit>| self.flying.get(&c.pause_key).copied().unwrap_or(0);
+        let next = (0..self.queue.len()).min_by_key(|&i| (flying(&self.queue[i]), i));
+        Ok(next.and_then(|i| self.queue.remove(i)))
     }
 
-    fn spawn(&self, in_flight: &mut JoinSet<Joined<W>>, claimed: Claimed<W::Unit>) {
+    fn spawn(&mut self, in_flight: &mut JoinSet<Joined<W>>, claimed: Claimed<W::Unit>) {
+        *self.flying.entry(claimed.pause_key.clone()).or_default() += 1;
         let (work, run) = (self.work.clone(), self.run.clone());
         let span = tracing::info_span!(
             "unit",

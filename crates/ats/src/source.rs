@@ -1,0 +1,139 @@
+//! Source hashes (docs/stages.md#ingestion-persistence): the SHA-256 of the raw item a posting was read
+//! from (its JSON text as the API sent it, and for SmartRecruiters and Workday its detail's too), so that
+//! a posting the stage already stores from that very item is recognised before it is parsed, normalized or
+//! converted from HTML. [`Known`] holds a board's stored postings by source hash; a client that meets one
+//! of them records the posting as [`BoardFetch::unchanged`] instead of normalizing it again.
+
+use std::collections::HashMap;
+
+use pipeline_domain::{NormalizedPosting, Provider};
+use sha2::{Digest, Sha256};
+
+use crate::BoardFetch;
+
+/// The version of the clients' reading: part of every source hash, so that raising it (whenever a
+/// client's mapping or the HTML → text conversion changes what an item normalizes to) makes every stored
+/// posting be read again once, not kept as the older reading made it.
+pub const SOURCE_VERSION: u32 = 1;
+
+/// The SHA-256 of a posting's raw item, with the provider and [`SOURCE_VERSION`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SourceHash([u8; 32]);
+
+impl std::fmt::Debug for SourceHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SourceHash({})", self.to_hex())
+    }
+}
+
+impl SourceHash {
+    /// The hash of an item made of `parts` (each length-prefixed, so that no two splits of the same bytes
+    /// collide) read from `provider`.
+    pub fn of(provider: Provider, parts: &[&[u8]]) -> SourceHash {
+        let mut sha = Sha256::new();
+        sha.update(provider.key().as_bytes());
+        sha.update(SOURCE_VERSION.to_le_bytes());
+        for part in parts {
+            sha.update((part.len() as u64).to_le_bytes());
+            sha.update(part);
+        }
+        SourceHash(sha.finalize().into())
+    }
+
+    /// Lower-case hex, as stored.
+    pub fn to_hex(&self) -> String {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = String::with_capacity(64);
+        for b in self.0 {
+            hex.push(char::from(DIGITS[usize::from(b >> 4)]));
+            hex.push(char::from(DIGITS[usize::from(b & 0xf)]));
+        }
+        hex
+    }
+
+    /// Reads [`to_hex`](Self::to_hex)'s form back; `None` for anything else.
+    pub fn from_hex(hex: &str) -> Option<SourceHash> {
+        let bytes = hex.as_bytes();
+        if bytes.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, pair) in bytes.chunks_exact(2).enumerate() {
+            let digit = |c: u8| char::from(c).to_digit(16).map(|d| d as u8);
+            out[i] = digit(pair[0])? << 4 | digit(pair[1])?;
+        }
+        Some(SourceHash(out))
+    }
+}
+
+/// A board's stored postings by the source hash of the item each was last read from, with its external id:
+/// what a fetch may recognise without reading it again.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    by_source: HashMap<SourceHash, String>,
+}
+
+impl Known {
+    /// Adds a stored posting, `external_id`, read from an item of hash `source`.
+    pub fn insert(&mut self, source: SourceHash, external_id: String) {
+        self.by_source.insert(source, external_id);
+    }
+
+    /// How many stored postings are known.
+    pub fn len(&self) -> usize {
+        self.by_source.len()
+    }
+
+    /// Nothing is known (a board never fetched; `fetch_board`).
+    pub fn is_empty(&self) -> bool {
+        self.by_source.is_empty()
+    }
+
+    /// The external id of the stored posting read from an item of hash `source`.
+    pub fn get(&self, source: &SourceHash) -> Option<&str> {
+        self.by_source.get(source).map(String::as_str)
+    }
+}
+
+impl BoardFetch {
+    /// When `known` holds `source`, records its posting as unchanged (not read again) and says so.
+    pub(crate) fn is_known(&mut self, known: &Known, source: SourceHash) -> bool {
+        match known.get(&source) {
+            Some(id) => {
+                self.unchanged.push(id.to_owned());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Adds a posting read from an item of hash `source` (a repeated external id keeps its first source).
+    pub(crate) fn push_sourced(&mut self, posting: NormalizedPosting, source: SourceHash) {
+        self.sources.entry(posting.external_id.clone()).or_insert(source);
+        self.postings.push(posting);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_source_hash_reads_back_from_hex_and_parts_are_delimited() {
+        let a = SourceHash::of(Provider::Lever, &[b"{\"id\":1}"]);
+        assert_eq!(SourceHash::from_hex(&a.to_hex()), Some(a));
+        assert_eq!(a.to_hex().len(), 64);
+        assert_eq!(SourceHash::from_hex("xyz"), None);
+        assert_eq!(SourceHash::from_hex(&"g".repeat(64)), None);
+        let split = |x: &[u8], y: &[u8]| SourceHash::of(Provider::Workday, &[x, y]);
+        assert_ne!(split(b"ab", b"c"), split(b"a", b"bc"));
+        assert_ne!(a, SourceHash::of(Provider::Greenhouse, &[b"{\"id\":1}"]));
+        let mut known = Known::default();
+        known.insert(a, "1".into());
+        let mut fetch = BoardFetch::default();
+        assert!(fetch.is_known(&known, a));
+        assert!(!fetch.is_known(&known, split(b"a", b"b")));
+        assert_eq!(fetch.unchanged, ["1"]);
+    }
+}

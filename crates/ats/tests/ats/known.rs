@@ -1,0 +1,89 @@
+//! Source hashes against the simulated world: a board read twice gives each posting the same source, and a
+//! second fetch that knows them reads none of them again (they come back as `unchanged`), while a posting
+//! it does not know is normalized as the first fetch normalized it.
+
+use std::collections::BTreeSet;
+
+use pipeline_ats::{
+    AshbyClient, AtsClient, DetailBudget, Endpoints, GreenhouseClient, Known, LeverClient,
+    SmartRecruitersClient, TeamtailorClient, WorkableClient, WorkdayClient,
+};
+use pipeline_testkit::{Provider, WorldHandle};
+
+use crate::support::{boards, fast_http, reference, world};
+
+fn client(world: &WorldHandle, provider: Provider) -> Box<dyn AtsClient> {
+    let base = world.base_url();
+    let at = |path: &str| Endpoints::new(format!("{base}/{path}"));
+    let budget = DetailBudget::new(10_000);
+    match provider {
+        Provider::Greenhouse => Box::new(GreenhouseClient::new(at("greenhouse"), fast_http())),
+        Provider::Lever => Box::new(LeverClient::new(at("lever"), fast_http())),
+        Provider::Ashby => Box::new(AshbyClient::new(at("ashby"), fast_http())),
+        Provider::Workable => Box::new(WorkableClient::new(at("workable"), fast_http())),
+        Provider::SmartRecruiters => Box::new(SmartRecruitersClient::new(
+            at("smartrecruiters"),
+            fast_http(),
+            budget,
+        )),
+        Provider::Teamtailor => Box::new(TeamtailorClient::new(at("teamtailor/{tenant}"), fast_http())),
+        Provider::Workday => Box::new(WorkdayClient::new(
+            at("workday/{tenant}/{pod}"),
+            fast_http(),
+            budget,
+        )),
+        other => panic!("{other} gives no source hashes"),
+    }
+}
+
+#[tokio::test]
+async fn a_known_posting_is_not_read_again_and_an_unknown_one_reads_as_before() {
+    let world = world(31, 120);
+    let providers = [
+        Provider::Greenhouse,
+        Provider::Lever,
+        Provider::Ashby,
+        Provider::Workable,
+        Provider::SmartRecruiters,
+        Provider::Teamtailor,
+        Provider::Workday,
+    ];
+    for provider in providers {
+        let client = client(&world, provider);
+        let mut checked = 0;
+        let plain = boards(&world, provider)
+            .into_iter()
+            .filter(|b| b.reference.variant.is_none());
+        for board in plain.filter(|b| b.postings.len() >= 2).take(3) {
+            let r = reference(&board);
+            let first = client.fetch_board(&r, None).await.unwrap();
+            let ids: BTreeSet<&str> = first.postings.iter().map(|p| p.external_id.as_str()).collect();
+            assert_eq!(first.sources.len(), ids.len(), "{r}: a source per posting");
+            assert!(first.unchanged.is_empty());
+            let mut known = Known::default();
+            for (id, source) in &first.sources {
+                known.insert(*source, id.clone());
+            }
+            let again = client.fetch_known(&r, None, &known).await.unwrap();
+            assert!(again.postings.is_empty(), "{r}: {:?}", again.postings);
+            let unchanged: BTreeSet<&str> = again.unchanged.iter().map(String::as_str).collect();
+            assert_eq!(unchanged, ids, "{r}");
+            assert_eq!(again.unchanged.len(), ids.len(), "{r}: each once");
+            // One posting forgotten: read again, as the first fetch read it.
+            let forgotten = &first.postings[0];
+            let mut partial = Known::default();
+            for (id, source) in first
+                .sources
+                .iter()
+                .filter(|(id, _)| **id != forgotten.external_id)
+            {
+                partial.insert(*source, id.clone());
+            }
+            let third = client.fetch_known(&r, None, &partial).await.unwrap();
+            assert_eq!(third.postings, std::slice::from_ref(forgotten), "{r}");
+            assert_eq!(third.unchanged.len(), ids.len() - 1, "{r}");
+            checked += 1;
+        }
+        assert!(checked > 0, "the world has {provider} boards");
+    }
+}
