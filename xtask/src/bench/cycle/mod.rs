@@ -17,6 +17,7 @@
 
 mod database;
 mod fleet;
+mod log;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -30,7 +31,7 @@ use super::common::{figure, section};
 use super::watch::proc_stat;
 use crate::cmd;
 use crate::e2e::{control, runs};
-use crate::world::{PROVIDERS, WorldProcess, scratch};
+use crate::world::{WorldProcess, scratch};
 use database::{Backend, Database};
 use report::Cycle;
 
@@ -191,44 +192,18 @@ impl Bench<'_> {
             .into_iter()
             .filter(|r| r["id"].as_u64().is_some_and(|id| id > last_id))
             .collect();
-        let discovery_requests = self.discovery_requests(&runs)?;
+        let providers = log::read(self.world, &runs, DEFAULT_RPS)?;
         Ok(Cycle {
             name,
             ran,
             world_cpu,
             requests,
-            discovery_requests,
+            providers,
             runs,
             db_bytes: self.database.size()?,
             rps: DEFAULT_RPS,
         })
     }
-
-    /// Each provider's requests that started before the cycle's last discovery run finished (to the second:
-    /// the log's times and the runs' are compared as `YYYY-MM-DDTHH:MM:SS` text, both UTC).
-    fn discovery_requests(&self, runs: &[Value]) -> Result<std::collections::BTreeMap<String, u64>> {
-        let finished = runs.iter().filter(|r| r["stage"] == "discovery");
-        let Some(end) = finished
-            .filter_map(|r| r["finished_at"].as_str().map(second))
-            .max()
-        else {
-            return Ok(Default::default());
-        };
-        let mut out = std::collections::BTreeMap::new();
-        for provider in PROVIDERS {
-            let log: Value =
-                serde_json::from_str(&control(self.world, "GET", &format!("log?label={provider}"))?)?;
-            let entries = log.as_array().into_iter().flatten();
-            let early = entries.filter(|e| e["started_at"].as_str().is_some_and(|t| second(t) <= end));
-            out.insert(provider.to_owned(), early.count() as u64);
-        }
-        Ok(out)
-    }
-}
-
-/// An RFC 3339 time to the second (`2026-12-02T10:11:12`).
-fn second(time: &str) -> &str {
-    time.get(..19).unwrap_or(time)
 }
 
 /// The world's generated config with the bench's settings: the database; the world's company list as a
@@ -323,6 +298,5 @@ mod tests {
             assert!(four["providers"][provider].get("requests_per_second").is_none());
         }
         assert_eq!(four["runner"]["cycle_sleep_min"].as_str(), Some("24h"));
-        assert_eq!(second("2026-12-02T10:11:12.123+00:00"), "2026-12-02T10:11:12");
     }
 }

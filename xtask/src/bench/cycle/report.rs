@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::fleet::{Ran, STAGES};
+use super::log::ProviderLog;
 use crate::world::PROVIDERS;
 
 /// One cycle as measured.
@@ -18,8 +19,8 @@ pub(super) struct Cycle {
     pub(super) world_cpu: Duration,
     /// Requests the world answered during the cycle, by label (provider, `site`, `sheets`, `oauth`, ...).
     pub(super) requests: BTreeMap<String, u64>,
-    /// Provider requests that started before the cycle's last discovery run ended, by provider.
-    pub(super) discovery_requests: BTreeMap<String, u64>,
+    /// Each provider's requests split at the end of discovery, and its idle time over ingestion.
+    pub(super) providers: BTreeMap<String, ProviderLog>,
     /// The cycle's rows of `runs` (`status --json`).
     pub(super) runs: Vec<Value>,
     pub(super) db_bytes: u64,
@@ -43,7 +44,7 @@ impl Cycle {
     fn sequential_bound(&self) -> f64 {
         let (mut discovery, mut ingestion) = (0, 0);
         for (provider, n) in self.provider_requests() {
-            let early = self.discovery_requests.get(provider).copied().unwrap_or(0).min(n);
+            let early = self.providers.get(provider).map_or(0, |log| log.discovery).min(n);
             discovery = discovery.max(early);
             ingestion = ingestion.max(n - early);
         }
@@ -127,6 +128,8 @@ impl Cycle {
             "wall_s": self.wall(), "cpu_s": self.cpu(), "world_cpu_s": self.world_cpu.as_secs_f64(),
             "bound_s": bound, "ratio": (bound > 0.0).then(|| self.ratio()),
             "sequential_bound_s": self.sequential_bound(), "requests": self.requests,
+            "ingestion_idle_s": self.providers.iter().map(|(p, log)| (p.clone(), json!({
+                "requests": log.ingestion, "span_s": log.span_s, "idle_s": log.idle_s}))).collect::<Map<String, Value>>(),
             "postings_seen": self.counter("ingestion", "postings_seen"),
             "postings_new": self.counter("ingestion", "postings_new"), "postings_per_s": self.postings_per_s(),
             "sheet_calls": self.label("sheets"), "token_calls": self.label("oauth"),
@@ -152,6 +155,16 @@ impl Cycle {
             busiest.1,
             self.sequential_bound()
         );
+        if let Some((provider, log)) = self.providers.iter().max_by_key(|(_, log)| log.ingestion)
+            && log.ingestion > 1
+        {
+            let (n, span, idle) = (log.ingestion, log.span_s, log.idle_s);
+            note!(
+                "busiest in ingestion: {provider}, {n} requests over {span:.1} s ({:.2}/s), idle {idle:.1} s \
+                 (gaps beyond 1/rate)",
+                (n - 1) as f64 / span.max(f64::EPSILON)
+            );
+        }
         let stage_seconds = self.ran.stage_seconds();
         let stages: Vec<String> = stage_seconds
             .iter()
@@ -221,9 +234,15 @@ mod tests {
             },
             world_cpu: Duration::ZERO,
             requests: requests.iter().map(|(l, n)| (l.to_string(), *n)).collect(),
-            discovery_requests: [("greenhouse", 30), ("lever", 50)]
+            providers: [("greenhouse", 30), ("lever", 50)]
                 .iter()
-                .map(|(l, n)| (l.to_string(), *n))
+                .map(|(l, n)| {
+                    let log = ProviderLog {
+                        discovery: *n,
+                        ..ProviderLog::default()
+                    };
+                    (l.to_string(), log)
+                })
                 .collect(),
             runs: vec![
                 json!({"stage": "ingestion", "counters": {"postings_seen": 10, "boards_ok": 0}}),
