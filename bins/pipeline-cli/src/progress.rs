@@ -3,12 +3,14 @@
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use pipeline_engine::{NoProgress, Progress};
 
-/// Draws one spinner per stage with a running count.
+/// Draws one spinner per stage with a running count; stages that run side by side (discovery and
+/// ingestion) each have theirs, one under the other.
 #[derive(Default)]
 pub struct TerminalProgress {
+    bars: MultiProgress,
     bar: Mutex<Option<ProgressBar>>,
 }
 
@@ -40,6 +42,7 @@ impl Progress for TerminalProgress {
             bar.set_style(style);
         }
         bar.set_prefix(stage.to_owned());
+        let bar = self.bars.add(bar);
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         *self.bar.lock().unwrap_or_else(PoisonError::into_inner) = Some(bar);
     }
@@ -56,6 +59,14 @@ impl Progress for TerminalProgress {
     fn end(&self) {
         if let Some(bar) = self.bar.lock().unwrap_or_else(PoisonError::into_inner).take() {
             bar.finish_and_clear();
+            self.bars.remove(&bar);
         }
+    }
+
+    fn lane(&self, _stage: &str) -> Option<Arc<dyn Progress>> {
+        Some(Arc::new(TerminalProgress {
+            bars: self.bars.clone(),
+            bar: Mutex::new(None),
+        }))
     }
 }

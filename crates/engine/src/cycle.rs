@@ -205,14 +205,43 @@ impl Engine {
     ) -> Result<Vec<StageReport>, EngineError> {
         self.prune().await?;
         let ctx = Arc::new(ctx.clone());
+        let tasks: Vec<Arc<dyn Task>> = self
+            .tasks
+            .iter()
+            .filter(|t| ctx.wants(t.key()))
+            .cloned()
+            .collect();
         let mut reports = Vec::new();
-        for task in self.tasks.iter().filter(|t| ctx.wants(t.key())) {
+        let mut next = 0;
+        while let Some(task) = tasks.get(next).cloned() {
             if cancel.is_cancelled() {
                 break;
             }
-            let report = self.run_one(task.clone(), &ctx, cycle_id, cancel).await?;
-            let fatal = report.fatal && !task.best_effort();
-            reports.push(report);
+            next += 1;
+            let beside = tasks.get(next).filter(|t| t.overlaps_previous()).cloned();
+            let mut ran = vec![task.clone()];
+            let done = match beside {
+                None => vec![self.run_one(task, &ctx, cycle_id, cancel, None).await?],
+                Some(beside) => {
+                    // The second stage takes the units the first makes due, until the first has ended.
+                    next += 1;
+                    ran.push(beside.clone());
+                    let upstream = CancellationToken::new();
+                    let first = async {
+                        let report = self.run_one(task, &ctx, cycle_id, cancel, None).await;
+                        upstream.cancel();
+                        report
+                    };
+                    let second = self.run_one(beside, &ctx, cycle_id, cancel, Some(upstream.clone()));
+                    let (first, second) = tokio::join!(first, second);
+                    vec![first?, second?]
+                }
+            };
+            let fatal = done
+                .iter()
+                .zip(&ran)
+                .any(|(report, task)| report.fatal && !task.best_effort());
+            reports.extend(done);
             if fatal {
                 break;
             }
@@ -226,6 +255,7 @@ impl Engine {
         ctx: &Arc<RunContext>,
         cycle_id: &str,
         cancel: &CancellationToken,
+        upstream: Option<CancellationToken>,
     ) -> Result<StageReport, EngineError> {
         let stage = task.key();
         let singleton = if ctx.shared && task.shared_mode() == SharedMode::Singleton {
@@ -240,6 +270,12 @@ impl Engine {
             None
         };
         let run_id = self.start_run(stage, cycle_id).await?;
+        // A stage beside another draws its own progress.
+        let progress = match upstream.is_some() {
+            true => self.progress.lane(stage),
+            false => None,
+        };
+        let progress = progress.unwrap_or_else(|| self.progress.clone());
         let run = StageRun::new(
             ctx.clone(),
             stage,
@@ -249,8 +285,12 @@ impl Engine {
             self.db.clone(),
             self.clock.clone(),
             cancel.clone(),
-            self.progress.clone(),
+            progress,
         );
+        let run = match upstream {
+            Some(upstream) => run.beside(upstream),
+            None => run,
+        };
         let started = Instant::now();
         tracing::info!(stage, run_id, "stage started");
         let result = run_cancellable(task.as_ref(), &run).await;

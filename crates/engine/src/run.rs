@@ -43,6 +43,12 @@ pub trait Progress: Send + Sync {
     fn message(&self, text: &str);
     /// The stage's work is over: the bar goes away.
     fn end(&self);
+
+    /// Progress of its own for `stage`, for a stage that runs beside another
+    /// ([`Task::overlaps_previous`](crate::Task::overlaps_previous)); `None` shares this one.
+    fn lane(&self, _stage: &str) -> Option<Arc<dyn Progress>> {
+        None
+    }
 }
 
 /// Progress that goes nowhere.
@@ -77,6 +83,9 @@ pub struct StageRun {
     pub cancel: CancellationToken,
     /// Where to report progress.
     pub progress: Arc<dyn Progress>,
+    /// Set while the stage runs beside the stage before it (`Task::overlaps_previous`): fires when that
+    /// stage has ended, after which no more units become due through it.
+    pub upstream: Option<CancellationToken>,
     counters: Arc<Mutex<RunCounters>>,
 }
 
@@ -113,8 +122,20 @@ impl StageRun {
             clock,
             cancel,
             progress,
+            upstream: None,
             counters,
         }
+    }
+
+    /// The run of a stage that runs beside the stage before it; `upstream` fires when that one ends.
+    pub(crate) fn beside(mut self, upstream: CancellationToken) -> Self {
+        self.upstream = Some(upstream);
+        self
+    }
+
+    /// Whether the stage before this one still runs beside it and may make more units due.
+    pub fn upstream_running(&self) -> bool {
+        self.upstream.as_ref().is_some_and(|u| !u.is_cancelled())
     }
 
     /// Now, by the engine's clock.

@@ -89,6 +89,14 @@ pub trait Task: Send + Sync {
         SharedMode::Singleton
     }
 
+    /// Whether the stage starts together with the stage before it in the cycle, taking the units that stage
+    /// makes due while it runs ([`StageRun::upstream`]); it ends once that stage has ended and nothing is
+    /// due. A unit stage whose units the previous stage creates (ingestion after discovery) keeps the
+    /// providers busy from the cycle's start this way.
+    fn overlaps_previous(&self) -> bool {
+        false
+    }
+
     /// Does the stage's work. Must watch `run.cancel` and stop claiming new work once it fires.
     async fn run(&self, run: &StageRun) -> Result<Outcome, TaskError>;
 }

@@ -94,6 +94,15 @@ impl HttpClient {
         &self.stats
     }
 
+    /// The same client (connection pool, throttle, host gate) counting its requests apart: a stage that
+    /// runs beside another on shared connections counts only its own.
+    pub fn with_own_stats(&self) -> Self {
+        Self {
+            stats: Arc::default(),
+            ..self.clone()
+        }
+    }
+
     /// The settings the client was built with (caps, retries, policy).
     pub fn settings(&self) -> &HttpSettings {
         &self.settings

@@ -16,10 +16,12 @@ use crate::sql::At;
 use crate::{Conn, DbError};
 
 mod batch;
+mod groups;
 mod shown;
 mod sources;
 
 pub use batch::{NewIds, NewPosting, add_reposts, insert_all};
+pub use groups::{GroupRow, of_company_for_grouping, on_other_boards, set_groups};
 pub use shown::{PostingRow, count, of_company, urls_of};
 pub use sources::{set_sources, sources_of_board};
 

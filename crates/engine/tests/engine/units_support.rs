@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -47,6 +48,8 @@ pub struct Keys {
     pub worked: Mutex<HashMap<String, u32>>,
     pub state: Mutex<HashMap<String, State>>,
     pub failures: Mutex<Vec<(String, UnitFailure)>>,
+    /// When set, only the first this many keys exist yet (another stage makes them due).
+    pub released: Option<Arc<AtomicUsize>>,
 }
 
 impl Keys {
@@ -59,6 +62,7 @@ impl Keys {
             worked: Mutex::default(),
             state: Mutex::default(),
             failures: Mutex::default(),
+            released: None,
         }
     }
 
@@ -111,9 +115,14 @@ impl UnitWork for Keys {
         let done = done_keys(conn)?;
         let leased = leases::live_keys(conn, query.kind, query.now)?;
         let state = self.state.lock().expect("test state lock");
+        let released = self
+            .released
+            .as_ref()
+            .map_or(self.keys.len(), |n| n.load(Ordering::SeqCst));
         Ok(self
             .keys
             .iter()
+            .take(released)
             .filter(|k| !done.contains(k) && !leased.contains(*k))
             .filter(|k| !query.paused.contains(&self.provider(k)))
             .filter(|k| {

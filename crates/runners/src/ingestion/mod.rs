@@ -5,6 +5,7 @@
 
 mod persist;
 mod prepare;
+mod regroup;
 mod repost;
 mod work;
 
@@ -14,6 +15,7 @@ use async_trait::async_trait;
 use pipeline_domain::config::Config;
 use pipeline_domain::{Counter, Provider};
 use pipeline_engine::{Outcome, SharedMode, StageRun, Task, TaskError, UnitSettings, run_units};
+use pipeline_ats::AtsClients;
 use pipeline_http::Throttles;
 
 pub use persist::{persist, persist_prepared};
@@ -49,22 +51,34 @@ impl IngestionStage {
             pause_for: config.ingestion.pause_for,
             max_wait: config.ingestion.max_retry_after,
         };
+        // The stage runs beside discovery (docs/stages.md#discovery-and-ingestion-overlap): its own clients on
+        // the shared connections and throttles, so that each stage counts only its own requests.
+        let (api, pages) = (services.http.with_own_stats(), services.pages.with_own_stats());
+        let detail_calls = u64::from(config.ingestion.detail_calls_per_cycle);
+        let clients = AtsClients::from_config(
+            config,
+            &api,
+            &pages,
+            detail_calls,
+            &services.throttles,
+            &services.clock,
+        );
         let work = IngestionWork {
-            clients: services.ats.clone(),
+            clients,
             throttles: services.throttles.clone(),
             streaks: RateLimitStreaks::new(
                 config.ingestion.pause_after_429,
                 config.ingestion.max_retry_after,
             ),
-            api: services.http.clone(),
-            pages: services.pages.clone(),
+            api,
+            pages,
             refresh_after: config.ingestion.refresh_after,
         };
         Self {
             work: Arc::new(work),
             settings,
             throttles: services.throttles.clone(),
-            detail_calls: u64::from(config.ingestion.detail_calls_per_cycle),
+            detail_calls,
         }
     }
 }
@@ -77,6 +91,11 @@ impl Task for IngestionStage {
 
     fn shared_mode(&self) -> SharedMode {
         SharedMode::Leased
+    }
+
+    /// Boards are fetched as discovery finds them: the providers are kept busy from the cycle's start.
+    fn overlaps_previous(&self) -> bool {
+        true
     }
 
     async fn run(&self, run: &StageRun) -> Result<Outcome, TaskError> {

@@ -6,7 +6,9 @@
 //! (published time, then external id), so the earliest is canonical whatever order the API answered in.
 //! What can be computed before the transaction was ([`prepare`](super::prepare)); new postings are inserted
 //! together at the end, with ids chosen as they are decided. A posting the client found stored as it is
-//! (its item's source hash known) is only counted, or reopened.
+//! (its item's source hash known) is only counted, or reopened. A company with postings on another board
+//! has its groups decided whole after the write ([`regroup`](super::regroup)), so that they do not depend
+//! on which board was written first.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -16,6 +18,7 @@ use pipeline_db::{Conn, DbError};
 use pipeline_domain::{Counter, NormalizedPosting, RunCounters};
 
 use super::prepare::{BoardPostings, PreparedBoard, content_hash};
+use super::regroup::regroup;
 use super::repost::Canonicals;
 
 /// Writes `board`'s postings; returns the counters of what it did.
@@ -44,6 +47,7 @@ pub fn persist_prepared(
     postings::lock_postings(conn)?;
     let seen = board.postings.len() + board.unchanged.len();
     counters.add(Counter::PostingsSeen, seen as u64);
+    let whole_company = postings::on_other_boards(conn, board.company_id, board.board_id)?;
     let mut stored = postings::states_of_board(conn, board.board_id)?;
     let mut returned: HashSet<i64> = HashSet::new();
     // Found stored as they are: nothing to compare.
@@ -126,26 +130,60 @@ pub fn persist_prepared(
             continue;
         }
         let source = incoming.source.take();
-        let finder = match &mut finder {
-            Some(finder) => finder,
-            None => {
-                // The board's boilerplate counts the descriptions of the postings found unchanged too.
-                if !unchanged_ids.is_empty() {
-                    let mut texts = postings::descriptions_of(conn, &unchanged_ids)?;
-                    let texts = unchanged_ids.iter().filter_map(|id| texts.remove(id));
-                    board.unchanged_descriptions = texts.collect();
+        let id = ids.take(conn)?;
+        returned.insert(id);
+        counters.add(Counter::PostingsNew, 1);
+        // A company on several boards has its groups decided whole once the board is written.
+        let canonical = match whole_company {
+            true => None,
+            false => {
+                let finder = match &mut finder {
+                    Some(finder) => finder,
+                    None => {
+                        // The board's boilerplate counts the descriptions of the postings found unchanged too.
+                        if !unchanged_ids.is_empty() {
+                            let mut texts = postings::descriptions_of(conn, &unchanged_ids)?;
+                            let texts = unchanged_ids.iter().filter_map(|id| texts.remove(id));
+                            board.unchanged_descriptions = texts.collect();
+                        }
+                        finder.insert(RepostFinder::load(conn, &mut board)?)
+                    }
+                };
+                let features = board.take_features(index);
+                let posting = &board.postings[index].posting;
+                let key = order_key(posting, board.board_id);
+                let found = finder.canonicals.detect(&features).map(|(id, _)| id);
+                // The group's earliest posting is its canonical, whichever posting was written first.
+                let takes_over = found.filter(|c| finder.keys.get(c).is_some_and(|k| key < *k));
+                let canonical = found.filter(|_| takes_over.is_none());
+                if let Some(old) = takes_over {
+                    take_overs.push((old, id));
+                    finder.canonicals.remove(old);
+                    finder.keys.remove(&old);
                 }
-                finder.insert(RepostFinder::load(conn, &mut board)?)
+                match canonical {
+                    Some(c) => {
+                        counters.add(Counter::PostingsReposts, 1);
+                        // New postings have the highest ids.
+                        let in_batch = decided.first().is_some_and(|first| c >= first.id);
+                        *(if in_batch {
+                            &mut batch_reposts
+                        } else {
+                            &mut more_reposts
+                        })
+                        .entry(c)
+                        .or_default() += 1;
+                    }
+                    None => {
+                        counters.add(Counter::PostingsReposts, u64::from(takes_over.is_some()));
+                        let seen = posting.published_at.or(posting.updated_at);
+                        finder.canonicals.add(id, features, seen);
+                        finder.keys.insert(id, key);
+                    }
+                }
+                canonical
             }
         };
-        let features = board.take_features(index);
-        let posting = &board.postings[index].posting;
-        let key = order_key(posting, board.board_id);
-        let found = finder.canonicals.detect(&features).map(|(id, _)| id);
-        // The group's earliest posting is its canonical, whichever board was written first.
-        let takes_over = found.filter(|c| finder.keys.get(c).is_some_and(|k| key < *k));
-        let canonical = found.filter(|_| takes_over.is_none());
-        let id = ids.take(conn)?;
         decided.push(Decided {
             index,
             id,
@@ -154,33 +192,6 @@ pub fn persist_prepared(
             pending,
             canonical,
         });
-        returned.insert(id);
-        counters.add(Counter::PostingsNew, 1);
-        if let Some(old) = takes_over {
-            take_overs.push((old, id));
-            finder.canonicals.remove(old);
-            finder.keys.remove(&old);
-        }
-        match canonical {
-            Some(c) => {
-                counters.add(Counter::PostingsReposts, 1);
-                // New postings have the highest ids.
-                let in_batch = decided.first().is_some_and(|first| c >= first.id);
-                *(if in_batch {
-                    &mut batch_reposts
-                } else {
-                    &mut more_reposts
-                })
-                .entry(c)
-                .or_default() += 1;
-            }
-            None => {
-                counters.add(Counter::PostingsReposts, u64::from(takes_over.is_some()));
-                let seen = posting.published_at.or(posting.updated_at);
-                finder.canonicals.add(id, features, seen);
-                finder.keys.insert(id, key);
-            }
-        }
     }
     let (board_id, company_id, complete) = (board.board_id, board.company_id, board.complete);
     // The new postings are moved into their rows: nothing reads them after.
@@ -208,6 +219,10 @@ pub fn persist_prepared(
     }
     for (old, new) in take_overs {
         postings::take_over_canonical(conn, old, new)?;
+    }
+    let written = counters.get(Counter::PostingsNew) + counters.get(Counter::PostingsUpdated);
+    if whole_company && written > 0 {
+        counters.add(Counter::PostingsReposts, regroup(conn, company_id)?);
     }
     if complete {
         let gone: Vec<i64> = stored

@@ -7,6 +7,7 @@ mod discovery;
 mod ingestion;
 mod jsonld;
 mod persist;
+mod regroup;
 mod politeness;
 mod rescore;
 mod scoring;

@@ -47,7 +47,7 @@ pub(super) fn board(test: &TestDb, domain: &str, reference: &str) -> (i64, i64) 
 }
 
 /// A second board of `company_id`; returns (company id, board id).
-fn another_board(test: &TestDb, company_id: i64, reference: &str) -> (i64, i64) {
+pub(super) fn another_board(test: &TestDb, company_id: i64, reference: &str) -> (i64, i64) {
     let board: BoardRef = reference.parse().expect("a board reference");
     let id = test
         .db()
@@ -63,7 +63,7 @@ fn another_board(test: &TestDb, company_id: i64, reference: &str) -> (i64, i64) 
     (company_id, id)
 }
 
-fn write(
+pub(super) fn write(
     test: &TestDb,
     board: (i64, i64),
     postings: Vec<NormalizedPosting>,

@@ -67,6 +67,7 @@ impl<W: UnitWork> Runner<W> {
             .filter(|c| !self.seen.contains(&c.lease.unit_key))
             .count();
         self.exhausted = fresh == 0;
+        self.last_claim = tokio::time::Instant::now();
         self.taken += fresh;
         self.queue.extend(claimed);
         Ok(())

@@ -12,6 +12,7 @@ use pipeline_db::repo::leases::Lease;
 use pipeline_db::repo::pauses;
 use pipeline_domain::{Classify, Counter, ErrorClass, RunCounters};
 use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 mod claim;
@@ -83,6 +84,8 @@ pub async fn run_units<W: UnitWork>(
         fatal: None,
         done: Vec::new(),
         writing: None,
+        upstream: run.upstream.clone(),
+        last_claim: tokio::time::Instant::now(),
     };
     let mut in_flight = JoinSet::new();
     let driven = runner.drive(&mut in_flight).await;
@@ -133,14 +136,23 @@ struct Runner<W: UnitWork> {
     done: Vec<Done<W>>,
     /// The write of such outcomes in progress, and how many it holds.
     writing: Option<(tokio::task::JoinHandle<Written>, usize)>,
+    /// The stage running beside this one, making units due, until it ends (`None` from then on).
+    upstream: Option<CancellationToken>,
+    /// When units were last claimed.
+    last_claim: tokio::time::Instant,
 }
 
 /// What the driver waited for.
 enum Event<J> {
     Joined(J),
     Written(Result<Written, tokio::task::JoinError>),
+    /// Time to look for units the stage beside this one made due (or it ended).
+    Upstream,
     Idle,
 }
+
+/// How often a stage beside another looks for the units that one made due, once it found none.
+const UPSTREAM_POLL: Duration = Duration::from_millis(500);
 
 /// A unit worked successfully, its outcome to write under its fence.
 struct Done<W: UnitWork> {
@@ -185,6 +197,13 @@ impl<W: UnitWork> Runner<W> {
             if !self.done.is_empty() && self.writing.is_none() {
                 self.start_write();
             }
+            // Nothing more was due, but the stage beside this one may still make some due.
+            let upstream = self
+                .upstream
+                .clone()
+                .filter(|_| self.exhausted && self.taken < self.limit && self.fatal.is_none())
+                .filter(|_| !self.run.is_cancelled());
+            let poll = self.last_claim + UPSTREAM_POLL;
             let event = {
                 let writing = &mut self.writing;
                 tokio::select! {
@@ -195,12 +214,27 @@ impl<W: UnitWork> Runner<W> {
                             None => std::future::pending().await,
                         }
                     }, if writing.is_some() => Event::Written(written),
+                    () = async {
+                        if let Some(upstream) = &upstream {
+                            tokio::select! {
+                                () = upstream.cancelled() => {}
+                                () = tokio::time::sleep_until(poll) => {}
+                            }
+                        }
+                    }, if upstream.is_some() => Event::Upstream,
                     else => Event::Idle,
                 }
             };
             match event {
                 Event::Joined(joined) => self.joined(joined).await?,
                 Event::Written(written) => self.written(written)?,
+                Event::Upstream => {
+                    // Ended: one last look at what it made due, then the run ends as any other.
+                    if self.upstream.as_ref().is_some_and(CancellationToken::is_cancelled) {
+                        self.upstream = None;
+                    }
+                    self.exhausted = false;
+                }
                 Event::Idle if self.done.is_empty() => return Ok(()),
                 Event::Idle => {}
             }
