@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use pipeline_domain::{Clock, RunStatus};
-use pipeline_engine::{Engine, Outcome, RunContext, SharedMode, StageRun, Task, TaskError, UnitSettings, run_units};
+use pipeline_engine::{
+    Engine, Outcome, RunContext, SharedMode, StageRun, Task, TaskError, UnitSettings, run_units,
+};
 use tokio_util::sync::CancellationToken;
 
 use crate::support::{settings, setup};
@@ -109,7 +111,11 @@ async fn cycle(beside: bool) -> (usize, Vec<u32>, Vec<(String, RunStatus)>) {
         .await
         .expect("the cycle runs");
     let worked = work.times_worked();
-    let times = work.keys.iter().map(|k| worked.get(k).copied().unwrap_or(0)).collect();
+    let times = work
+        .keys
+        .iter()
+        .map(|k| worked.get(k).copied().unwrap_or(0))
+        .collect();
     let statuses = report
         .stages
         .iter()
@@ -125,7 +131,11 @@ async fn a_stage_beside_the_one_before_takes_its_units_as_they_come_each_once() 
         before_end >= 10,
         "keys made due early are worked before their maker ends (worked before: {before_end})"
     );
-    assert_eq!(times, vec![1; 40], "every key, including the last made due, worked exactly once");
+    assert_eq!(
+        times,
+        vec![1; 40],
+        "every key, including the last made due, worked exactly once"
+    );
     let succeeded = |s: &str| (s.to_owned(), RunStatus::Succeeded);
     assert_eq!(statuses, vec![succeeded("discovery"), succeeded("ingestion")]);
 }

@@ -12,10 +12,10 @@ mod work;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use pipeline_ats::AtsClients;
 use pipeline_domain::config::Config;
 use pipeline_domain::{Counter, Provider};
 use pipeline_engine::{Outcome, SharedMode, StageRun, Task, TaskError, UnitSettings, run_units};
-use pipeline_ats::AtsClients;
 use pipeline_http::Throttles;
 
 pub use persist::{persist, persist_prepared};

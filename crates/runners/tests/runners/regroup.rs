@@ -12,7 +12,13 @@ use super::persist::{another_board, board, posting, rows, write};
 /// `n` distinct words starting with `prefix`.
 fn words(prefix: &str, n: usize) -> Vec<String> {
     (0..n)
-        .map(|i| format!("{prefix}{}{}", (b'a' + (i / 26) as u8) as char, (b'a' + (i % 26) as u8) as char))
+        .map(|i| {
+            format!(
+                "{prefix}{}{}",
+                (b'a' + (i / 26) as u8) as char,
+                (b'a' + (i % 26) as u8) as char
+            )
+        })
         .collect()
 }
 

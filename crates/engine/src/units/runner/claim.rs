@@ -5,8 +5,9 @@ use std::collections::HashMap;
 
 use pipeline_db::repo::leases::{self, Lease};
 use pipeline_db::repo::pauses;
+use tokio_util::sync::CancellationToken;
 
-use super::{Claimed, Runner, db_error};
+use super::{Claimed, Runner, UPSTREAM_POLL, db_error};
 use crate::TaskError;
 use crate::lock::chrono_ttl;
 use crate::units::{DueQuery, UnitWork};
@@ -71,5 +72,27 @@ impl<W: UnitWork> Runner<W> {
         self.taken += fresh;
         self.queue.extend(claimed);
         Ok(())
+    }
+
+    /// The stage beside this one, when the runner found nothing due but that stage may still make units
+    /// due, and when to look again at the latest.
+    pub(super) fn upstream_poll(&self) -> (Option<CancellationToken>, tokio::time::Instant) {
+        let waiting =
+            self.exhausted && self.taken < self.limit && self.fatal.is_none() && !self.run.is_cancelled();
+        let upstream = self.upstream.clone().filter(|_| waiting);
+        (upstream, self.last_claim + UPSTREAM_POLL)
+    }
+
+    /// Time to look again (or the stage beside this one ended: one last look, then the run ends as any
+    /// other).
+    pub(super) fn upstream_looked(&mut self) {
+        if self
+            .upstream
+            .as_ref()
+            .is_some_and(CancellationToken::is_cancelled)
+        {
+            self.upstream = None;
+        }
+        self.exhausted = false;
     }
 }

@@ -197,13 +197,7 @@ impl<W: UnitWork> Runner<W> {
             if !self.done.is_empty() && self.writing.is_none() {
                 self.start_write();
             }
-            // Nothing more was due, but the stage beside this one may still make some due.
-            let upstream = self
-                .upstream
-                .clone()
-                .filter(|_| self.exhausted && self.taken < self.limit && self.fatal.is_none())
-                .filter(|_| !self.run.is_cancelled());
-            let poll = self.last_claim + UPSTREAM_POLL;
+            let (upstream, poll) = self.upstream_poll();
             let event = {
                 let writing = &mut self.writing;
                 tokio::select! {
@@ -228,13 +222,7 @@ impl<W: UnitWork> Runner<W> {
             match event {
                 Event::Joined(joined) => self.joined(joined).await?,
                 Event::Written(written) => self.written(written)?,
-                Event::Upstream => {
-                    // Ended: one last look at what it made due, then the run ends as any other.
-                    if self.upstream.as_ref().is_some_and(CancellationToken::is_cancelled) {
-                        self.upstream = None;
-                    }
-                    self.exhausted = false;
-                }
+                Event::Upstream => self.upstream_looked(),
                 Event::Idle if self.done.is_empty() => return Ok(()),
                 Event::Idle => {}
             }
