@@ -21,6 +21,25 @@ pub const PROVIDERS: [&str; 9] = [
     "workday",
 ];
 
+/// Requests per board in a request log (`GET /__world/log`): `provider:tenant` (tenant lower-cased) for
+/// the providers' APIs and, with `sites`, `site:HOST` for company sites; other requests are left out.
+pub fn requests_per_board(log: &serde_json::Value, sites: bool) -> std::collections::BTreeMap<String, u64> {
+    let mut counts = std::collections::BTreeMap::new();
+    for entry in log.as_array().into_iter().flatten() {
+        let [label, tenant, host] =
+            ["label", "tenant", "host"].map(|k| entry[k].as_str().unwrap_or_default());
+        let key = if PROVIDERS.contains(&label) {
+            format!("{label}:{}", tenant.to_lowercase())
+        } else if sites && label == "site" {
+            format!("site:{host}")
+        } else {
+            continue;
+        };
+        *counts.entry(key).or_default() += 1;
+    }
+    counts
+}
+
 /// Raises every provider's limits in the world's `pipeline.toml` (except `keep`'s), so that the scenario
 /// is not bound by the default 2 requests/s.
 pub fn raise_limits(dir: &Path, keep: Option<&str>, requests_per_second: f64) -> Result<()> {

@@ -135,7 +135,14 @@ pub(crate) fn cli(bin_dir: &Path, dir: &Path, args: &[&str]) -> Result<(i32, Str
 }
 
 pub(crate) fn companies(bin_dir: &Path, dir: &Path) -> Result<Vec<Value>> {
-    let (code, out, err) = cli(bin_dir, dir, &["companies", "--json"])?;
+    companies_in(bin_dir, dir, &[])
+}
+
+/// `companies --json` with `global` options (e.g. `--database-url URL`) before the command.
+pub(crate) fn companies_in(bin_dir: &Path, dir: &Path, global: &[String]) -> Result<Vec<Value>> {
+    let mut args: Vec<&str> = global.iter().map(String::as_str).collect();
+    args.extend(["companies", "--json"]);
+    let (code, out, err) = cli(bin_dir, dir, &args)?;
     ensure!(code == 0, "companies --json exited {code}: {err}");
     let value: Value = serde_json::from_str(&out)?;
     Ok(value.as_array().cloned().unwrap_or_default())

@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail, ensure};
 use serde_json::Value;
 
-use super::{cli, control, write_config};
+use super::{cli, companies_in, control, write_config};
 use crate::postgres::Schema;
-use crate::world::{PROVIDERS, WorldProcess, raise_limits, scratch};
+use crate::world::{WorldProcess, raise_limits, requests_per_board, scratch};
 
 const SEED: u64 = 61;
 /// Companies of the world (`E2E_WORKERS_COMPANIES` to run it larger).
@@ -166,11 +166,7 @@ fn sleep_until(deadline: Instant) {
 
 /// Every company's metrics by domain (the world's port left out of `jsonld` board references).
 fn metrics(bin_dir: &Path, dir: &Path, global: &[String]) -> Result<Metrics> {
-    let mut args: Vec<&str> = global.iter().map(String::as_str).collect();
-    args.extend(["companies", "--json"]);
-    let (code, out, err) = cli(bin_dir, dir, &args)?;
-    ensure!(code == 0, "companies --json exited {code}: {err}");
-    let list: Vec<Value> = serde_json::from_str(&out)?;
+    let list = companies_in(bin_dir, dir, global)?;
     Ok(list
         .iter()
         .map(|c| {
@@ -202,23 +198,8 @@ fn metrics(bin_dir: &Path, dir: &Path, global: &[String]) -> Result<Metrics> {
 
 /// The world's requests to providers and company sites so far, per board or site.
 fn per_board(world: &WorldProcess) -> Result<PerBoard> {
-    let log: Vec<Value> = serde_json::from_str(&control(world, "GET", "log")?)?;
-    let mut counts = PerBoard::new();
-    for entry in &log {
-        let label = entry["label"].as_str().unwrap_or_default();
-        let key = if PROVIDERS.contains(&label) {
-            format!(
-                "{label}:{}",
-                entry["tenant"].as_str().unwrap_or_default().to_lowercase()
-            )
-        } else if label == "site" {
-            format!("site:{}", entry["host"].as_str().unwrap_or_default())
-        } else {
-            continue;
-        };
-        *counts.entry(key).or_default() += 1;
-    }
-    Ok(counts)
+    let log: Value = serde_json::from_str(&control(world, "GET", "log")?)?;
+    Ok(requests_per_board(&log, true))
 }
 
 /// The request counts once the workers have been idle for three seconds (three of their cycles).

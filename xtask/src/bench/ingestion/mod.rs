@@ -6,7 +6,6 @@
 //! an unchanged re-run against the first, and the stage time against the politeness bound of the default
 //! provider limits (docs/stages.md#ingestion). Each figure is printed beside its target; none is asserted.
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -23,7 +22,7 @@ use super::common::{figure, section};
 use super::watch::proc_stat;
 use crate::cmd;
 use crate::e2e::{cli, runs};
-use crate::world::{PROVIDERS, scratch};
+use crate::world::{PROVIDERS, requests_per_board, scratch};
 use process::{Measured, run_stage};
 
 /// Every provider's default `requests_per_second` (crates/domain/src/config/providers.rs).
@@ -258,14 +257,7 @@ impl Drop for Prepared<'_> {
 
 /// The board with the most requests in a request log (`GET /__world/log`), as `provider:tenant`.
 fn longest_board(log: &Value) -> Option<(String, u64)> {
-    let mut per_board: BTreeMap<String, u64> = BTreeMap::new();
-    for entry in log.as_array()? {
-        let [label, tenant] = ["label", "tenant"].map(|k| entry[k].as_str().unwrap_or_default());
-        if PROVIDERS.contains(&label) {
-            *per_board.entry(format!("{label}:{tenant}")).or_default() += 1;
-        }
-    }
-    per_board.into_iter().max_by_key(|(_, n)| *n)
+    requests_per_board(log, false).into_iter().max_by_key(|(_, n)| *n)
 }
 
 /// The world's generated config with the bench's settings: the world's company list as the only directory
