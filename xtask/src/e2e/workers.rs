@@ -19,8 +19,8 @@ use crate::postgres::Schema;
 use crate::world::{WorldProcess, raise_limits, requests_per_board, scratch};
 
 const SEED: u64 = 61;
-/// Companies of the world (`E2E_WORKERS_COMPANIES` to run it larger).
-const COMPANIES: usize = 400;
+/// Companies of the world, as 8/8 asks (`E2E_WORKERS_COMPANIES` to run it smaller or larger).
+const COMPANIES: usize = 2_000;
 /// `ingestion.refresh_after`, seconds per company (at least 40 s): each cycle must end sooner, or boards
 /// would be due again within it.
 fn refresh_after(companies: usize) -> Duration {
