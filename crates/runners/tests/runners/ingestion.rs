@@ -61,6 +61,17 @@ async fn every_open_posting_is_stored_an_unchanged_world_writes_nothing_and_a_da
     let report = cycle(&engine).await;
     let first = ingestion(&report);
     assert_eq!(first.status, RunStatus::Succeeded, "{:?}", first.message);
+    // Ingestion ran beside discovery on the same connections: each stage counted its own requests, none
+    // twice, none lost (the sheet's OAuth token request is not a stage's).
+    let counted: u64 = report
+        .stages
+        .iter()
+        .map(|s| s.counters.get(Counter::Requests))
+        .sum();
+    let log = world.log();
+    let sent = log.entries.iter().filter(|e| e.label != "oauth").count();
+    assert_eq!(counted, sent as u64, "{:?}", report.stages);
+    assert!(first.counters.get(Counter::Requests) > 0);
     let open: BTreeSet<(String, String)> = stored(&test)
         .into_iter()
         .filter(|(_, _, open)| *open)
