@@ -64,6 +64,13 @@ pub trait UnitWork: Send + Sync + 'static {
         None
     }
 
+    /// At most this many units of pause key `key` (a provider) in flight at once; `None`: no cap but the
+    /// stage's concurrency. Units beyond what a provider can serve at once only wait for it, holding slots
+    /// that other providers' units could use.
+    fn max_in_flight(&self, _key: &str) -> Option<usize> {
+        None
+    }
+
     /// Told when the runner has paused a provider (`key`, a [`pause_key`](Self::pause_key)): a stage can
     /// stop the requests already waiting for that provider.
     fn on_pause(&self, _key: &str) {}

@@ -1,5 +1,6 @@
 //! The engine's behaviour suite: cycles and locks, and the unit runner.
 
+mod caps;
 mod cycle;
 mod overlap;
 mod support;

@@ -73,6 +73,13 @@ impl IngestionStage {
             api,
             pages,
             refresh_after: config.ingestion.refresh_after,
+            // Not `jsonld`: its limits are per company site, and its boards are all different sites.
+            boards_in_flight: config
+                .providers
+                .iter()
+                .filter(|(provider, _)| !provider.reads_company_sites())
+                .map(|(provider, p)| (provider.key().to_owned(), 2 * p.max_concurrency.max(1) as usize))
+                .collect(),
         };
         Self {
             work: Arc::new(work),

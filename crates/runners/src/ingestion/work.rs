@@ -3,6 +3,7 @@
 //! written under the fence. A board the provider says is gone is marked `gone`; a paused provider's boards
 //! are not due (the pause key is the provider).
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -84,6 +85,10 @@ pub struct IngestionWork {
     pub pages: HttpClient,
     /// When a board fetched now is due again (`ingestion.refresh_after`).
     pub refresh_after: Duration,
+    /// Boards of a provider fetched at once, by provider key: twice its `max_concurrency`, enough to keep
+    /// its requests busy while one board is being read or written, and no more, so that a slow provider's
+    /// boards waiting for their turns never hold every slot of the stage.
+    pub boards_in_flight: HashMap<String, usize>,
 }
 
 impl IngestionWork {
@@ -121,6 +126,10 @@ impl UnitWork for IngestionWork {
 
     fn pause_key(&self, unit: &DueBoard) -> Option<String> {
         Some(unit.provider.clone())
+    }
+
+    fn max_in_flight(&self, key: &str) -> Option<usize> {
+        self.boards_in_flight.get(key).copied()
     }
 
     fn on_pause(&self, key: &str) {

@@ -12,6 +12,9 @@ use crate::TaskError;
 use crate::lock::chrono_ttl;
 use crate::units::{DueQuery, UnitWork};
 
+/// Claimed units waiting to start, beyond which the runner claims no further for providers at their cap.
+const MAX_QUEUED: usize = 400;
+
 impl<W: UnitWork> Runner<W> {
     /// Claims the next due units in one write transaction: one due query, one multi-row claim. The batch ends the run's claiming when nothing
     /// is due, or when everything due was already worked in this run.
@@ -94,5 +97,39 @@ impl<W: UnitWork> Runner<W> {
             self.upstream = None;
         }
         self.exhausted = false;
+    }
+
+    pub(super) async fn next_unit(&mut self) -> Result<Option<Claimed<W::Unit>>, TaskError> {
+        if self.queue.is_empty() && !self.exhausted && self.taken < self.limit {
+            self.wait_writing().await?;
+            self.claim_batch().await?;
+        }
+        let mut next = self.pick();
+        // Every queued unit's provider is at its cap: claim further (within a bound) for other providers'.
+        if next.is_none()
+            && !self.queue.is_empty()
+            && self.queue.len() < MAX_QUEUED
+            && !self.exhausted
+            && self.taken < self.limit
+        {
+            self.wait_writing().await?;
+            self.claim_batch().await?;
+            next = self.pick();
+        }
+        Ok(next.and_then(|i| self.queue.remove(i)))
+    }
+
+    /// The oldest queued unit of the pause key (provider) with the fewest units in flight, among those under
+    /// their key's cap: every provider's own limits are then used from the start, rather than the first
+    /// providers of the due order filling the stage's concurrency.
+    fn pick(&self) -> Option<usize> {
+        let flying = |c: &Claimed<W::Unit>| self.flying.get(&c.pause_key).copied().unwrap_or(0);
+        let open = |c: &Claimed<W::Unit>| {
+            let cap = c.pause_key.as_deref().and_then(|k| self.work.max_in_flight(k));
+            cap.is_none_or(|cap| flying(c) < cap)
+        };
+        (0..self.queue.len())
+            .filter(|&i| open(&self.queue[i]))
+            .min_by_key(|&i| (flying(&self.queue[i]), i))
     }
 }

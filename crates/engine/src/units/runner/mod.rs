@@ -240,19 +240,6 @@ impl<W: UnitWork> Runner<W> {
         Ok(())
     }
 
-    async fn next_unit(&mut self) -> Result<Option<Claimed<W::Unit>>, TaskError> {
-        if self.queue.is_empty() && !self.exhausted && self.taken < self.limit {
-            self.wait_writing().await?;
-            self.claim_batch().await?;
-        }
-        // The oldest queued unit of the pause key (provider) with the fewest units in flight: every
-        // provider's own limits are then used from the start, rather than the first providers of the due
-        // order filling the stage's concurrency.
-        let flying = |c: &Claimed<W::Unit>| self.flying.get(&c.pause_key).copied().unwrap_or(0);
-        let next = (0..self.queue.len()).min_by_key(|&i| (flying(&self.queue[i]), i));
-        Ok(next.and_then(|i| self.queue.remove(i)))
-    }
-
     fn spawn(&mut self, in_flight: &mut JoinSet<Joined<W>>, claimed: Claimed<W::Unit>) {
         *self.flying.entry(claimed.pause_key.clone()).or_default() += 1;
         let (work, run) = (self.work.clone(), self.run.clone());
