@@ -133,11 +133,6 @@ impl StageRun {
         self
     }
 
-    /// Whether the stage before this one still runs beside it and may make more units due.
-    pub fn upstream_running(&self) -> bool {
-        self.upstream.as_ref().is_some_and(|u| !u.is_cancelled())
-    }
-
     /// Now, by the engine's clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()

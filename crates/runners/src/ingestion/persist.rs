@@ -36,6 +36,87 @@ struct Decided {
     canonical: Option<i64>,
 }
 
+/// Repost decisions of a company with one board, made posting by posting as the board is written, and the
+/// counts they leave to write once the new postings are in.
+#[derive(Default)]
+struct Incremental {
+    /// The company's canonicals, loaded at the board's first new posting.
+    finder: Option<RepostFinder>,
+    /// Reposts found of canonicals already stored.
+    more_reposts: BTreeMap<i64, i32>,
+    /// Reposts found of canonicals of this batch (written with their rows).
+    batch_reposts: BTreeMap<i64, i32>,
+    /// (old canonical, the earlier new posting taking its place).
+    take_overs: Vec<(i64, i64)>,
+}
+
+impl Incremental {
+    /// The canonical of the new posting `board.postings[index]`, given id `id` (`first_new`: the id of the
+    /// batch's first new posting; `unchanged`: the ids of the board's postings found unchanged, whose
+    /// descriptions count in its boilerplate).
+    fn decide(
+        &mut self,
+        conn: &mut Conn,
+        board: &mut PreparedBoard,
+        (index, id, first_new, unchanged): (usize, i64, Option<i64>, &[i64]),
+        counters: &mut RunCounters,
+    ) -> Result<Option<i64>, DbError> {
+        let finder = match &mut self.finder {
+            Some(finder) => finder,
+            None => {
+                if !unchanged.is_empty() {
+                    let mut texts = postings::descriptions_of(conn, unchanged)?;
+                    let texts = unchanged.iter().filter_map(|id| texts.remove(id));
+                    board.unchanged_descriptions = texts.collect();
+                }
+                self.finder.insert(RepostFinder::load(conn, board)?)
+            }
+        };
+        let features = board.take_features(index);
+        let posting = &board.postings[index].posting;
+        let key = order_key(posting, board.board_id);
+        let found = finder.canonicals.detect(&features).map(|(id, _)| id);
+        // The group's earliest posting is its canonical, whichever posting was written first.
+        let takes_over = found.filter(|c| finder.keys.get(c).is_some_and(|k| key < *k));
+        let canonical = found.filter(|_| takes_over.is_none());
+        if let Some(old) = takes_over {
+            self.take_overs.push((old, id));
+            finder.canonicals.remove(old);
+            finder.keys.remove(&old);
+        }
+        match canonical {
+            Some(c) => {
+                counters.add(Counter::PostingsReposts, 1);
+                // New postings have the highest ids.
+                let reposts = match first_new.is_some_and(|first| c >= first) {
+                    true => &mut self.batch_reposts,
+                    false => &mut self.more_reposts,
+                };
+                *reposts.entry(c).or_default() += 1;
+            }
+            None => {
+                counters.add(Counter::PostingsReposts, u64::from(takes_over.is_some()));
+                let seen = posting.published_at.or(posting.updated_at);
+                finder.canonicals.add(id, features, seen);
+                finder.keys.insert(id, key);
+            }
+        }
+        Ok(canonical)
+    }
+
+    /// Writes the counts left once the new postings are in. A canonical taken over has all its reposts
+    /// counted by then: its count moves whole.
+    fn write(self, conn: &mut Conn) -> Result<(), DbError> {
+        for (canonical, n) in self.more_reposts {
+            postings::add_reposts(conn, canonical, n)?;
+        }
+        for (old, new) in self.take_overs {
+            postings::take_over_canonical(conn, old, new)?;
+        }
+        Ok(())
+    }
+}
+
 /// Writes a prepared board's postings; returns the counters of what it did.
 pub fn persist_prepared(
     conn: &mut Conn,
@@ -84,12 +165,9 @@ pub fn persist_prepared(
         true => HashMap::new(),
         false => postings::descriptions_of(conn, &kept_ids)?,
     };
-    let mut finder: Option<RepostFinder> = None;
+    let mut incremental = Incremental::default();
     let mut ids = postings::NewIds::default();
     let mut decided: Vec<Decided> = Vec::new();
-    // Reposts found of canonicals already stored, and of canonicals of this batch.
-    let (mut more_reposts, mut batch_reposts) = (BTreeMap::<i64, i32>::new(), BTreeMap::<i64, i32>::new());
-    let mut take_overs: Vec<(i64, i64)> = Vec::new();
     // Postings found equal whose item was new to them: their source is recorded.
     let mut new_sources: Vec<(i64, Option<String>)> = Vec::new();
     for index in 0..board.postings.len() {
@@ -137,51 +215,9 @@ pub fn persist_prepared(
         let canonical = match whole_company {
             true => None,
             false => {
-                let finder = match &mut finder {
-                    Some(finder) => finder,
-                    None => {
-                        // The board's boilerplate counts the descriptions of the postings found unchanged too.
-                        if !unchanged_ids.is_empty() {
-                            let mut texts = postings::descriptions_of(conn, &unchanged_ids)?;
-                            let texts = unchanged_ids.iter().filter_map(|id| texts.remove(id));
-                            board.unchanged_descriptions = texts.collect();
-                        }
-                        finder.insert(RepostFinder::load(conn, &mut board)?)
-                    }
-                };
-                let features = board.take_features(index);
-                let posting = &board.postings[index].posting;
-                let key = order_key(posting, board.board_id);
-                let found = finder.canonicals.detect(&features).map(|(id, _)| id);
-                // The group's earliest posting is its canonical, whichever posting was written first.
-                let takes_over = found.filter(|c| finder.keys.get(c).is_some_and(|k| key < *k));
-                let canonical = found.filter(|_| takes_over.is_none());
-                if let Some(old) = takes_over {
-                    take_overs.push((old, id));
-                    finder.canonicals.remove(old);
-                    finder.keys.remove(&old);
-                }
-                match canonical {
-                    Some(c) => {
-                        counters.add(Counter::PostingsReposts, 1);
-                        // New postings have the highest ids.
-                        let in_batch = decided.first().is_some_and(|first| c >= first.id);
-                        *(if in_batch {
-                            &mut batch_reposts
-                        } else {
-                            &mut more_reposts
-                        })
-                        .entry(c)
-                        .or_default() += 1;
-                    }
-                    None => {
-                        counters.add(Counter::PostingsReposts, u64::from(takes_over.is_some()));
-                        let seen = posting.published_at.or(posting.updated_at);
-                        finder.canonicals.add(id, features, seen);
-                        finder.keys.insert(id, key);
-                    }
-                }
-                canonical
+                let first_new = decided.first().map(|d| d.id);
+                let context = (index, id, first_new, unchanged_ids.as_slice());
+                incremental.decide(conn, &mut board, context, &mut counters)?
             }
         };
         decided.push(Decided {
@@ -208,18 +244,12 @@ pub fn persist_prepared(
             source: d.source,
             pending: d.pending,
             canonical: d.canonical,
-            repost_count: batch_reposts.get(&d.id).copied().unwrap_or(0),
+            repost_count: incremental.batch_reposts.get(&d.id).copied().unwrap_or(0),
         });
     }
     postings::insert_all(conn, board_id, company_id, rows, now)?;
     postings::set_sources(conn, &new_sources)?;
-    // A canonical taken over has all its reposts counted by then: its count moves whole.
-    for (canonical, n) in more_reposts {
-        postings::add_reposts(conn, canonical, n)?;
-    }
-    for (old, new) in take_overs {
-        postings::take_over_canonical(conn, old, new)?;
-    }
+    incremental.write(conn)?;
     let written = counters.get(Counter::PostingsNew) + counters.get(Counter::PostingsUpdated);
     if whole_company && written > 0 {
         counters.add(Counter::PostingsReposts, regroup(conn, company_id)?);

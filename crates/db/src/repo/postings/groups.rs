@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::RunOn;
-use crate::schema::postings;
+use crate::schema::{boards, postings};
 use crate::{Conn, DbError};
 
 /// A posting of a company as its repost group is decided: its content and where it stands now.
@@ -33,11 +33,16 @@ pub struct GroupRow {
     pub repost_count: i32,
 }
 
-/// Whether the company has postings on a board other than `board_id`.
+/// Whether the company has postings on a board other than `board_id`. Asked at every board write: looked up
+/// by the company's other boards (a few) on the postings' (board, external id) index, never by scanning the
+/// company's postings, which may all be on this board.
 pub fn on_other_boards(conn: &mut Conn, company_id: i64, board_id: i64) -> Result<bool, DbError> {
+    let others = boards::table
+        .filter(boards::company_id.eq(company_id))
+        .filter(boards::id.ne(board_id))
+        .select(boards::id);
     let found: Option<i64> = postings::table
-        .filter(postings::company_id.eq(company_id))
-        .filter(postings::board_id.ne(board_id))
+        .filter(postings::board_id.eq_any(others))
         .select(postings::id)
         .first_on(conn)
         .optional()?;
