@@ -20,7 +20,7 @@ use crate::model::DirectoryKind;
 use crate::providers::{self, ApiCall};
 use crate::reply::{Incoming, Reply};
 use crate::sites;
-use crate::validators::ValidatorMemo;
+use crate::validators::ReplyMemo;
 use crate::world::World;
 use crate::{control, directories};
 
@@ -44,8 +44,8 @@ pub struct Shared {
     pub faults: Mutex<Faults>,
     pub log: Mutex<RequestLog>,
     pub latency: Mutex<Latency>,
-    /// The APIs' validated answers, until the world changes ([`Shared::world_mut`]).
-    pub validators: Mutex<ValidatorMemo>,
+    /// The APIs' answers, until the world changes ([`Shared::world_mut`]).
+    pub validators: Mutex<ReplyMemo>,
 }
 
 impl Shared {
@@ -249,8 +249,8 @@ fn answer(shared: &Shared, destination: &Destination, request: &Incoming, label:
         }
         Destination::Api(call) => {
             let world = read(&shared.world);
-            if let Some(not_modified) = lock(&shared.validators).not_modified(request) {
-                return not_modified;
+            if let Some(remembered) = lock(&shared.validators).answer(request) {
+                return remembered;
             }
             let reply = providers::serve(&world, call, request);
             // Remembered while the world is still read: a change waits, then forgets it.

@@ -1,24 +1,23 @@
-//! What the world's APIs answered with validators, remembered until the world changes: a conditional
-//! request whose `If-None-Match` names the remembered ETag is answered 304 without rendering the body
-//! again. The answer is exactly the one [`Reply::conditional`] would give (same ETag, same headers); only
-//! the work is saved. A simulated provider shares the machine with the pipeline it serves, so rendering
-//! a whole board only to find it unchanged would cost the pipeline's benchmarks CPU a real API does not.
+//! What the world's APIs answered, remembered until the world changes: the same request (method, host,
+//! path, query, body) is answered with the same reply without rendering it again, and a conditional
+//! request whose `If-None-Match` names the remembered ETag gets the 304 that [`Reply::conditional`] would
+//! give (same ETag, same headers). Only the work is saved: an API's answer is a function of the world and
+//! the request. A simulated provider shares the machine with the pipeline it serves; rendering a whole
+//! board again (or every page of a paged one) for each request would cost the pipeline's benchmarks CPU
+//! that a real API spends on its own machines.
 
 use std::collections::HashMap;
 
 use crate::reply::{Incoming, Reply};
 
-/// The validated answers of the world as it is, by request.
-#[derive(Debug, Default)]
-pub struct ValidatorMemo {
-    answers: HashMap<String, Remembered>,
-}
+/// Bytes of reply bodies remembered at most; beyond, replies are rendered each time as before.
+const MAX_REMEMBERED_BYTES: usize = 768 << 20;
 
-#[derive(Debug)]
-struct Remembered {
-    etag: String,
-    /// The headers of the 304: the 200's without its Content-Type.
-    headers: Vec<(String, String)>,
+/// The answers of the world as it is, by request.
+#[derive(Debug, Default)]
+pub struct ReplyMemo {
+    answers: HashMap<String, Reply>,
+    bytes: usize,
 }
 
 /// The request's identity for the memo: method, host, path, query and body.
@@ -30,39 +29,48 @@ fn key(request: &Incoming) -> String {
     )
 }
 
-impl ValidatorMemo {
-    /// The 304 `request` gets when its `If-None-Match` names the ETag remembered for it.
-    pub fn not_modified(&self, request: &Incoming) -> Option<Reply> {
-        let sent = request.header("if-none-match")?;
+impl ReplyMemo {
+    /// The remembered answer to `request`: a 304 when its `If-None-Match` names the remembered ETag, the
+    /// remembered reply otherwise.
+    pub fn answer(&self, request: &Incoming) -> Option<Reply> {
         let remembered = self.answers.get(&key(request))?;
-        let matches = sent
-            .split(',')
-            .any(|t| t.trim().trim_start_matches("W/") == remembered.etag || t.trim() == "*");
-        matches.then(|| Reply {
-            status: 304,
-            headers: remembered.headers.clone(),
-            body: bytes::Bytes::new(),
-        })
-    }
-
-    /// Remembers the validators of `reply` (a 200 with an ETag) to `request`.
-    pub fn remember(&mut self, request: &Incoming, reply: &Reply) {
-        let Some(etag) = reply.header("etag").filter(|_| reply.status == 200) else {
-            return;
-        };
-        let headers = reply
+        let etag = remembered.header("etag");
+        let sent = request.header("if-none-match");
+        let matches = sent.zip(etag).is_some_and(|(sent, etag)| {
+            sent.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*")
+        });
+        if !matches {
+            return Some(remembered.clone());
+        }
+        let headers = remembered
             .headers
             .iter()
             .filter(|(n, _)| !n.eq_ignore_ascii_case("content-type"))
             .cloned()
             .collect();
-        let etag = etag.to_owned();
-        self.answers.insert(key(request), Remembered { etag, headers });
+        Some(Reply {
+            status: 304,
+            headers,
+            body: bytes::Bytes::new(),
+        })
+    }
+
+    /// Remembers `reply` (a 200) to `request`, while the memo holds less than its bound.
+    pub fn remember(&mut self, request: &Incoming, reply: &Reply) {
+        if reply.status != 200 || self.bytes + reply.body.len() > MAX_REMEMBERED_BYTES {
+            return;
+        }
+        self.bytes += reply.body.len();
+        if let Some(old) = self.answers.insert(key(request), reply.clone()) {
+            self.bytes -= old.body.len();
+        }
     }
 
     /// Forgets everything: the world changed.
     pub fn clear(&mut self) {
         self.answers.clear();
+        self.bytes = 0;
     }
 }
 
@@ -91,21 +99,29 @@ mod tests {
     }
 
     #[test]
-    fn a_remembered_etag_answers_as_the_rendered_reply_would_until_cleared() {
+    fn a_remembered_reply_answers_as_the_rendered_one_would_until_cleared() {
         let modified = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
         let rendered = || Reply::json(200, &serde_json::json!({ "jobs": [] }));
         let fresh = rendered().conditional(&request(None), modified);
         let etag = fresh.header("etag").unwrap().to_owned();
-        let mut memo = ValidatorMemo::default();
-        assert!(memo.not_modified(&request(Some(&etag))).is_none());
+        let mut memo = ReplyMemo::default();
+        assert!(memo.answer(&request(Some(&etag))).is_none());
         memo.remember(&request(None), &fresh);
         let expected = rendered().conditional(&request(Some(&etag)), modified);
-        let remembered = memo.not_modified(&request(Some(&etag))).unwrap();
+        let remembered = memo.answer(&request(Some(&etag))).unwrap();
         assert_eq!((remembered.status, &remembered.headers), (304, &expected.headers));
         assert_eq!(expected.status, 304);
-        assert!(memo.not_modified(&request(Some("\"other\""))).is_none());
-        assert!(memo.not_modified(&request(None)).is_none());
+        for sent in [Some("\"other\""), None] {
+            let again = memo.answer(&request(sent)).unwrap();
+            assert_eq!((again.status, &again.headers, &again.body), (200, &fresh.headers, &fresh.body));
+        }
+        // Only 200s are remembered.
+        let mut other = request(None);
+        other.path = "/greenhouse/v1/boards/gone/jobs".into();
+        memo.remember(&other, &Reply::json(404, &serde_json::json!({})));
+        assert!(memo.answer(&other).is_none());
         memo.clear();
-        assert!(memo.not_modified(&request(Some(&etag))).is_none());
+        assert!(memo.answer(&request(Some(&etag))).is_none());
+        assert!(memo.answer(&request(None)).is_none());
     }
 }

@@ -53,8 +53,6 @@ pub struct StoredState {
     pub content_hash: String,
     /// Its description is still to come (the detail-call budget was spent).
     pub description_pending: bool,
-    /// The stored description is not empty.
-    pub described: bool,
     /// When it closed; `None` while open.
     pub closed_at: Option<DateTime<Utc>>,
     /// The source hash of the item it was last read from.
@@ -111,7 +109,8 @@ pub fn of_board(conn: &mut Conn, board_id: i64) -> Result<HashMap<String, Stored
     Ok(rows.into_iter().map(|p| (p.external_id.clone(), p)).collect())
 }
 
-/// The board's stored postings without their text, by external id.
+/// The board's stored postings without their text, by external id (read from one index,
+/// `idx_postings_board_state`, without visiting the rows).
 pub fn states_of_board(conn: &mut Conn, board_id: i64) -> Result<HashMap<String, StoredState>, DbError> {
     let rows: Vec<StoredState> = postings::table
         .filter(postings::board_id.eq(board_id))
@@ -120,7 +119,6 @@ pub fn states_of_board(conn: &mut Conn, board_id: i64) -> Result<HashMap<String,
             postings::external_id,
             postings::content_hash,
             postings::description_pending,
-            postings::description.ne(""),
             postings::closed_at,
             postings::source_hash,
         ))

@@ -158,13 +158,13 @@ pub fn persist_prepared(
         .iter()
         .filter(|p| p.pending)
         .filter_map(|p| stored.get(&p.posting.external_id))
-        .filter(|s| s.described)
         .map(|s| s.id)
         .collect();
     let mut kept = match kept_ids.is_empty() {
         true => HashMap::new(),
         false => postings::descriptions_of(conn, &kept_ids)?,
     };
+    kept.retain(|_, text| !text.is_empty());
     let mut incremental = Incremental::default();
     let mut ids = postings::NewIds::default();
     let mut decided: Vec<Decided> = Vec::new();

@@ -4,37 +4,17 @@
 //! description overlap skipped where the two lengths alone rule out 0.90. The decisions are the scoring
 //! crate's (a test compares them); only the work is less.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use pipeline_scoring::repost::{BOILERPLATE_MIN_POSTINGS, DESCRIPTION_SIMILARITY_THRESHOLD};
 use pipeline_scoring::with_tokens;
 use sha2::{Digest, Sha256};
 
-/// FNV-1a: tokens are short; SipHash's setup dominates hashing them.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// Maps of tokens, paragraphs, titles and fingerprints: keys are short, and SipHash's setup dominated
+/// hashing them; foldhash is several times faster and still seeded per process.
+type FastMap<K, V> = foldhash::HashMap<K, V>;
+type FastSet<K> = foldhash::HashSet<K>;
 
 /// A board's tokens as small integers: equal ids are equal tokens.
 #[derive(Debug, Default)]
@@ -65,7 +45,7 @@ impl Interner {
 }
 
 /// A board's boilerplate paragraphs, by their tokens (`pipeline_scoring::boilerplate_paragraphs`).
-pub type Boilerplate = HashSet<Vec<u32>>;
+pub type Boilerplate = FastSet<Vec<u32>>;
 
 /// A description's paragraphs (non-blank lines, trimmed), each tokenized once: what both the board's
 /// boilerplate and the posting's features are computed from.
@@ -95,9 +75,9 @@ impl Paragraphs {
 /// The paragraphs found in at least [`BOILERPLATE_MIN_POSTINGS`] of the descriptions (a paragraph repeated
 /// within one counts once).
 pub fn boilerplate<'a>(descriptions: impl IntoIterator<Item = &'a Paragraphs>) -> Boilerplate {
-    let mut postings_with: HashMap<&[u32], usize> = HashMap::new();
+    let mut postings_with: FastMap<&[u32], usize> = FastMap::default();
     for paragraphs in descriptions {
-        let keys: HashSet<&[u32]> = paragraphs
+        let keys: FastSet<&[u32]> = paragraphs
             .tokens
             .iter()
             .filter(|t| !t.is_empty())
@@ -268,8 +248,8 @@ struct Canonical {
 #[derive(Debug, Default)]
 pub struct Canonicals {
     by_id: BTreeMap<i64, Canonical>,
-    by_fingerprint: HashMap<[u8; 32], BTreeSet<i64>>,
-    by_title: HashMap<Vec<u32>, BTreeSet<i64>>,
+    by_fingerprint: FastMap<[u8; 32], BTreeSet<i64>>,
+    by_title: FastMap<Vec<u32>, BTreeSet<i64>>,
 }
 
 impl Canonicals {

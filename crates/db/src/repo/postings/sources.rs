@@ -8,7 +8,7 @@ use crate::RunOn;
 use crate::schema::postings;
 use crate::{Conn, DbError};
 
-/// The board's postings that have a source hash, as (source hash, external id).
+/// The board's postings that have a source hash, as (source hash, external id) (from `idx_postings_board_state`).
 pub fn sources_of_board(conn: &mut Conn, board_id: i64) -> Result<Vec<(String, String)>, DbError> {
     let rows: Vec<(Option<String>, String)> = postings::table
         .filter(postings::board_id.eq(board_id))

@@ -1,0 +1,6 @@
+-- Ingestion speed (docs/stages.md#ingestion-persistence): what the stage reads of a board's postings before
+-- and during its write (id, external id, content and source hashes, pending description, closing), held by
+-- one index, so that an unchanged re-run is an index-only scan instead of a visit to every posting's row
+-- (a row holds its description).
+CREATE INDEX idx_postings_board_state ON postings (board_id)
+    INCLUDE (id, external_id, content_hash, source_hash, description_pending, closed_at);

@@ -1,0 +1,1 @@
+DROP INDEX idx_postings_board_state;
