@@ -113,7 +113,10 @@ mod tests {
         assert_eq!(expected.status, 304);
         for sent in [Some("\"other\""), None] {
             let again = memo.answer(&request(sent)).unwrap();
-            assert_eq!((again.status, &again.headers, &again.body), (200, &fresh.headers, &fresh.body));
+            assert_eq!(
+                (again.status, &again.headers, &again.body),
+                (200, &fresh.headers, &fresh.body)
+            );
         }
         // Only 200s are remembered.
         let mut other = request(None);
