@@ -106,8 +106,8 @@ pub fn due(
     Ok(super::unleased(rows, leased, limit, |b: &DueBoard| b.id))
 }
 
-/// Records a fetch that read the board: its outcome, the validators to send next time (a 304 keeps the
-/// stored ones), the next fetch; failures reset.
+/// Records a fetch that read the board: its outcome, the validators to send next time (after a 304, the
+/// ones it was sent with), the next fetch; failures reset.
 pub fn record_fetched(
     tx: &mut Fenced<'_>,
     board_id: i64,
@@ -127,26 +127,25 @@ pub fn record_fetched(
             ingestion::next_due_at.eq(At(next_due_at)),
         )
     };
+    // Validators only from a complete read (or the ones a 304 confirmed): an incomplete read must be read
+    // whole again, not answered 304.
+    let (etag, last_modified) = match (fetched, validators) {
+        (Fetched::Complete | Fetched::NotModified, Some(v)) => v,
+        _ => (None, None),
+    };
+    let validators = || {
+        (
+            ingestion::etag.eq(etag.clone()),
+            ingestion::last_modified.eq(last_modified.clone()),
+        )
+    };
+    // One statement (an upsert is prepared anew each time: diesel caches no UPDATE).
     diesel::insert_into(ingestion::table)
-        .values((ingestion::board_id.eq(board_id), outcome()))
+        .values((ingestion::board_id.eq(board_id), outcome(), validators()))
         .on_conflict(ingestion::board_id)
         .do_update()
-        .set(outcome())
+        .set((outcome(), validators()))
         .execute_on(conn)?;
-    // Validators only from a complete read: an incomplete one must be read whole again, not answered 304.
-    let keep = fetched == Fetched::NotModified;
-    if !keep {
-        let (etag, last_modified) = match (fetched, validators) {
-            (Fetched::Complete, Some(v)) => v,
-            _ => (None, None),
-        };
-        diesel::update(ingestion::table.find(board_id))
-            .set((
-                ingestion::etag.eq(etag),
-                ingestion::last_modified.eq(last_modified),
-            ))
-            .execute_on(conn)?;
-    }
     Ok(())
 }
 

@@ -104,6 +104,16 @@ fn active_boards_of_open_companies_are_due_never_fetched_first_and_paused_provid
         .unwrap();
     assert_eq!(row[0].etag.as_deref(), Some("\"v1\""));
 
+    // A 304 keeps the validators it was sent with.
+    let sent = Some((row[0].etag.clone(), row[0].last_modified.clone()));
+    fenced(&db, a, |tx| {
+        ingestion::record_fetched(tx, a, Fetched::NotModified, sent, now, now)
+    });
+    let row = db
+        .read(|c| ingestion::due(c, now, 10, Some("a.com"), &[], &HashSet::new()))
+        .unwrap();
+    assert_eq!(row[0].etag.as_deref(), Some("\"v1\""));
+
     // An incomplete read must be read whole again: its validators are not kept.
     fenced(&db, a, |tx| {
         ingestion::record_fetched(

@@ -212,7 +212,9 @@ impl UnitWork for IngestionWork {
         let Some(postings) = postings.filter(|_| !fetch.not_modified) else {
             counters.add(Counter::BoardsNotModified, 1);
             counters.add(Counter::BoardsOk, 1);
-            ingestion::record_fetched(tx, unit.id, Fetched::NotModified, None, self.next_due(now), now)?;
+            // The validators it was sent with stay.
+            let sent = Some((unit.etag.clone(), unit.last_modified.clone()));
+            ingestion::record_fetched(tx, unit.id, Fetched::NotModified, sent, self.next_due(now), now)?;
             return Ok(counters);
         };
         let (complete, _) = completeness(&fetch);
