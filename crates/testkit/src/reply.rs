@@ -160,21 +160,31 @@ impl Reply {
                 .map(|b| format!("{b:02x}"))
                 .collect::<String>()
         );
-        let modified = http_date(last_modified);
-        let reply = self
-            .with_header("etag", etag.clone())
-            .with_header("last-modified", modified);
-        let etag_matches = request.header("if-none-match").is_some_and(|v| {
-            v.split(',')
+        self.with_header("etag", etag)
+            .with_header("last-modified", http_date(last_modified))
+            .answer(request)
+    }
+
+    /// This reply's answer to `request`: a 304 (its headers but the content type, no body) when it is a 200
+    /// whose `ETag` the request's `If-None-Match` names or, without one, whose `Last-Modified` is not after
+    /// the request's `If-Modified-Since`; itself otherwise.
+    pub fn answer(self, request: &Incoming) -> Reply {
+        if self.status != 200 {
+            return self;
+        }
+        let sent = request.header("if-none-match");
+        let etag_matches = sent.zip(self.header("etag")).is_some_and(|(sent, etag)| {
+            sent.split(',')
                 .any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*")
         });
-        let not_modified_since = request.header("if-none-match").is_none()
-            && request
-                .header("if-modified-since")
-                .and_then(parse_http_date)
-                .is_some_and(|since| last_modified.timestamp() <= since.timestamp());
+        let since = request.header("if-modified-since").and_then(parse_http_date);
+        let modified = self.header("last-modified").and_then(parse_http_date);
+        let not_modified_since = sent.is_none()
+            && since
+                .zip(modified)
+                .is_some_and(|(since, modified)| modified.timestamp() <= since.timestamp());
         if etag_matches || not_modified_since {
-            let mut headers = reply.headers;
+            let mut headers = self.headers;
             headers.retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
             return Reply {
                 status: 304,
@@ -182,7 +192,7 @@ impl Reply {
                 body: Bytes::new(),
             };
         }
-        reply
+        self
     }
 }
 
