@@ -78,15 +78,11 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     }
 }
 
-/// Every connection's settings. Pages are read through a shared memory map (`mmap_size`, up to 256 MiB of
-/// the file) rather than copied by a `pread` into each connection's own cache: the stage's per-board reads
-/// of the postings indexes then cost no system call.
 fn pragmas() -> String {
     format!(
         "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-         PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = {};",
-        BUSY_TIMEOUT.as_millis(),
-        256u64 << 20
+         PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
+        BUSY_TIMEOUT.as_millis()
     )
 }
 
