@@ -5,7 +5,9 @@
 //! of them records the posting as [`BoardFetch::unchanged`] instead of normalizing it again.
 
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
+use futures::future::BoxFuture;
 use pipeline_domain::{NormalizedPosting, Provider};
 use sha2::{Digest, Sha256};
 
@@ -66,32 +68,82 @@ impl SourceHash {
     }
 }
 
-/// A board's stored postings by the source hash of the item each was last read from, with its external id:
-/// what a fetch may recognise without reading it again.
-#[derive(Debug, Clone, Default)]
+/// A board's stored postings by the source hash of the item each was last read from, with their external
+/// ids: what a fetch may recognise without reading it again. Either built at once ([`Known::insert`]) or
+/// [`Known::deferred`]: read on the first [`Known::read`], which a client awaits only once the board's
+/// answer is not a 304, so that a board that did not change costs no read of its postings. Until read, a
+/// deferred set knows nothing (every posting would be read again: slower, never wrong).
 pub struct Known {
-    by_source: HashMap<SourceHash, String>,
+    by_source: tokio::sync::OnceCell<HashMap<SourceHash, String>>,
+    /// The read of a deferred set, taken by the first [`Known::read`].
+    pending: Mutex<Option<BoxFuture<'static, Known>>>,
+}
+
+impl Default for Known {
+    fn default() -> Self {
+        Known {
+            by_source: tokio::sync::OnceCell::new_with(Some(HashMap::new())),
+            pending: Mutex::new(None),
+        }
+    }
+}
+
+impl std::fmt::Debug for Known {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.by_source.get() {
+            Some(known) => f.debug_struct("Known").field("len", &known.len()).finish(),
+            None => f.write_str("Known(deferred)"),
+        }
+    }
 }
 
 impl Known {
-    /// Adds a stored posting, `external_id`, read from an item of hash `source`.
+    /// A set read by `read` when a fetch first needs it.
+    pub fn deferred(read: impl Future<Output = Known> + Send + 'static) -> Known {
+        Known {
+            by_source: tokio::sync::OnceCell::new(),
+            pending: Mutex::new(Some(Box::pin(read))),
+        }
+    }
+
+    /// Reads a deferred set (once; at once for a set built otherwise or read already).
+    pub async fn read(&self) {
+        self.by_source
+            .get_or_init(|| async {
+                let pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner).take();
+                match pending {
+                    Some(read) => read.await.by_source.into_inner().unwrap_or_default(),
+                    None => HashMap::new(),
+                }
+            })
+            .await;
+    }
+
+    /// Adds a stored posting, `external_id`, read from an item of hash `source` (to a deferred set once
+    /// read).
     pub fn insert(&mut self, source: SourceHash, external_id: String) {
-        self.by_source.insert(source, external_id);
+        if !self.by_source.initialized() {
+            *self.pending.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
+            let _ = self.by_source.set(HashMap::new());
+        }
+        if let Some(known) = self.by_source.get_mut() {
+            known.insert(source, external_id);
+        }
     }
 
-    /// How many stored postings are known.
+    /// How many stored postings are known (none before a deferred set is read).
     pub fn len(&self) -> usize {
-        self.by_source.len()
+        self.by_source.get().map_or(0, HashMap::len)
     }
 
-    /// Nothing is known (a board never fetched; `fetch_board`).
+    /// Nothing is known (a board never fetched, `fetch_board`; a deferred set not read yet).
     pub fn is_empty(&self) -> bool {
-        self.by_source.is_empty()
+        self.len() == 0
     }
 
     /// The external id of the stored posting read from an item of hash `source`.
     pub fn get(&self, source: &SourceHash) -> Option<&str> {
-        self.by_source.get(source).map(String::as_str)
+        self.by_source.get()?.get(source).map(String::as_str)
     }
 }
 

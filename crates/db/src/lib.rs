@@ -7,6 +7,7 @@
 mod backend;
 mod copy;
 mod error;
+mod fixed;
 mod migrations;
 mod pool;
 pub mod repo;
@@ -18,4 +19,5 @@ pub mod testing;
 pub use backend::{Backend, Conn, RunOn};
 pub use copy::Copied;
 pub use error::DbError;
+pub(crate) use fixed::Fixed;
 pub use pool::{Access, Db, DbKind, Location, redact};

@@ -27,8 +27,9 @@ pub use catalog::{Catalog, CatalogError, CatalogFormat, CatalogIssue, ScoringRul
 pub use matcher::{CompiledCatalog, Field, KeywordHit, MatchResult, PhraseHit};
 pub use normalize::{normalize_to_tokens, plain_text_for_matching, with_tokens};
 pub use repost::{
-    CanonicalPosting, RepostMatch, RepostProfile, RepostReason, boilerplate_paragraphs, detect_repost,
-    find_canonical, fingerprint, ordering_key, strip_boilerplate, token_overlap,
+    CanonicalPosting, OrderingKey, RepostMatch, RepostProfile, RepostReason, boilerplate_paragraphs,
+    company_order, detect_repost, find_canonical, fingerprint, ordering_key, strip_boilerplate,
+    token_overlap,
 };
 pub use scorer::{Explanation, ScoreResult, score};
 

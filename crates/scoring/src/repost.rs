@@ -49,6 +49,16 @@ pub fn ordering_key(published_at: Option<DateTime<Utc>>, external_id: &str) -> O
     }
 }
 
+/// A posting's place among all its company's postings: [`ordering_key`], then the board's id (two boards
+/// of one company may use the same external id).
+pub fn company_order(
+    published_at: Option<DateTime<Utc>>,
+    external_id: &str,
+    board_id: i64,
+) -> (OrderingKey<'_>, i64) {
+    (ordering_key(published_at, external_id), board_id)
+}
+
 /// See [`ordering_key`]; compares field by field in declaration order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct OrderingKey<'a> {

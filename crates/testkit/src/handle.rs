@@ -96,7 +96,7 @@ impl WorldHandle {
             world: RwLock::new(world),
             log: Mutex::new(RequestLog::default()),
             latency: Mutex::new(Latency::default()),
-            validators: Mutex::default(),
+            replies: Mutex::default(),
         });
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

@@ -33,13 +33,13 @@ mod generator;
 pub mod google;
 mod handle;
 mod log;
+mod memo;
 mod model;
 mod providers;
 mod reply;
 mod server;
 mod sites;
 pub mod tls;
-mod validators;
 mod world;
 
 pub use config::{SERVICE_ACCOUNT_FILE, pipeline_toml, service_account_json};

@@ -16,11 +16,11 @@ use tokio_util::sync::CancellationToken;
 use crate::faults::{Fault, Faults, LOOP_PREFIX, RouteInfo, to_response};
 use crate::google::Google;
 use crate::log::{LoggedRequest, RequestLog};
+use crate::memo::ReplyMemo;
 use crate::model::DirectoryKind;
 use crate::providers::{self, ApiCall};
 use crate::reply::{Incoming, Reply};
 use crate::sites;
-use crate::validators::ReplyMemo;
 use crate::world::World;
 use crate::{control, directories};
 
@@ -45,14 +45,14 @@ pub struct Shared {
     pub log: Mutex<RequestLog>,
     pub latency: Mutex<Latency>,
     /// The APIs' answers, until the world changes ([`Shared::world_mut`]).
-    pub validators: Mutex<ReplyMemo>,
+    pub replies: Mutex<ReplyMemo>,
 }
 
 impl Shared {
     /// The world, to change: what the APIs answered of it before is forgotten.
     pub fn world_mut(&self) -> std::sync::RwLockWriteGuard<'_, World> {
         let world = write(&self.world);
-        lock(&self.validators).clear();
+        lock(&self.replies).clear();
         world
     }
 }
@@ -249,12 +249,12 @@ fn answer(shared: &Shared, destination: &Destination, request: &Incoming, label:
         }
         Destination::Api(call) => {
             let world = read(&shared.world);
-            if let Some(remembered) = lock(&shared.validators).answer(request) {
+            if let Some(remembered) = lock(&shared.replies).answer(request) {
                 return remembered;
             }
             let reply = providers::serve(&world, call, request);
             // Remembered while the world is still read: a change waits, then forgets it.
-            lock(&shared.validators).remember(request, &reply);
+            lock(&shared.replies).remember(request, &reply);
             reply
         }
         Destination::Google(rest) => lock(&shared.google).serve(rest, request),

@@ -47,6 +47,7 @@ impl AtsClient for GreenhouseClient {
             Answer::NotModified => return Ok(conditional::not_modified(1, validators)),
             Answer::Fresh { body, validators } => (body, validators),
         };
+        known.read().await;
         let jobs: Jobs<'_> = json::parse(board, &url, &body)?;
         let mut fetch = BoardFetch {
             validators: fresh,

@@ -58,6 +58,7 @@ impl AtsClient for LeverClient {
                 Answer::NotModified => return Ok(conditional::not_modified(pages.requests, validators)),
                 Answer::Fresh { body, validators } => (body, validators),
             };
+            known.read().await;
             let items: json::RawItems<'_> = json::parse(board, &url, &body)?;
             let full = items.len() >= PAGE_SIZE;
             let repeated = pages.read(board, items, known);

@@ -148,6 +148,7 @@ impl AtsClient for SmartRecruitersClient {
                 |p| self.detail(board, &p.id),
             )
             .await;
+        known.read().await;
         for (posting, detail) in listed.into_iter().zip(details) {
             match detail {
                 Detailed::Read((detail, body)) => {

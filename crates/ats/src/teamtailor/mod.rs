@@ -57,6 +57,7 @@ impl AtsClient for TeamtailorClient {
                 .await
                 .map_err(|e| AtsError::from_http(board, e))?;
             fetch.requests += 1;
+            known.read().await;
             let body: Page<'_> = serde_json::from_slice(&fetched.body)
                 .map_err(|e| AtsError::parse(board, &url, format!("not a Teamtailor jobs page: {e}")))?;
             for raw in body.data {

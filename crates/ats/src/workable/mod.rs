@@ -46,6 +46,7 @@ impl AtsClient for WorkableClient {
             .fetch(&Request::get(url.clone()))
             .await
             .map_err(|e| AtsError::from_http(board, e))?;
+        known.read().await;
         let body: Account<'_> = json::parse(board, &url, &fetched.body)?;
         let mut fetch = BoardFetch {
             company_name: non_empty(body.name.clone()),

@@ -103,6 +103,7 @@ impl AtsClient for WorkdayClient {
         let call = |item| self.detail(board, t, item);
         let details = calls.read_all(&mut fetch, &listing.items, path, call).await;
         let day = today.to_string();
+        known.read().await;
         for ((item, id), detail) in listing.items.iter().zip(ids).zip(details) {
             let (body, text) = match detail {
                 Detailed::Read(read) => read,

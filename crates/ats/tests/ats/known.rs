@@ -1,8 +1,11 @@
 //! Source hashes against the simulated world: a board read twice gives each posting the same source, and a
 //! second fetch that knows them reads none of them again (they come back as `unchanged`), while a posting
-//! it does not know is normalized as the first fetch normalized it.
+//! it does not know is normalized as the first fetch normalized it. A board answered 304 never reads the
+//! stored postings it is given.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use pipeline_ats::{
     AshbyClient, AtsClient, DetailBudget, Endpoints, GreenhouseClient, Known, LeverClient,
@@ -60,10 +63,15 @@ async fn a_known_posting_is_not_read_again_and_an_unknown_one_reads_as_before() 
             let ids: BTreeSet<&str> = first.postings.iter().map(|p| p.external_id.as_str()).collect();
             assert_eq!(first.sources.len(), ids.len(), "{r}: a source per posting");
             assert!(first.unchanged.is_empty());
-            let mut known = Known::default();
-            for (id, source) in &first.sources {
-                known.insert(*source, id.clone());
-            }
+            // Deferred, as the stage gives it: read once the board's answer is in.
+            let sources = first.sources.clone();
+            let known = Known::deferred(async move {
+                let mut known = Known::default();
+                for (id, source) in sources {
+                    known.insert(source, id);
+                }
+                known
+            });
             let again = client.fetch_known(&r, None, &known).await.unwrap();
             assert!(again.postings.is_empty(), "{r}: {:?}", again.postings);
             let unchanged: BTreeSet<&str> = again.unchanged.iter().map(String::as_str).collect();
@@ -85,5 +93,36 @@ async fn a_known_posting_is_not_read_again_and_an_unknown_one_reads_as_before() 
             checked += 1;
         }
         assert!(checked > 0, "the world has {provider} boards");
+    }
+}
+
+#[tokio::test]
+async fn a_board_answered_304_never_reads_its_stored_postings() {
+    let world = world(32, 60);
+    for provider in [Provider::Greenhouse, Provider::Lever] {
+        let client = client(&world, provider);
+        let board = boards(&world, provider)
+            .into_iter()
+            .find(|b| b.reference.variant.is_none() && !b.postings.is_empty())
+            .expect("a board of the provider");
+        let r = reference(&board);
+        let first = client.fetch_board(&r, None).await.unwrap();
+        let validators = first.validators.clone();
+        assert!(validators.is_some(), "{r}: validators");
+        let read = Arc::new(AtomicBool::new(false));
+        let deferred = |read: Arc<AtomicBool>| {
+            Known::deferred(async move {
+                read.store(true, Ordering::SeqCst);
+                Known::default()
+            })
+        };
+        let known = deferred(read.clone());
+        let again = client.fetch_known(&r, validators, &known).await.unwrap();
+        assert!(again.not_modified, "{r}");
+        assert!(!read.load(Ordering::SeqCst), "{r}: read for a 304");
+        // Without validators the board is read, and so are its stored postings.
+        let known = deferred(read.clone());
+        let fresh = client.fetch_known(&r, None, &known).await.unwrap();
+        assert!(!fresh.not_modified && read.load(Ordering::SeqCst), "{r}");
     }
 }

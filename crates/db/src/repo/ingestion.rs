@@ -7,14 +7,15 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text};
 use pipeline_domain::BoardStatus;
 
 use crate::RunOn;
 use crate::repo::events::{self, NewEvent};
 use crate::repo::leases::Fenced;
 use crate::schema::{board_ingestion as ingestion, boards, companies};
-use crate::sql::At;
-use crate::{Conn, DbError};
+use crate::sql::{At, UtcTime};
+use crate::{Conn, DbError, Fixed};
 
 /// A board due for ingestion.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
@@ -117,35 +118,27 @@ pub fn record_fetched(
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     let conn = tx.conn();
-    let outcome = || {
-        (
-            ingestion::last_outcome.eq(fetched.as_str()),
-            ingestion::last_fetched_at.eq(At(now)),
-            ingestion::failures.eq(0),
-            ingestion::error_class.eq(None::<String>),
-            ingestion::last_error.eq(None::<String>),
-            ingestion::next_due_at.eq(At(next_due_at)),
-        )
-    };
     // Validators only from a complete read (or the ones a 304 confirmed): an incomplete read must be read
     // whole again, not answered 304.
     let (etag, last_modified) = match (fetched, validators) {
         (Fetched::Complete | Fetched::NotModified, Some(v)) => v,
         _ => (None, None),
     };
-    let validators = || {
-        (
-            ingestion::etag.eq(etag.clone()),
-            ingestion::last_modified.eq(last_modified.clone()),
-        )
-    };
-    // One statement (an upsert is prepared anew each time: diesel caches no UPDATE).
-    diesel::insert_into(ingestion::table)
-        .values((ingestion::board_id.eq(board_id), outcome(), validators()))
-        .on_conflict(ingestion::board_id)
-        .do_update()
-        .set((outcome(), validators()))
-        .execute_on(conn)?;
+    // Written for every board of every run: one text, kept prepared.
+    Fixed::new(
+        "INSERT INTO board_ingestion (board_id, last_outcome, last_fetched_at, failures, error_class, \
+         last_error, next_due_at, etag, last_modified) VALUES (?, ?, ?, 0, NULL, NULL, ?, ?, ?) \
+         ON CONFLICT (board_id) DO UPDATE SET last_outcome = excluded.last_outcome, \
+         last_fetched_at = excluded.last_fetched_at, failures = 0, error_class = NULL, last_error = NULL, \
+         next_due_at = excluded.next_due_at, etag = excluded.etag, last_modified = excluded.last_modified",
+    )
+    .bind::<BigInt, _>(board_id)
+    .bind::<Text, _>(fetched.as_str())
+    .bind::<UtcTime, _>(now)
+    .bind::<UtcTime, _>(next_due_at)
+    .bind::<Nullable<Text>, _>(etag)
+    .bind::<Nullable<Text>, _>(last_modified)
+    .execute_on(conn)?;
     Ok(())
 }
 

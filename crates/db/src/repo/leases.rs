@@ -10,11 +10,12 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{Integer, Text};
 
 use crate::RunOn;
 use crate::schema::leases;
-use crate::sql::At;
-use crate::{Conn, DbError};
+use crate::sql::{At, UtcTime};
+use crate::{Conn, DbError, Fixed};
 
 /// Proof of a claim, presented with every write of the unit's outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,30 +52,22 @@ pub fn claim(
     ttl: Duration,
 ) -> Result<Option<Lease>, DbError> {
     let expires_at = now + ttl;
-    let upsert = diesel::insert_into(leases::table)
-        .values((
-            leases::kind.eq(kind),
-            leases::unit_key.eq(unit_key),
-            leases::owner.eq(owner),
-            leases::attempt.eq(1),
-            leases::acquired_at.eq(At(now)),
-            leases::expires_at.eq(At(expires_at)),
-        ))
-        .on_conflict((leases::kind, leases::unit_key))
-        .do_update()
-        .set((
-            leases::owner.eq(owner),
-            leases::attempt.eq(leases::attempt + 1),
-            leases::acquired_at.eq(At(now)),
-            leases::expires_at.eq(At(expires_at)),
-        ));
-    // `ON CONFLICT ... DO UPDATE ... WHERE`: the live lease of another owner is not updated, so no row
-    // is returned. (`QueryDsl::filter` does not apply to inserts, hence the qualified call.)
-    let attempt: Option<i32> = diesel::query_dsl::methods::FilterDsl::filter(
-        upsert,
-        leases::expires_at.le(At(now)).or(leases::owner.eq(owner)),
+    // `ON CONFLICT ... DO UPDATE ... WHERE`: the live lease of another owner is not updated, so no row is
+    // returned. Run for every unit claimed: one text, kept prepared.
+    let attempt: Option<i32> = Fixed::new(
+        "INSERT INTO leases (kind, unit_key, owner, attempt, acquired_at, expires_at) \
+         VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (kind, unit_key) DO UPDATE SET owner = excluded.owner, \
+         attempt = leases.attempt + 1, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at \
+         WHERE leases.expires_at <= ? OR leases.owner = ? RETURNING attempt",
     )
-    .returning(leases::attempt)
+    .bind::<Text, _>(kind)
+    .bind::<Text, _>(unit_key)
+    .bind::<Text, _>(owner)
+    .bind::<UtcTime, _>(now)
+    .bind::<UtcTime, _>(expires_at)
+    .bind::<UtcTime, _>(now)
+    .bind::<Text, _>(owner)
+    .returning::<Integer>()
     .get_result_on(conn)
     .optional()?;
     Ok(attempt.map(|attempt| Lease {

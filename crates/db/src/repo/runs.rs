@@ -3,12 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
 use pipeline_domain::{RunCounters, RunStatus};
 
 use crate::RunOn;
 use crate::schema::runs;
 use crate::sql::At;
-use crate::{Conn, DbError};
+use crate::{Conn, DbError, Fixed};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = runs)]
@@ -95,8 +96,12 @@ pub fn start(
 
 /// Checkpoints the counters of a running row (so a crash keeps what was counted).
 pub fn save_counters(conn: &mut Conn, id: i64, owner: &str, counters: &RunCounters) -> Result<bool, DbError> {
-    let n = diesel::update(running(id, owner))
-        .set(runs::counters.eq(counters_json(counters)?))
+    // Written with every outcome: one text, kept prepared (the condition is `running`'s).
+    let n = Fixed::new("UPDATE runs SET counters = ? WHERE id = ? AND owner = ? AND status = ?")
+        .bind::<Text, _>(counters_json(counters)?)
+        .bind::<BigInt, _>(id)
+        .bind::<Text, _>(owner)
+        .bind::<Text, _>(RunStatus::Running.as_str())
         .execute_on(conn)?;
     Ok(n == 1)
 }

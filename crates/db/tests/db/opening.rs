@@ -104,3 +104,27 @@ fn read_only_opening_creates_nothing_and_cannot_write() {
     assert!(ro.pending_migrations().unwrap().is_empty());
     assert_eq!(ro.read(pipeline_db::repo::companies::count).unwrap(), 0);
 }
+
+/// docs/ARCHITECTURE.md#sqlite-build: without the planner's stability guarantee, every cached statement
+/// with a bound LIMIT would be compiled again at each run.
+#[test]
+fn the_bundled_sqlite_is_built_with_the_query_planner_stability_guarantee() {
+    #[derive(diesel::QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        compile_options: String,
+    }
+    let test = TestDb::sqlite();
+    let options = test
+        .db()
+        .read(|c| match c {
+            pipeline_db::Conn::Sqlite(c) => {
+                let rows: Vec<CompileOption> =
+                    diesel::RunQueryDsl::load(diesel::sql_query("PRAGMA compile_options"), &mut **c)?;
+                Ok(rows.into_iter().map(|r| r.compile_options).collect::<Vec<_>>())
+            }
+            pipeline_db::Conn::Postgres(_) => unreachable!("a SQLite test database"),
+        })
+        .unwrap();
+    assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+}

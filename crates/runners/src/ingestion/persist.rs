@@ -15,7 +15,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use pipeline_db::repo::postings::{self, NewPosting};
 use pipeline_db::{Conn, DbError};
-use pipeline_domain::{Counter, NormalizedPosting, RunCounters};
+use pipeline_domain::{Counter, RunCounters};
+use pipeline_scoring::{OrderingKey, company_order};
 
 use super::prepare::{BoardPostings, PreparedBoard, content_hash};
 use super::regroup::regroup;
@@ -74,10 +75,10 @@ impl Incremental {
         };
         let features = board.take_features(index);
         let posting = &board.postings[index].posting;
-        let key = order_key(posting, board.board_id);
+        let place = Place::new(posting.published_at, &posting.external_id, board.board_id);
         let found = finder.canonicals.detect(&features).map(|(id, _)| id);
         // The group's earliest posting is its canonical, whichever posting was written first.
-        let takes_over = found.filter(|c| finder.keys.get(c).is_some_and(|k| key < *k));
+        let takes_over = found.filter(|c| finder.keys.get(c).is_some_and(|k| place.key() < k.key()));
         let canonical = found.filter(|_| takes_over.is_none());
         if let Some(old) = takes_over {
             self.take_overs.push((old, id));
@@ -98,7 +99,7 @@ impl Incremental {
                 counters.add(Counter::PostingsReposts, u64::from(takes_over.is_some()));
                 let seen = posting.published_at.or(posting.updated_at);
                 finder.canonicals.add(id, features, seen);
-                finder.keys.insert(id, key);
+                finder.keys.insert(id, place);
             }
         }
         Ok(canonical)
@@ -128,7 +129,8 @@ pub fn persist_prepared(
     postings::lock_postings(conn)?;
     let seen = board.postings.len() + board.unchanged.len();
     counters.add(Counter::PostingsSeen, seen as u64);
-    let whole_company = postings::on_other_boards(conn, board.company_id, board.board_id)?;
+    // Read at the first posting written (most boards of a run write none).
+    let mut whole_company: Option<bool> = None;
     let mut stored = postings::states_of_board(conn, board.board_id)?;
     let mut returned: HashSet<i64> = HashSet::new();
     // Found stored as they are: nothing to compare.
@@ -212,7 +214,7 @@ pub fn persist_prepared(
         returned.insert(id);
         counters.add(Counter::PostingsNew, 1);
         // A company on several boards has its groups decided whole once the board is written.
-        let canonical = match whole_company {
+        let canonical = match on_other_boards(conn, (board.company_id, board.board_id), &mut whole_company)? {
             true => None,
             false => {
                 let first_new = decided.first().map(|d| d.id);
@@ -251,7 +253,7 @@ pub fn persist_prepared(
     postings::set_sources(conn, &new_sources)?;
     incremental.write(conn)?;
     let written = counters.get(Counter::PostingsNew) + counters.get(Counter::PostingsUpdated);
-    if whole_company && written > 0 {
+    if written > 0 && on_other_boards(conn, (company_id, board_id), &mut whole_company)? {
         counters.add(Counter::PostingsReposts, regroup(conn, company_id)?);
     }
     if complete {
@@ -279,24 +281,47 @@ pub fn persist_prepared(
     Ok(counters)
 }
 
-/// Where a posting stands in the order that decides canonicals: published time (unpublished last), external
-/// id, then board (two boards of a company may use one id).
-type OrderKey = (bool, Option<DateTime<Utc>>, String, i64);
+/// Whether the company has postings on boards other than this one (read once, when first asked).
+fn on_other_boards(
+    conn: &mut Conn,
+    (company_id, board_id): (i64, i64),
+    read: &mut Option<bool>,
+) -> Result<bool, DbError> {
+    if let Some(found) = *read {
+        return Ok(found);
+    }
+    let found = postings::on_other_boards(conn, company_id, board_id)?;
+    *read = Some(found);
+    Ok(found)
+}
 
-fn order_key(posting: &NormalizedPosting, board_id: i64) -> OrderKey {
-    (
-        posting.published_at.is_none(),
-        posting.published_at,
-        posting.external_id.clone(),
-        board_id,
-    )
+/// Where a posting stands in the order that decides canonicals ([`company_order`]).
+#[derive(Debug, Clone)]
+struct Place {
+    published_at: Option<DateTime<Utc>>,
+    external_id: String,
+    board_id: i64,
+}
+
+impl Place {
+    fn new(published_at: Option<DateTime<Utc>>, external_id: &str, board_id: i64) -> Place {
+        Place {
+            published_at,
+            external_id: external_id.to_owned(),
+            board_id,
+        }
+    }
+
+    fn key(&self) -> (OrderingKey<'_>, i64) {
+        company_order(self.published_at, &self.external_id, self.board_id)
+    }
 }
 
 /// The company's canonical postings, with this board's boilerplate, loaded once per board and only when
 /// the board has a new posting.
 struct RepostFinder {
     canonicals: Canonicals,
-    keys: HashMap<i64, OrderKey>,
+    keys: HashMap<i64, Place>,
 }
 
 impl RepostFinder {
@@ -307,13 +332,9 @@ impl RepostFinder {
             keys: HashMap::with_capacity(rows.len()),
         };
         for r in rows {
-            let key = (
-                r.published_at.is_none(),
-                r.published_at,
-                r.external_id,
-                r.board_id,
-            );
-            finder.keys.insert(r.id, key);
+            finder
+                .keys
+                .insert(r.id, Place::new(r.published_at, &r.external_id, r.board_id));
             let features = board.features_of(&r.title, &r.description);
             finder.canonicals.add(r.id, features, Some(r.changed_at));
         }

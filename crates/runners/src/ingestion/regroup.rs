@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use pipeline_db::repo::postings::{self, GroupRow};
 use pipeline_db::{Conn, DbError};
-use pipeline_scoring::ordering_key;
+use pipeline_scoring::company_order;
 
 use super::repost::{Boilerplate, Canonicals, Features, Interner, Paragraphs, boilerplate};
 
@@ -49,7 +49,7 @@ pub fn groups(rows: &[GroupRow]) -> Vec<(Option<i64>, i32)> {
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by_key(|&i| {
         let r = &rows[i];
-        (ordering_key(r.published_at, &r.external_id), r.board_id)
+        company_order(r.published_at, &r.external_id, r.board_id)
     });
     let mut canonicals = Canonicals::default();
     let mut out = vec![(None, 0); rows.len()];

@@ -48,26 +48,31 @@ fn completeness(fetch: &BoardFetch) -> (bool, bool) {
     (complete, details_missing)
 }
 
-/// The source hashes of the board's stored postings (a read beside the writes; the board's lease keeps its
-/// postings as they are until this unit writes them). When they cannot be read, none: every item is then
-/// read and compared as on a first fetch.
-async fn known(run: &StageRun, board_id: i64) -> Known {
-    let read = run
-        .db
-        .call(move |db| db.read(|c| pipeline_db::repo::postings::sources_of_board(c, board_id)))
-        .await;
-    let mut known = Known::default();
-    match read {
-        Ok(rows) => {
-            for (hash, external_id) in rows {
-                if let Some(source) = SourceHash::from_hex(&hash) {
-                    known.insert(source, external_id);
+/// The source hashes of the board's stored postings, read when the client first needs them: never for a
+/// board answered 304 (a read beside the writes; the board's lease keeps its postings as they are until
+/// this unit writes them). When they cannot be read, none: every item is then read and compared as on a
+/// first fetch.
+fn known(run: &StageRun, board_id: i64) -> Known {
+    let db = run.db.clone();
+    Known::deferred(async move {
+        let read = db
+            .call(move |db| db.read(|c| pipeline_db::repo::postings::sources_of_board(c, board_id)))
+            .await;
+        let mut known = Known::default();
+        match read {
+            Ok(rows) => {
+                for (hash, external_id) in rows {
+                    if let Some(source) = SourceHash::from_hex(&hash) {
+                        known.insert(source, external_id);
+                    }
                 }
             }
+            Err(error) => {
+                tracing::warn!(board_id, %error, "source hashes not read: every posting is read again")
+            }
         }
-        Err(error) => tracing::warn!(board_id, %error, "source hashes not read: every posting is read again"),
-    }
-    known
+        known
+    })
 }
 
 /// What ingestion needs to fetch one board.
@@ -159,7 +164,7 @@ impl UnitWork for IngestionWork {
         });
         // A board fetched before: the items its stored postings were read from are recognised, not read again.
         let known = match unit.failures {
-            Some(_) => known(run, unit.id).await,
+            Some(_) => known(run, unit.id),
             None => Known::default(),
         };
         let result = client.fetch_known(&board, validators, &known).await;

@@ -3,10 +3,11 @@
 //! not read again, and sets it where a posting's content was found equal but its item was new to it.
 
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text};
 
 use crate::RunOn;
 use crate::schema::postings;
-use crate::{Conn, DbError};
+use crate::{Conn, DbError, Fixed};
 
 /// The board's postings that have a source hash, as (source hash, external id) (from `idx_postings_board_state`).
 pub fn sources_of_board(conn: &mut Conn, board_id: i64) -> Result<Vec<(String, String)>, DbError> {
@@ -24,8 +25,9 @@ pub fn sources_of_board(conn: &mut Conn, board_id: i64) -> Result<Vec<(String, S
 /// Sets the source hash of each posting `(id, source)` (`None` clears it), its content untouched.
 pub fn set_sources(conn: &mut Conn, sources: &[(i64, Option<String>)]) -> Result<(), DbError> {
     for (id, source) in sources {
-        diesel::update(postings::table.find(*id))
-            .set(postings::source_hash.eq(source))
+        Fixed::new("UPDATE postings SET source_hash = ? WHERE id = ?")
+            .bind::<Nullable<Text>, _>(source.as_deref())
+            .bind::<BigInt, _>(*id)
             .execute_on(conn)?;
     }
     Ok(())

@@ -66,6 +66,13 @@ impl<W: UnitWork> Runner<W> {
             .await
             .map_err(db_error)?;
         self.paused.extend(paused);
+        tracing::debug!(
+            stage = self.run.stage,
+            want,
+            claimed = claimed.len(),
+            queued = self.queue.len(),
+            "claimed a batch"
+        );
         let fresh = claimed
             .iter()
             .filter(|c| !self.seen.contains(&c.lease.unit_key))
@@ -73,7 +80,9 @@ impl<W: UnitWork> Runner<W> {
         self.exhausted = fresh == 0;
         self.last_claim = tokio::time::Instant::now();
         self.taken += fresh;
-        self.queue.extend(claimed);
+        for claimed in claimed {
+            self.queue.push(claimed);
+        }
         Ok(())
     }
 
@@ -116,20 +125,17 @@ impl<W: UnitWork> Runner<W> {
             self.claim_batch().await?;
             next = self.pick();
         }
-        Ok(next.and_then(|i| self.queue.remove(i)))
+        Ok(next)
     }
 
     /// The oldest queued unit of the pause key (provider) with the fewest units in flight, among those under
     /// their key's cap: every provider's own limits are then used from the start, rather than the first
     /// providers of the due order filling the stage's concurrency.
-    fn pick(&self) -> Option<usize> {
-        let flying = |c: &Claimed<W::Unit>| self.flying.get(&c.pause_key).copied().unwrap_or(0);
-        let open = |c: &Claimed<W::Unit>| {
-            let cap = c.pause_key.as_deref().and_then(|k| self.work.max_in_flight(k));
-            cap.is_none_or(|cap| flying(c) < cap)
-        };
-        (0..self.queue.len())
-            .filter(|&i| open(&self.queue[i]))
-            .min_by_key(|&i| (flying(&self.queue[i]), i))
+    fn pick(&mut self) -> Option<Claimed<W::Unit>> {
+        let (flying, work) = (&self.flying, &self.work);
+        self.queue.take(
+            |key| flying.get(key).copied().unwrap_or(0),
+            |key| work.max_in_flight(key),
+        )
     }
 }

@@ -3,7 +3,7 @@
 //! that first checks the unit's lease (the fence), saves the run's counters with it, and releases the
 //! lease. A stage only says what its units are and how to work one ([`UnitWork`]).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,12 +17,14 @@ use tracing::Instrument;
 
 mod claim;
 mod outcome;
+mod queue;
 
 use super::heartbeat::LeaseHeartbeat;
 use super::{UnitFailure, UnitWork, next_due_after_failure};
 use crate::lock::chrono_ttl;
 use crate::{StageRun, TaskError};
 use outcome::Written;
+use queue::Queue;
 
 /// How the runner works a stage's units.
 #[derive(Debug, Clone)]
@@ -73,7 +75,7 @@ pub async fn run_units<W: UnitWork>(
         work,
         run: run.clone(),
         settings: settings.clone(),
-        queue: VecDeque::new(),
+        queue: Queue::default(),
         flying: HashMap::new(),
         exhausted: false,
         taken: 0,
@@ -119,7 +121,7 @@ struct Runner<W: UnitWork> {
     work: Arc<W>,
     run: StageRun,
     settings: UnitSettings,
-    queue: VecDeque<Claimed<W::Unit>>,
+    queue: Queue<W::Unit>,
     /// Units in flight by pause key (provider): the next unit started is one of the key with the fewest.
     flying: HashMap<Option<String>, usize>,
     exhausted: bool,

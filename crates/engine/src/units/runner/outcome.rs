@@ -151,7 +151,7 @@ impl<W: UnitWork> Runner<W> {
     /// Releases the claimed units that were never started.
     pub(super) async fn release_queued(&mut self) -> Result<(), TaskError> {
         self.wait_writing().await?;
-        let leases: Vec<Lease> = self.queue.drain(..).map(|c| c.lease).collect();
+        let leases: Vec<Lease> = self.queue.drain().into_iter().map(|c| c.lease).collect();
         self.report.released += leases.len() as u64;
         self.run
             .db

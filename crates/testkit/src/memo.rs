@@ -1,9 +1,9 @@
 //! What the world's APIs answered, remembered until the world changes: the same request (method, host,
 //! path, query, body) is answered with the same reply without rendering it again, and a conditional
-//! request gets the 304 that [`Reply::conditional`] would give (same validators, same headers). Only the work is saved: an API's answer is a function of the world and
-//! the request. A simulated provider shares the machine with the pipeline it serves; rendering a whole
-//! board again (or every page of a paged one) for each request would cost the pipeline's benchmarks CPU
-//! that a real API spends on its own machines.
+//! request gets the 304 that [`Reply::conditional`] would give (same validators, same headers). Only the
+//! work is saved: an API's answer is a function of the world and the request. A simulated provider shares
+//! the machine with the pipeline it serves; rendering a whole board again (or every page of a paged one)
+//! for each request would cost the pipeline's benchmarks CPU that a real API spends on its own machines.
 
 use std::collections::HashMap;
 
