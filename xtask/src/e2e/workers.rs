@@ -87,8 +87,9 @@ pub(super) fn three_shared_workers_on_postgres_end_as_one_worker_alone(bin_dir: 
     );
     ensure!(
         settled == requests,
-        "cycle 1: requests per board differ from one worker's\n{}",
-        differences(&requests, &settled)
+        "cycle 1: requests per board differ from one worker's\n{}\nthe workers' warnings:\n{}",
+        differences(&requests, &settled),
+        warnings(&fleet_dir)
     );
 
     // Cycle 2, a day later: alone, then three workers, one of which is killed midway.
@@ -327,6 +328,22 @@ impl Workers {
         self.children.clear();
         Ok(())
     }
+}
+
+/// The warnings and errors of every worker's log (a unit failed, a lease lost, a request retried), each
+/// message once with how often it came, so that a run that did more than one worker alone says why.
+fn warnings(dir: &Path) -> String {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for i in 0..3 {
+        let log = std::fs::read_to_string(dir.join(format!("worker-{i}.log"))).unwrap_or_default();
+        for line in log.lines().filter(|l| l.contains("WARN") || l.contains("ERROR")) {
+            // Without the timestamp, so that the same message counts once.
+            let message = line.split_once(' ').map_or(line, |(_, rest)| rest);
+            *seen.entry(message.chars().take(300).collect()).or_default() += 1;
+        }
+    }
+    let lines: Vec<String> = seen.iter().take(30).map(|(m, n)| format!("  {n}x {m}")).collect();
+    lines.join("\n")
 }
 
 /// The last lines of worker `i`'s log.

@@ -131,7 +131,10 @@ pub fn persist_prepared(
     counters.add(Counter::PostingsSeen, seen as u64);
     // Read at the first posting written (most boards of a run write none).
     let mut whole_company: Option<bool> = None;
-    let mut stored = postings::states_of_board(conn, board.board_id)?;
+    let mut stored = match board.stored.take() {
+        Some(stored) => stored,
+        None => postings::states_of_board(conn, board.board_id)?,
+    };
     let mut returned: HashSet<i64> = HashSet::new();
     // Found stored as they are: nothing to compare.
     let mut unchanged_ids = Vec::with_capacity(board.unchanged.len());

@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use pipeline_ats::SourceHash;
+use pipeline_db::repo::postings::StoredState;
 use pipeline_domain::NormalizedPosting;
 use pipeline_scoring::ordering_key;
 use sha2::{Digest, Sha256};
@@ -31,7 +32,13 @@ pub struct BoardPostings {
     pub complete: bool,
     /// Detail calls were skipped or failed: an empty description is one still to come, not an empty one.
     pub details_missing: bool,
+    /// The board's stored postings as read before its fetch, for the client's source hashes (under the
+    /// board's lease nothing else changes them), or `None`: the write reads them.
+    pub stored: Option<StoredStates>,
 }
+
+/// The board's stored postings without their text, by external id.
+pub type StoredStates = HashMap<String, StoredState>;
 
 /// Feeds what is written into a SHA-256.
 struct HashWriter(Sha256);
@@ -90,6 +97,8 @@ pub struct PreparedBoard {
     pub(super) interner: Interner,
     /// The board's boilerplate, once computed (only a board with a new posting needs it).
     boilerplate: Option<Boilerplate>,
+    /// The stored postings read for the fetch, if they were.
+    pub(super) stored: Option<StoredStates>,
 }
 
 impl BoardPostings {
@@ -132,6 +141,7 @@ impl BoardPostings {
             unchanged_descriptions: Vec::new(),
             interner: Interner::default(),
             boilerplate: None,
+            stored: self.stored,
         };
         if all_new {
             let paragraphs = board.paragraphs();

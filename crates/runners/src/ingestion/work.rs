@@ -4,6 +4,7 @@
 //! are not due (the pause key is the provider).
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -17,7 +18,7 @@ use pipeline_engine::{DueQuery, StageRun, UnitFailure, UnitWork};
 use pipeline_http::HttpClient;
 
 use super::persist::persist_prepared;
-use super::prepare::{BoardPostings, PreparedBoard};
+use super::prepare::{BoardPostings, PreparedBoard, StoredStates};
 use crate::rate_limits::RateLimitStreaks;
 
 /// What fetching a board came to.
@@ -48,24 +49,26 @@ fn completeness(fetch: &BoardFetch) -> (bool, bool) {
     (complete, details_missing)
 }
 
-/// The source hashes of the board's stored postings, read when the client first needs them: never for a
-/// board answered 304 (a read beside the writes; the board's lease keeps its postings as they are until
-/// this unit writes them). When they cannot be read, none: every item is then read and compared as on a
-/// first fetch.
-fn known(run: &StageRun, board_id: i64) -> Known {
+/// The board's stored postings, read when the client first needs their source hashes: never for a board
+/// answered 304, nor by a client that reads every item anyway. The states read are kept in `stored` for
+/// the write (a read beside the writes: the board's lease keeps its postings as they are until this unit
+/// writes them). When they cannot be read, none: every item is then read and compared as on a first
+/// fetch, and the write reads the states itself.
+fn known(run: &StageRun, board_id: i64, stored: Arc<Mutex<Option<StoredStates>>>) -> Known {
     let db = run.db.clone();
     Known::deferred(async move {
         let read = db
-            .call(move |db| db.read(|c| pipeline_db::repo::postings::sources_of_board(c, board_id)))
+            .call(move |db| db.read(|c| pipeline_db::repo::postings::states_of_board(c, board_id)))
             .await;
         let mut known = Known::default();
         match read {
-            Ok(rows) => {
-                for (hash, external_id) in rows {
-                    if let Some(source) = SourceHash::from_hex(&hash) {
-                        known.insert(source, external_id);
+            Ok(states) => {
+                for state in states.values() {
+                    if let Some(source) = state.source_hash.as_deref().and_then(SourceHash::from_hex) {
+                        known.insert(source, state.external_id.clone());
                     }
                 }
+                *stored.lock().unwrap_or_else(PoisonError::into_inner) = Some(states);
             }
             Err(error) => {
                 tracing::warn!(board_id, %error, "source hashes not read: every posting is read again")
@@ -163,8 +166,9 @@ impl UnitWork for IngestionWork {
             last_modified: unit.last_modified.clone(),
         });
         // A board fetched before: the items its stored postings were read from are recognised, not read again.
+        let stored = Arc::new(Mutex::new(None));
         let known = match unit.failures {
-            Some(_) => known(run, unit.id),
+            Some(_) => known(run, unit.id, stored.clone()),
             None => Known::default(),
         };
         let result = client.fetch_known(&board, validators, &known).await;
@@ -183,6 +187,7 @@ impl UnitWork for IngestionWork {
                         sources: std::mem::take(&mut fetch.sources),
                         complete,
                         details_missing,
+                        stored: stored.lock().unwrap_or_else(PoisonError::into_inner).take(),
                     };
                     board.prepare(unit.failures.is_none())
                 });

@@ -99,6 +99,7 @@ pub(super) fn write_with(
         sources,
         complete,
         details_missing: false,
+        stored: None,
     };
     test.db().write(|c| persist(c, board, now)).unwrap()
 }
@@ -284,6 +285,7 @@ fn a_description_not_fetched_now_never_replaces_the_stored_one() {
         sources: Default::default(),
         complete: false,
         details_missing: true,
+        stored: None,
     };
     let counters = test
         .db()

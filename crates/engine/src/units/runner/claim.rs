@@ -23,6 +23,7 @@ impl<W: UnitWork> Runner<W> {
         let want = (self.limit - self.taken).min(batch);
         let (work, owner, now) = (self.work.clone(), self.run.owner.clone(), self.run.now());
         let (ttl, company) = (chrono_ttl(self.settings.lease_ttl), self.run.ctx.company.clone());
+        let seen = self.seen.clone();
         let (claimed, paused) = self
             .run
             .db
@@ -31,16 +32,35 @@ impl<W: UnitWork> Runner<W> {
                     let paused: Vec<String> =
                         pauses::active(c, now)?.into_iter().map(|p| p.provider).collect();
                     let kind = work.kind();
-                    let query = DueQuery {
-                        now,
-                        limit: want,
-                        company: company.as_deref(),
-                        paused: &paused,
-                        kind,
-                    };
                     leases::serialize_claims(c, kind)?;
-                    let due = work.due(c, &query)?;
-                    let keys: Vec<String> = due.iter().map(|unit| work.key(unit)).collect();
+                    // The units worked in this run are read past, not claimed again: `want` of the others.
+                    // They are due last (their next time was set in this run), so the first read
+                    // usually holds enough; a second reads past all of them.
+                    let mut limit = want;
+                    let (due, keys): (Vec<W::Unit>, Vec<String>) = loop {
+                        let query = DueQuery {
+                            now,
+                            limit,
+                            company: company.as_deref(),
+                            paused: &paused,
+                            kind,
+                        };
+                        let rows = work.due(c, &query)?;
+                        let more = rows.len() >= limit && limit < want.saturating_add(seen.len());
+                        let fresh: Vec<(W::Unit, String)> = rows
+                            .into_iter()
+                            .map(|unit| {
+                                let key = work.key(&unit);
+                                (unit, key)
+                            })
+                            .filter(|(_, key)| !seen.contains(key))
+                            .take(want)
+                            .collect();
+                        if fresh.len() >= want || !more {
+                            break fresh.into_iter().unzip();
+                        }
+                        limit = want.saturating_add(seen.len());
+                    };
                     let mut taken: HashMap<String, Lease> =
                         leases::claim_many(c, kind, &keys, &owner, now, ttl)?
                             .into_iter()

@@ -79,7 +79,7 @@ pub async fn run_units<W: UnitWork>(
         flying: HashMap::new(),
         exhausted: false,
         taken: 0,
-        seen: HashSet::new(),
+        seen: Arc::default(),
         paused: HashSet::new(),
         rate_limited: HashMap::new(),
         report: UnitReport::default(),
@@ -127,8 +127,9 @@ struct Runner<W: UnitWork> {
     exhausted: bool,
     taken: usize,
     limit: usize,
-    /// Keys worked in this run: a unit rescheduled soon after its failure waits for the next run.
-    seen: HashSet<String>,
+    /// Keys worked in this run: a unit due again soon after its outcome (a failure's retry, a short
+    /// refresh) waits for the next run. Shared with the claim's transaction, which leaves them unclaimed.
+    seen: Arc<HashSet<String>>,
     paused: HashSet<String>,
     rate_limited: HashMap<String, u32>,
     report: UnitReport,
@@ -188,7 +189,7 @@ impl<W: UnitWork> Runner<W> {
                     .pause_key
                     .as_ref()
                     .is_some_and(|k| self.paused.contains(k));
-                if held_back || !self.seen.insert(claimed.lease.unit_key.clone()) {
+                if held_back || !Arc::make_mut(&mut self.seen).insert(claimed.lease.unit_key.clone()) {
                     self.release(claimed.lease).await?;
                     continue;
                 }
