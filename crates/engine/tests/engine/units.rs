@@ -1,5 +1,6 @@
 //! The unit runner: claims that hold across two engines on one file, rescheduling by error class,
-//! snoozes and pauses, the fence, the lease heartbeat with and without `--shared`, limits, cancellation.
+//! snoozes and pauses, the fence, the lease heartbeat with and without `--shared`, limits, cancellation,
+//! units due again within their run.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -262,6 +263,33 @@ async fn the_limit_caps_the_units_taken() {
     .await;
     assert_eq!(report.stages[0].counters.get(Counter::UnitsOk), 5);
     assert_eq!(work.times_worked().len(), 5);
+    no_leases_left(&db);
+}
+
+#[tokio::test]
+async fn a_unit_due_again_within_its_run_is_read_past_not_claimed_again() {
+    let (_t, db, clock) = setup();
+    let mut keys = Keys::new(40);
+    keys.due_again = true;
+    let work = shared(keys);
+    let reports = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (w, units, seen) = (work.clone(), unit_settings(2), reports.clone());
+    let task = leased_task(move |run| {
+        let (work, units, seen) = (w.clone(), units.clone(), seen.clone());
+        async move {
+            let report = run_units(work, &run, &units).await?;
+            seen.lock().expect("reports").push(report);
+            Ok(Outcome::Done)
+        }
+    });
+    let mut e = Engine::new(db.clone(), Arc::new(clock), "me:1:aa", settings());
+    e.register(task);
+    let report = cycle(&e, RunContext::default()).await;
+    assert_eq!(report.stages[0].counters.get(Counter::UnitsOk), 40);
+    assert!(work.times_worked().values().all(|n| *n == 1));
+    // Every batch after the first found the units already worked still due: none was claimed again.
+    let reports = reports.lock().expect("reports");
+    assert_eq!((reports[0].ok, reports[0].released), (40, 0), "{reports:?}");
     no_leases_left(&db);
 }
 

@@ -50,6 +50,8 @@ pub struct Keys {
     pub failures: Mutex<Vec<(String, UnitFailure)>>,
     /// When set, only the first this many keys exist yet (another stage makes them due).
     pub released: Option<Arc<AtomicUsize>>,
+    /// A key worked stays due (as a board with a refresh shorter than the run).
+    pub due_again: bool,
 }
 
 impl Keys {
@@ -63,6 +65,7 @@ impl Keys {
             state: Mutex::default(),
             failures: Mutex::default(),
             released: None,
+            due_again: false,
         }
     }
 
@@ -123,7 +126,7 @@ impl UnitWork for Keys {
             .keys
             .iter()
             .take(released)
-            .filter(|k| !done.contains(k) && !leased.contains(*k))
+            .filter(|k| (self.due_again || !done.contains(k)) && !leased.contains(*k))
             .filter(|k| !query.paused.contains(&self.provider(k)))
             .filter(|k| {
                 state
