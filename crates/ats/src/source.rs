@@ -119,8 +119,8 @@ impl Known {
             .await;
     }
 
-    /// Adds a stored posting, `external_id`, read from an item of hash `source` (to a deferred set once
-    /// read).
+    /// Adds a stored posting, `external_id`, read from an item of hash `source`. A deferred set not read
+    /// yet drops its read: it holds what is inserted.
     pub fn insert(&mut self, source: SourceHash, external_id: String) {
         if !self.by_source.initialized() {
             *self.pending.get_mut().unwrap_or_else(PoisonError::into_inner) = None;

@@ -23,7 +23,7 @@ mod sources;
 pub use batch::{NewIds, NewPosting, add_reposts, insert_all};
 pub use groups::{GroupRow, of_company_for_grouping, on_other_boards, set_groups};
 pub use shown::{PostingRow, count, of_company, urls_of};
-pub use sources::{set_sources, sources_of_board};
+pub use sources::set_sources;
 
 /// What the stage needs of a stored posting of the board being written.
 #[derive(Debug, Clone, PartialEq, Queryable)]

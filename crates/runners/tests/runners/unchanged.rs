@@ -33,7 +33,7 @@ fn unchanged_postings_are_counted_reopened_or_closed_without_being_read() {
         posting("3", "Designer", "Figma and research.", 3),
     ];
     write_with(&test, acme, first, Vec::new(), true, now);
-    let stored = test.db().read(|c| postings::sources_of_board(c, acme.1)).unwrap();
+    let stored = sources(&test, acme.1);
     assert_eq!(stored.len(), 3, "every posting has its source");
 
     // 2 not listed: closed; 1 and 3 listed as they are.
@@ -71,18 +71,25 @@ fn an_equal_posting_read_from_another_item_records_that_item() {
     test.db()
         .write(|c| postings::insert(c, acme.1, acme.0, &first, &content_hash(&first), false, None, now))
         .unwrap();
-    assert!(
-        test.db()
-            .read(|c| postings::sources_of_board(c, acme.1))
-            .unwrap()
-            .is_empty()
-    );
+    assert!(sources(&test, acme.1).is_empty());
     // Read again (no source stored yet): equal content, nothing rewritten but the source.
     let c = write_with(&test, acme, vec![first], Vec::new(), true, now);
     assert_eq!(c.get(Counter::PostingsUnchanged), 1);
     assert_eq!(c.get(Counter::PostingsUpdated), 0);
-    let stored = test.db().read(|c| postings::sources_of_board(c, acme.1)).unwrap();
+    let stored = sources(&test, acme.1);
     assert_eq!(stored.len(), 1);
+}
+
+/// The board's stored postings that have a source hash, as (source hash, external id).
+fn sources(test: &TestDb, board_id: i64) -> Vec<(String, String)> {
+    let states = test
+        .db()
+        .read(|c| postings::states_of_board(c, board_id))
+        .unwrap();
+    states
+        .into_values()
+        .filter_map(|s| Some((s.source_hash?, s.external_id)))
+        .collect()
 }
 
 fn content_hash(p: &pipeline_domain::NormalizedPosting) -> String {
