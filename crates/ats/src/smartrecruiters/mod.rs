@@ -90,9 +90,9 @@ impl SmartRecruitersClient {
         self.endpoints.url(board, company, None, &path)
     }
 
-    /// The posting's detail, with the body it was read from; `None` when it is gone (closed since the list
-    /// was read).
-    async fn detail(&self, board: &BoardRef, id: &str) -> Result<Option<(Detail, bytes::Bytes)>, AtsError> {
+    /// The body of the posting's detail, with its URL; `None` when it is gone (closed since the list was
+    /// read). It is parsed only when its posting is not known ([`Known`]) already.
+    async fn detail(&self, board: &BoardRef, id: &str) -> Result<Option<(Url, bytes::Bytes)>, AtsError> {
         let company = board.tenant.as_str();
         let mut url =
             self.endpoints
@@ -109,7 +109,7 @@ impl SmartRecruitersClient {
                 Ok(None)
             }
             Err(e) => Err(e),
-            Ok(body) => Ok(Some((json::parse(board, &url, &body)?, body))),
+            Ok(body) => Ok(Some((url, body))),
         }
     }
 
@@ -129,8 +129,9 @@ impl AtsClient for SmartRecruitersClient {
         Provider::SmartRecruiters
     }
 
-    /// A detail call failing (other than 404/410, which drops the posting) keeps the posting without its
-    /// description and marks the fetch incomplete (`details::DetailCalls`).
+    /// A detail call failing (other than 404/410, which drops the posting), or answering a body that is not
+    /// the documented detail, keeps the posting without its description and marks the fetch incomplete
+    /// (`details::DetailCalls`).
     async fn fetch_known(
         &self,
         board: &BoardRef,
@@ -151,10 +152,19 @@ impl AtsClient for SmartRecruitersClient {
         known.read().await;
         for (posting, detail) in listed.into_iter().zip(details) {
             match detail {
-                Detailed::Read((detail, body)) => {
+                Detailed::Read((url, body)) => {
                     let source = SourceHash::of(Provider::SmartRecruiters, &[posting.raw.as_bytes(), &body]);
-                    if !fetch.is_known(known, source) {
-                        fetch.push_sourced(posting.into_posting(&board.tenant, Some(&detail)), source);
+                    if fetch.is_known(known, source) {
+                        continue;
+                    }
+                    match json::parse::<Detail>(board, &url, &body) {
+                        Ok(detail) => {
+                            fetch.push_sourced(posting.into_posting(&board.tenant, Some(&detail)), source);
+                        }
+                        Err(error) => {
+                            calls.failed(&mut fetch, &posting.id, &error);
+                            fetch.postings.push(posting.into_posting(&board.tenant, None));
+                        }
                     }
                 }
                 Detailed::Without => fetch.postings.push(posting.into_posting(&board.tenant, None)),

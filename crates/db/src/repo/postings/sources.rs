@@ -1,4 +1,4 @@
-//! Each posting's source hash: the SHA-256 of the raw item it was last read from (docs/stages.md#ingestion-
+//! Each posting's source hash: the 128-bit XXH3 hash of the raw item it was last read from (docs/stages.md#ingestion-
 //! persistence). The stage reads a board's with its postings' states (`states_of_board`) when a fetch needs
 //! them, so that the items that hash the same are not read again, and sets it where a posting's content was
 //! found equal but its item was new to it.

@@ -4,7 +4,7 @@
 //! lease. A stage only says what its units are and how to work one ([`UnitWork`]).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -23,6 +23,7 @@ use super::heartbeat::LeaseHeartbeat;
 use super::{UnitFailure, UnitWork, next_due_after_failure};
 use crate::lock::chrono_ttl;
 use crate::{StageRun, TaskError};
+use claim::ClaimedBatch;
 use outcome::Written;
 use queue::Queue;
 
@@ -78,6 +79,7 @@ pub async fn run_units<W: UnitWork>(
         queue: Queue::default(),
         flying: HashMap::new(),
         exhausted: false,
+        blocked: false,
         taken: 0,
         seen: Arc::default(),
         paused: HashSet::new(),
@@ -86,6 +88,7 @@ pub async fn run_units<W: UnitWork>(
         fatal: None,
         done: Vec::new(),
         writing: None,
+        claiming: None,
         upstream: run.upstream.clone(),
         last_claim: tokio::time::Instant::now(),
     };
@@ -125,11 +128,13 @@ struct Runner<W: UnitWork> {
     /// Units in flight by pause key (provider): the next unit started is one of the key with the fewest.
     flying: HashMap<Option<String>, usize>,
     exhausted: bool,
+    /// The last pick found units queued, all of providers at their cap.
+    blocked: bool,
     taken: usize,
     limit: usize,
     /// Keys worked in this run: a unit due again soon after its outcome (a failure's retry, a short
     /// refresh) waits for the next run. Shared with the claim's transaction, which leaves them unclaimed.
-    seen: Arc<HashSet<String>>,
+    seen: Arc<Mutex<HashSet<String>>>,
     paused: HashSet<String>,
     rate_limited: HashMap<String, u32>,
     report: UnitReport,
@@ -139,6 +144,8 @@ struct Runner<W: UnitWork> {
     done: Vec<Done<W>>,
     /// The write of such outcomes in progress, and how many it holds.
     writing: Option<(tokio::task::JoinHandle<Written>, usize)>,
+    /// The claim in progress ([`Runner::start_claim`]); never at the same time as a write.
+    claiming: Option<tokio::task::JoinHandle<ClaimedBatch<W::Unit>>>,
     /// The stage running beside this one, making units due, until it ends (`None` from then on).
     upstream: Option<CancellationToken>,
     /// When units were last claimed.
@@ -146,9 +153,10 @@ struct Runner<W: UnitWork> {
 }
 
 /// What the driver waited for.
-enum Event<J> {
+enum Event<J, U> {
     Joined(J),
     Written(Result<Written, tokio::task::JoinError>),
+    Claimed(Result<ClaimedBatch<U>, tokio::task::JoinError>),
     /// Time to look for units the stage beside this one made due (or it ended).
     Upstream,
     Idle,
@@ -182,27 +190,31 @@ impl<W: UnitWork> Runner<W> {
                 && !self.run.is_cancelled()
                 && self.fatal.is_none()
             {
-                let Some(claimed) = self.next_unit().await? else {
+                let Some(claimed) = self.pick() else {
                     break;
                 };
                 let held_back = claimed
                     .pause_key
                     .as_ref()
                     .is_some_and(|k| self.paused.contains(k));
-                if held_back || !Arc::make_mut(&mut self.seen).insert(claimed.lease.unit_key.clone()) {
+                let first = (self.seen.lock().unwrap_or_else(PoisonError::into_inner))
+                    .insert(claimed.lease.unit_key.clone());
+                if held_back || !first {
                     self.release(claimed.lease).await?;
                     continue;
                 }
                 self.spawn(in_flight, claimed);
             }
-            // The units done while a write runs are written together by the next (group commit), while the
-            // others go on working.
-            if !self.done.is_empty() && self.writing.is_none() {
+            // One database write at a time, in the background: a claim when the queue runs low, else the
+            // units done while the last write ran, together (group commit), while the others go on working.
+            if self.wants_claim() {
+                self.start_claim();
+            } else if !self.done.is_empty() && self.writing.is_none() && self.claiming.is_none() {
                 self.start_write();
             }
             let (upstream, poll) = self.upstream_poll();
             let event = {
-                let writing = &mut self.writing;
+                let (writing, claiming) = (&mut self.writing, &mut self.claiming);
                 tokio::select! {
                     Some(joined) = in_flight.join_next() => Event::Joined(joined),
                     written = async {
@@ -211,6 +223,12 @@ impl<W: UnitWork> Runner<W> {
                             None => std::future::pending().await,
                         }
                     }, if writing.is_some() => Event::Written(written),
+                    claimed = async {
+                        match claiming.as_mut() {
+                            Some(handle) => handle.await,
+                            None => std::future::pending().await,
+                        }
+                    }, if claiming.is_some() => Event::Claimed(claimed),
                     () = async {
                         if let Some(upstream) = &upstream {
                             tokio::select! {
@@ -225,6 +243,7 @@ impl<W: UnitWork> Runner<W> {
             match event {
                 Event::Joined(joined) => self.joined(joined).await?,
                 Event::Written(written) => self.written(written)?,
+                Event::Claimed(claimed) => self.claimed(claimed)?,
                 Event::Upstream => self.upstream_looked(),
                 Event::Idle if self.done.is_empty() => return Ok(()),
                 Event::Idle => {}

@@ -33,7 +33,7 @@ impl<W: UnitWork> Runner<W> {
         counter: Counter,
         record: impl FnOnce(&mut Fenced<'_>) -> Result<RunCounters, pipeline_db::DbError> + Send + 'static,
     ) -> Result<bool, TaskError> {
-        self.wait_writing().await?;
+        self.wait_db().await?;
         let (run, now) = (self.run.clone(), self.run.now());
         let key = lease.unit_key.clone();
         let delta = run
@@ -77,7 +77,7 @@ impl<W: UnitWork> Runner<W> {
     /// Starts writing the outcomes of the units done, in one transaction, while the driver goes on: each
     /// under its fence (a unit whose lease was lost writes nothing), its lease released, and the run's
     /// counters saved once with them all, so that rows and counters commit together. Every other write
-    /// waits for it first ([`wait_writing`](Self::wait_writing)): one at a time, counters in order.
+    /// waits for it first ([`wait_db`](Self::wait_db)): one at a time, counters in order.
     pub(super) fn start_write(&mut self) {
         let done = std::mem::take(&mut self.done);
         let n = done.len();
@@ -129,16 +129,20 @@ impl<W: UnitWork> Runner<W> {
         Ok(())
     }
 
-    /// Waits for the write in progress, if any.
-    pub(super) async fn wait_writing(&mut self) -> Result<(), TaskError> {
-        match self.writing.take() {
-            Some((handle, _)) => self.written(handle.await),
-            None => Ok(()),
+    /// Waits for the database work in progress, if any (an outcome write, a claim: one at a time), and
+    /// takes it in: any other write comes after it.
+    pub(super) async fn wait_db(&mut self) -> Result<(), TaskError> {
+        if let Some((handle, _)) = self.writing.take() {
+            self.written(handle.await)?;
         }
+        if let Some(handle) = self.claiming.take() {
+            self.claimed(handle.await)?;
+        }
+        Ok(())
     }
 
     pub(super) async fn release(&mut self, lease: Lease) -> Result<(), TaskError> {
-        self.wait_writing().await?;
+        self.wait_db().await?;
         self.report.released += 1;
         self.run
             .db
@@ -150,7 +154,7 @@ impl<W: UnitWork> Runner<W> {
 
     /// Releases the claimed units that were never started.
     pub(super) async fn release_queued(&mut self) -> Result<(), TaskError> {
-        self.wait_writing().await?;
+        self.wait_db().await?;
         let leases: Vec<Lease> = self.queue.drain().into_iter().map(|c| c.lease).collect();
         self.report.released += leases.len() as u64;
         self.run
