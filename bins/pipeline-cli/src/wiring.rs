@@ -6,7 +6,7 @@ use std::sync::Arc;
 use pipeline_db::Db;
 use pipeline_domain::SystemClock;
 use pipeline_domain::config::Config;
-use pipeline_engine::{Engine, EngineSettings, Owner, Progress, RunContext};
+use pipeline_engine::{Engine, EngineSettings, Owner, Progress, RunContext, Task};
 use pipeline_runners::Services;
 use pipeline_scoring::{Catalog, CompiledCatalog};
 use pipeline_sheets::KeySource;
@@ -101,13 +101,25 @@ pub fn services(config: &Config) -> Result<Services, Failure> {
     Ok(Services::from_config(config)?.with_sheets_key(config, key))
 }
 
-/// Refuses a `--stage` this build does not have (exit 2), before the database is opened.
-pub fn check_stages(config: &Config, ctx: &RunContext) -> Result<(), Failure> {
+/// Every stage this build has, with the services they share, built once per process before the database
+/// is opened: a configuration or catalog a stage cannot use is a usage error (exit 2) before any work.
+/// Building them twice (once to check, once to run) cost a `once` ~25 ms of start-up: each HTTP client
+/// reads the system's root certificates.
+pub struct Stages {
+    services: Services,
+    stages: Vec<Arc<dyn Task>>,
+}
+
+/// Builds [`Stages`] from the configuration.
+pub fn stages(config: &Config) -> Result<Stages, Failure> {
     let services = services(config)?;
-    let keys: Vec<&'static str> = pipeline_runners::stages(config, &services)?
-        .iter()
-        .map(|s| s.key())
-        .collect();
+    let stages = pipeline_runners::stages(config, &services)?;
+    Ok(Stages { services, stages })
+}
+
+/// Refuses a `--stage` this build does not have (exit 2), before the database is opened.
+pub fn check_stages(built: &Stages, ctx: &RunContext) -> Result<(), Failure> {
+    let keys: Vec<&'static str> = built.stages.iter().map(|s| s.key()).collect();
     match ctx.stages.iter().find(|s| !keys.contains(&s.as_str())) {
         Some(missing) => Err(Failure::usage(format!(
             "stage `{missing}` is not available in this build"
@@ -116,8 +128,8 @@ pub fn check_stages(config: &Config, ctx: &RunContext) -> Result<(), Failure> {
     }
 }
 
-/// The engine with every stage this build has, in canonical order.
-pub fn engine(config: &Config, db: &Db, progress: Arc<dyn Progress>) -> Result<Engine, Failure> {
+/// The engine with every stage this build has (`built`), in canonical order.
+pub fn engine(config: &Config, db: &Db, progress: Arc<dyn Progress>, built: Stages) -> Result<Engine, Failure> {
     let settings = EngineSettings {
         lock_ttl: config.runner.lock_ttl,
         retention: config.retention.runs,
@@ -132,8 +144,9 @@ pub fn engine(config: &Config, db: &Db, progress: Arc<dyn Progress>) -> Result<E
     .with_progress(progress);
     // Every process on the database shares each provider's rate (several `forever --shared` workers, or a
     // `once` beside them).
-    let services = services(config)?.share_rates(db);
-    for stage in pipeline_runners::stages(config, &services)? {
+    let Stages { services, stages } = built;
+    let _shared = services.share_rates(db);
+    for stage in stages {
         engine.register(stage);
     }
     Ok(engine)

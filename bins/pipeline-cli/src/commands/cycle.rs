@@ -52,13 +52,14 @@ fn exit_of(report: &CycleReport, config: &Config) -> Exit {
 async fn start(config: &Config, ctx: &RunContext) -> Result<(Engine, CancellationToken), Failure> {
     // A bad catalog stops the run before any work (exit 2), like a bad configuration.
     wiring::catalog(config)?;
-    wiring::check_stages(config, ctx)?;
+    let stages = wiring::stages(config)?;
+    wiring::check_stages(&stages, ctx)?;
     let db = super::blocking({
         let config = config.clone();
         move || wiring::open_db(&config, true)
     })
     .await?;
-    let engine = wiring::engine(config, &db, TerminalProgress::for_stderr())?;
+    let engine = wiring::engine(config, &db, TerminalProgress::for_stderr(), stages)?;
     let cancel = CancellationToken::new();
     shutdown::install(cancel.clone());
     Ok((engine, cancel))

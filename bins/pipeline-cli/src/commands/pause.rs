@@ -17,9 +17,10 @@ fn provider(name: &str) -> Result<Provider, Failure> {
 }
 
 async fn engine(config: &Config) -> Result<pipeline_engine::Engine, Failure> {
+    let stages = wiring::stages(config)?;
     let c = config.clone();
     let db = super::blocking(move || wiring::open_db(&c, true)).await?;
-    wiring::engine(config, &db, Arc::new(pipeline_engine::NoProgress))
+    wiring::engine(config, &db, Arc::new(pipeline_engine::NoProgress), stages)
 }
 
 pub async fn pause(config: &Config, name: &str, duration: Option<&str>, reason: Option<String>) -> CmdResult {
