@@ -239,22 +239,28 @@ async fn read_capped(mut response: reqwest::Response, cap: u64) -> Result<Fetche
         url: url.to_string(),
         limit: cap,
     };
-    if response.content_length().is_some_and(|n| n > cap) {
+    let length = response.content_length();
+    if length.is_some_and(|n| n > cap) {
         return Err(too_large());
     }
-    let (status, headers) = (response.status().as_u16(), response.headers().clone());
-    let mut body = BytesMut::new();
+    let status = response.status().as_u16();
+    let headers = std::mem::take(response.headers_mut());
+    // Gathered in a buffer of the announced length when there is one (no regrowth, no copy of copies), and
+    // copied rather than kept as hyper's chunks, which hold on to its larger read buffers.
+    let size = usize::try_from(length.unwrap_or(0).min(cap)).unwrap_or(0);
+    let mut gathered = BytesMut::with_capacity(size);
     while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(&url, &e))? {
-        if body.len() as u64 + chunk.len() as u64 > cap {
+        if gathered.len() as u64 + chunk.len() as u64 > cap {
             return Err(too_large());
         }
-        body.extend_from_slice(&chunk);
+        gathered.extend_from_slice(&chunk);
     }
+    let body = gathered.freeze();
     Ok(Fetched {
         url,
         status,
         headers,
-        body: body.freeze(),
+        body,
     })
 }
 
