@@ -71,6 +71,10 @@ pub struct BoardFetch {
     pub requests: u32,
     /// Postings whose detail call was skipped because the budget ran out (their description is empty).
     pub details_skipped: u32,
+    /// Postings whose detail call was not made because their list item is the one a stored posting was
+    /// read from and the board's details are fresh ([`Known::details_fresh`]): they are in `unchanged`.
+    /// A fetch with any is not a full description pass (docs/stages.md#detail-freshness).
+    pub details_reused: u32,
     /// Postings whose detail call failed for good, or was not made because a rate limit ended the detail
     /// calls (SmartRecruiters, Workday): they are returned, with an empty description.
     pub details_failed: u32,

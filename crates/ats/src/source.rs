@@ -80,6 +80,9 @@ impl SourceHash {
 /// deferred set knows nothing (every posting would be read again: slower, never wrong).
 pub struct Known {
     by_source: tokio::sync::OnceCell<HashMap<SourceHash, String>>,
+    /// Every detail of the board was read recently (`ingestion.details_refresh_after`): SmartRecruiters and
+    /// Workday may keep a posting whose list item is known without its detail call.
+    details_fresh: bool,
     /// The read of a deferred set, taken by the first [`Known::read`].
     pending: Mutex<Option<BoxFuture<'static, Known>>>,
 }
@@ -89,6 +92,7 @@ impl Default for Known {
         Known {
             by_source: tokio::sync::OnceCell::new_with(Some(HashMap::new())),
             pending: Mutex::new(None),
+            details_fresh: false,
         }
     }
 }
@@ -108,7 +112,22 @@ impl Known {
         Known {
             by_source: tokio::sync::OnceCell::new(),
             pending: Mutex::new(Some(Box::pin(read))),
+            details_fresh: false,
         }
+    }
+
+    /// The same set, saying whether every detail of the board was read recently (see
+    /// [`details_fresh`](Self::details_fresh)).
+    pub fn with_details_fresh(mut self, fresh: bool) -> Known {
+        self.details_fresh = fresh;
+        self
+    }
+
+    /// Whether a client with per-posting detail calls (SmartRecruiters, Workday) may recognise a posting by
+    /// its list item alone. When not, it reads every detail (a full description pass) and recognises
+    /// nothing: the source hash of those clients is their list item's, which says nothing of the detail.
+    pub fn details_fresh(&self) -> bool {
+        self.details_fresh
     }
 
     /// Reads a deferred set (once; at once for a set built otherwise or read already).

@@ -366,6 +366,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         /// When ingestion fetches the board again.
         next_due_at -> UtcTime,
+        /// When a complete fetch last read every posting's detail (SmartRecruiters, Workday).
+        described_at -> Nullable<UtcTime>,
     }
 }
 

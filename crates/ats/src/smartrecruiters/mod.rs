@@ -91,7 +91,7 @@ impl SmartRecruitersClient {
     }
 
     /// The body of the posting's detail, with its URL; `None` when it is gone (closed since the list was
-    /// read). It is parsed only when its posting is not known ([`Known`]) already.
+    /// read).
     async fn detail(&self, board: &BoardRef, id: &str) -> Result<Option<(Url, bytes::Bytes)>, AtsError> {
         let company = board.tenant.as_str();
         let mut url =
@@ -140,33 +140,41 @@ impl AtsClient for SmartRecruitersClient {
     ) -> Result<BoardFetch, AtsError> {
         let mut fetch = BoardFetch::default();
         let listed = self.list(board, &mut fetch).await?;
+        // A posting's source is its list item (docs/stages.md#detail-freshness): while the board's details
+        // are fresh, a known one is kept as stored without its detail call; otherwise every detail is read.
+        let fresh = known.details_fresh();
+        if fresh {
+            known.read().await;
+        }
+        let mut to_describe = Vec::with_capacity(listed.len());
+        for posting in listed {
+            let source = SourceHash::of(Provider::SmartRecruiters, &[posting.raw.as_bytes()]);
+            if fresh && fetch.is_known(known, source) {
+                fetch.details_reused += 1;
+            } else {
+                to_describe.push((posting, source));
+            }
+        }
         let mut calls = DetailCalls::new(board, &self.budget);
         let details = calls
             .read_all(
                 &mut fetch,
-                &listed,
-                |p| p.id.as_str(),
-                |p| self.detail(board, &p.id),
+                &to_describe,
+                |(p, _)| p.id.as_str(),
+                |(p, _)| self.detail(board, &p.id),
             )
             .await;
-        known.read().await;
-        for (posting, detail) in listed.into_iter().zip(details) {
+        for ((posting, source), detail) in to_describe.into_iter().zip(details) {
             match detail {
-                Detailed::Read((url, body)) => {
-                    let source = SourceHash::of(Provider::SmartRecruiters, &[posting.raw.as_bytes(), &body]);
-                    if fetch.is_known(known, source) {
-                        continue;
+                Detailed::Read((url, body)) => match json::parse::<Detail>(board, &url, &body) {
+                    Ok(detail) => {
+                        fetch.push_sourced(posting.into_posting(&board.tenant, Some(&detail)), source);
                     }
-                    match json::parse::<Detail>(board, &url, &body) {
-                        Ok(detail) => {
-                            fetch.push_sourced(posting.into_posting(&board.tenant, Some(&detail)), source);
-                        }
-                        Err(error) => {
-                            calls.failed(&mut fetch, &posting.id, &error);
-                            fetch.postings.push(posting.into_posting(&board.tenant, None));
-                        }
+                    Err(error) => {
+                        calls.failed(&mut fetch, &posting.id, &error);
+                        fetch.postings.push(posting.into_posting(&board.tenant, None));
                     }
-                }
+                },
                 Detailed::Without => fetch.postings.push(posting.into_posting(&board.tenant, None)),
                 Detailed::Gone => {}
             }

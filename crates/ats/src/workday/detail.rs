@@ -37,14 +37,6 @@ pub(super) struct JobPostingInfo {
     pub posted_on: Option<String>,
 }
 
-impl JobPostingInfo {
-    /// Whether its posting's date may come from a relative "Posted N Days Ago", read against today (the
-    /// detail gives no start date): today is then part of its source hash.
-    pub(super) fn dated_by_today(&self) -> bool {
-        self.start_date.as_deref().and_then(start_date).is_none()
-    }
-}
-
 /// Where a board's postings live publicly: `https://{tenant}.{pod}.myworkdayjobs.com/{site}`.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct PublicSite<'a> {

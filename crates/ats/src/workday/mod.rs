@@ -98,14 +98,33 @@ impl AtsClient for WorkdayClient {
         let listing = self.list(board, t, &mut fetch.requests).await?;
         let ids = external_ids(&listing.items);
         let today = today(self.clock.now());
-        let mut calls = DetailCalls::new(board, &self.budget);
-        let path: fn(&ListItem) -> &str = |item| nonempty(&item.external_path).unwrap_or_default();
-        let call = |item| self.detail(board, t, item);
-        let details = calls.read_all(&mut fetch, &listing.items, path, call).await;
         let day = today.to_string();
-        known.read().await;
-        for ((item, id), detail) in listing.items.iter().zip(ids).zip(details) {
-            let (body, text) = match detail {
+        // A posting's source is its list item on this day (a relative "Posted N Days Ago" dates it from
+        // today; docs/stages.md#detail-freshness): while the board's details are fresh, a known one is kept as
+        // stored without its detail call; otherwise every detail is read.
+        let fresh = known.details_fresh();
+        if fresh {
+            known.read().await;
+        }
+        let mut to_describe = Vec::with_capacity(listing.items.len());
+        for (item, id) in listing.items.iter().zip(ids) {
+            let source = SourceHash::of(Provider::Workday, &[item.raw.as_bytes(), day.as_bytes()]);
+            if fresh && fetch.is_known(known, source) {
+                fetch.details_reused += 1;
+            } else {
+                to_describe.push((item, id, source));
+            }
+        }
+        let mut calls = DetailCalls::new(board, &self.budget);
+        let path: for<'a, 'b> fn(&'a (&'b ListItem, String, SourceHash)) -> &'a str =
+            |(item, _, _)| nonempty(&item.external_path).unwrap_or_default();
+        let details = calls
+            .read_all(&mut fetch, &to_describe, path, |(item, _, _)| {
+                self.detail(board, t, item)
+            })
+            .await;
+        for ((item, id, source), detail) in to_describe.into_iter().zip(details) {
+            let body = match detail {
                 Detailed::Read(read) => read,
                 Detailed::Without => {
                     fetch.postings.push(posting(t.public(), item, id, None, today));
@@ -122,15 +141,7 @@ impl AtsClient for WorkdayClient {
                     .and_then(|o| nonempty(&o.name).map(str::to_owned));
             }
             let info = body.job_posting_info;
-            let dated = if info.dated_by_today() {
-                day.as_bytes()
-            } else {
-                b""
-            };
-            let source = SourceHash::of(Provider::Workday, &[item.raw.as_bytes(), &text, dated]);
-            if !fetch.is_known(known, source) {
-                fetch.push_sourced(posting(t.public(), item, id, Some(info), today), source);
-            }
+            fetch.push_sourced(posting(t.public(), item, id, Some(info), today), source);
         }
         Ok(fetch)
     }
@@ -169,14 +180,13 @@ impl WorkdayClient {
         Ok(listing)
     }
 
-    /// The detail of one posting, with the body it was read from; `None` when it answers 404/410 (closed
-    /// since the listing).
+    /// The detail of one posting; `None` when it answers 404/410 (closed since the listing).
     async fn detail(
         &self,
         board: &BoardRef,
         t: Tenancy<'_>,
         item: &ListItem,
-    ) -> Result<Option<(DetailBody, bytes::Bytes)>, AtsError> {
+    ) -> Result<Option<DetailBody>, AtsError> {
         let external_path = nonempty(&item.external_path).unwrap_or_default();
         let slash = if external_path.starts_with('/') { "" } else { "/" };
         let path = format!("/wday/cxs/{}/{}{slash}{external_path}", t.tenant, t.site);
@@ -184,7 +194,7 @@ impl WorkdayClient {
         let request = Request::get(url.clone()).header("accept", "application/json");
         match self.http.fetch(&request).await {
             Ok(fetched) => serde_json::from_slice(&fetched.body)
-                .map(|detail| Some((detail, fetched.body)))
+                .map(Some)
                 .map_err(|e| AtsError::parse(board, &url, format!("not a Workday job detail: {e}"))),
             Err(e) if e.is_gone() => Ok(None),
             Err(e) => Err(AtsError::from_http(board, e)),

@@ -1,7 +1,8 @@
 //! Source hashes against the simulated world: a board read twice gives each posting the same source, and a
 //! second fetch that knows them reads none of them again (they come back as `unchanged`), while a posting
 //! it does not know is normalized as the first fetch normalized it. A board answered 304 never reads the
-//! stored postings it is given.
+//! stored postings it is given. SmartRecruiters and Workday recognise a posting by its list item only while
+//! the board's details are fresh, and then make no detail call for it; otherwise they read every detail.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -64,19 +65,23 @@ async fn a_known_posting_is_not_read_again_and_an_unknown_one_reads_as_before() 
             assert_eq!(first.sources.len(), ids.len(), "{r}: a source per posting");
             assert!(first.unchanged.is_empty());
             // Deferred, as the stage gives it: read once the board's answer is in.
-            let sources = first.sources.clone();
-            let known = Known::deferred(async move {
-                let mut known = Known::default();
-                for (id, source) in sources {
-                    known.insert(source, id);
-                }
-                known
-            });
+            let known = deferred(&first.sources).with_details_fresh(true);
             let again = client.fetch_known(&r, None, &known).await.unwrap();
             assert!(again.postings.is_empty(), "{r}: {:?}", again.postings);
             let unchanged: BTreeSet<&str> = again.unchanged.iter().map(String::as_str).collect();
             assert_eq!(unchanged, ids, "{r}");
             assert_eq!(again.unchanged.len(), ids.len(), "{r}: each once");
+            if describes(provider) {
+                // No detail call: the list pages only.
+                assert_eq!(again.details_reused as usize, ids.len(), "{r}");
+                assert_eq!(
+                    again.requests as usize,
+                    first.requests as usize - ids.len(),
+                    "{r}"
+                );
+            } else {
+                assert_eq!((again.details_reused, again.requests), (0, first.requests), "{r}");
+            }
             // One posting forgotten: read again, as the first fetch read it.
             let forgotten = &first.postings[0];
             let mut partial = Known::default();
@@ -87,12 +92,55 @@ async fn a_known_posting_is_not_read_again_and_an_unknown_one_reads_as_before() 
             {
                 partial.insert(*source, id.clone());
             }
-            let third = client.fetch_known(&r, None, &partial).await.unwrap();
+            let third = client
+                .fetch_known(&r, None, &partial.with_details_fresh(true))
+                .await
+                .unwrap();
             assert_eq!(third.postings, std::slice::from_ref(forgotten), "{r}");
             assert_eq!(third.unchanged.len(), ids.len() - 1, "{r}");
             checked += 1;
         }
         assert!(checked > 0, "the world has {provider} boards");
+    }
+}
+
+/// The providers with a detail call per posting.
+fn describes(provider: Provider) -> bool {
+    matches!(provider, Provider::SmartRecruiters | Provider::Workday)
+}
+
+/// A deferred set of `sources`.
+fn deferred(sources: &std::collections::HashMap<String, pipeline_ats::SourceHash>) -> Known {
+    let sources = sources.clone();
+    Known::deferred(async move {
+        let mut known = Known::default();
+        for (id, source) in sources {
+            known.insert(source, id);
+        }
+        known
+    })
+}
+
+#[tokio::test]
+async fn without_fresh_details_every_detail_is_read_and_every_posting_normalized_again() {
+    let world = world(33, 120);
+    for provider in [Provider::SmartRecruiters, Provider::Workday] {
+        let client = client(&world, provider);
+        let board = boards(&world, provider)
+            .into_iter()
+            .find(|b| b.reference.variant.is_none() && b.postings.len() >= 2)
+            .expect("a board of the provider");
+        let r = reference(&board);
+        let first = client.fetch_board(&r, None).await.unwrap();
+        // Everything known, but the board's details are not fresh: a full description pass.
+        let again = client
+            .fetch_known(&r, None, &deferred(&first.sources))
+            .await
+            .unwrap();
+        assert_eq!(again.postings, first.postings, "{r}");
+        assert_eq!(again.sources, first.sources, "{r}: the list items' sources");
+        assert!(again.unchanged.is_empty(), "{r}");
+        assert_eq!((again.requests, again.details_reused), (first.requests, 0), "{r}");
     }
 }
 

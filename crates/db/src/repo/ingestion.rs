@@ -34,6 +34,8 @@ pub struct DueBoard {
     pub last_modified: Option<String>,
     /// Consecutive failures so far (`None`: never fetched).
     pub failures: Option<i32>,
+    /// When a complete fetch last read every posting's detail ([`record_described`]).
+    pub described_at: Option<DateTime<Utc>>,
 }
 
 /// What a fetch that read the board came to.
@@ -90,6 +92,7 @@ pub fn due(
                 ingestion::etag.nullable(),
                 ingestion::last_modified.nullable(),
                 ingestion::failures.nullable(),
+                ingestion::described_at.nullable(),
             ))
             .order((
                 ingestion::next_due_at.is_not_null(),
@@ -139,6 +142,17 @@ pub fn record_fetched(
     .bind::<Nullable<Text>, _>(etag)
     .bind::<Nullable<Text>, _>(last_modified)
     .execute_on(conn)?;
+    Ok(())
+}
+
+/// Records that this fetch read every posting's detail, complete: until `ingestion.details_refresh_after`
+/// has passed, a posting whose list item is unchanged is not described again (docs/stages.md#detail-freshness).
+pub fn record_described(tx: &mut Fenced<'_>, board_id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+    let conn = tx.conn();
+    Fixed::new("UPDATE board_ingestion SET described_at = ? WHERE board_id = ?")
+        .bind::<UtcTime, _>(now)
+        .bind::<BigInt, _>(board_id)
+        .execute_on(conn)?;
     Ok(())
 }
 

@@ -92,6 +92,7 @@ const INGESTION: &[Key] = &[
     key("pause_after_429", Scalar),
     key("pause_for", Scalar),
     key("detail_calls_per_cycle", Scalar),
+    key("details_refresh_after", Scalar),
     key("jsonld_max_pages", Scalar),
 ];
 

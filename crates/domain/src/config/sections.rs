@@ -155,6 +155,10 @@ pub struct IngestionConfig {
     pub pause_for: Duration,
     /// Cap on per-posting detail calls (SmartRecruiters, Workday) per provider and cycle.
     pub detail_calls_per_cycle: u32,
+    /// A SmartRecruiters or Workday board whose details were all read more recently than this makes no
+    /// detail call for a posting whose list item is unchanged (docs/stages.md#detail-freshness).
+    #[serde(with = "duration_text")]
+    pub details_refresh_after: Duration,
     /// Pages read per `jsonld` board (its careers page and the job pages it links); a board with more is
     /// read up to the cap and closes nothing (docs/ats-apis.md#jsonld).
     pub jsonld_max_pages: u32,
@@ -168,6 +172,7 @@ impl Default for IngestionConfig {
             pause_after_429: 3,
             pause_for: Duration::from_secs(6 * 3600),
             detail_calls_per_cycle: 2000,
+            details_refresh_after: Duration::from_secs(20 * 3600),
             jsonld_max_pages: 200,
         }
     }

@@ -61,6 +61,10 @@ fn directory_discovery_and_ingestion_defaults_are_the_contracts() {
     assert_eq!(config.ingestion.pause_after_429, 3);
     assert_eq!(config.ingestion.pause_for, Duration::from_secs(6 * HOUR));
     assert_eq!(config.ingestion.detail_calls_per_cycle, 2000);
+    assert_eq!(
+        config.ingestion.details_refresh_after,
+        Duration::from_secs(20 * 3600)
+    );
 }
 
 #[test]

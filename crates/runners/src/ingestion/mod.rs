@@ -73,6 +73,7 @@ impl IngestionStage {
             api,
             pages,
             refresh_after: config.ingestion.refresh_after,
+            details_refresh_after: config.ingestion.details_refresh_after,
             // Not `jsonld`: its limits are per company site, and its boards are all different sites.
             boards_in_flight: config
                 .providers

@@ -13,7 +13,7 @@ use pipeline_ats::{AtsClients, AtsError, BoardFetch, Known, SourceHash, Validato
 use pipeline_db::repo::ingestion::{self, DueBoard, Fetched};
 use pipeline_db::repo::leases::{self, Fenced};
 use pipeline_db::{Conn, DbError};
-use pipeline_domain::{BoardRef, Counter, ErrorClass, RunCounters};
+use pipeline_domain::{BoardRef, Counter, ErrorClass, Provider, RunCounters};
 use pipeline_engine::{DueQuery, StageRun, UnitFailure, UnitWork};
 use pipeline_http::HttpClient;
 
@@ -93,6 +93,9 @@ pub struct IngestionWork {
     pub pages: HttpClient,
     /// When a board fetched now is due again (`ingestion.refresh_after`).
     pub refresh_after: Duration,
+    /// How long a board's details, all read by a complete fetch, stay fresh
+    /// (`ingestion.details_refresh_after`, docs/stages.md#detail-freshness).
+    pub details_refresh_after: Duration,
     /// Boards of a provider fetched at once, by provider key: twice its `max_concurrency`, enough to keep
     /// its requests busy while one board is being read or written, and no more, so that a slow provider's
     /// boards waiting for their turns never hold every slot of the stage.
@@ -106,6 +109,14 @@ impl IngestionWork {
         if self.streaks.observe(provider, error).is_some() {
             self.throttles.close(provider);
         }
+    }
+
+    /// Whether the board's details were all read by a complete fetch less than `details_refresh_after` ago.
+    fn details_fresh(&self, unit: &DueBoard, now: DateTime<Utc>) -> bool {
+        let fresh_for =
+            chrono::Duration::from_std(self.details_refresh_after).unwrap_or(chrono::Duration::MAX);
+        unit.described_at
+            .is_some_and(|at| now.signed_duration_since(at) < fresh_for)
     }
 
     fn next_due(&self, now: DateTime<Utc>) -> DateTime<Utc> {
@@ -168,7 +179,9 @@ impl UnitWork for IngestionWork {
         // A board fetched before: the items its stored postings were read from are recognised, not read again.
         let stored = Arc::new(Mutex::new(None));
         let known = match unit.failures {
-            Some(_) => known(run, unit.id, stored.clone()),
+            Some(_) => {
+                known(run, unit.id, stored.clone()).with_details_fresh(self.details_fresh(unit, run.now()))
+            }
             None => Known::default(),
         };
         let result = client.fetch_known(&board, validators, &known).await;
@@ -245,6 +258,14 @@ impl UnitWork for IngestionWork {
             now + chrono::Duration::hours(1)
         };
         ingestion::record_fetched(tx, unit.id, fetched, validators, next, now)?;
+        // Every detail read, complete: a full description pass, fresh for `details_refresh_after`.
+        let describes = matches!(
+            Provider::parse(&unit.provider),
+            Some(Provider::SmartRecruiters | Provider::Workday)
+        );
+        if describes && complete && fetch.details_reused == 0 {
+            ingestion::record_described(tx, unit.id, now)?;
+        }
         Ok(counters)
     }
 

@@ -167,3 +167,67 @@ async fn every_open_posting_is_stored_an_unchanged_world_writes_nothing_and_a_da
         }
     }
 }
+
+/// Detail calls (SmartRecruiters' `GET .../postings/{id}`, Workday's `GET .../job/...`) in the world's log.
+fn detail_calls(world: &WorldHandle) -> usize {
+    let log = world.log();
+    let detail = |e: &&pipeline_testkit::LoggedRequest| match e.label.as_str() {
+        "smartrecruiters" => e.path.contains("/postings/"),
+        "workday" => e.method == "GET",
+        _ => false,
+    };
+    log.entries.iter().filter(detail).count()
+}
+
+#[tokio::test]
+async fn an_unchanged_list_item_makes_no_detail_call_until_the_boards_details_are_due_again() {
+    let world = World::generate(17, 40).start().unwrap();
+    let test = TestDb::new();
+    let mut config = config_for(&world, test.dir());
+    config.ingestion.refresh_after = std::time::Duration::from_secs(3600);
+    let engine = engine(&test, &world, &config);
+    let first = cycle(&engine).await;
+    assert_eq!(ingestion(&first).status, RunStatus::Succeeded);
+    let described = detail_calls(&world);
+    assert!(described > 0, "the world has SmartRecruiters or Workday postings");
+
+    // Two hours later every board is due, its details still fresh: list pages only, nothing written.
+    world.clear_log();
+    world.clock().advance(chrono::Duration::hours(2));
+    let again = cycle(&engine).await;
+    let second = ingestion(&again);
+    assert_eq!(detail_calls(&world), 0, "{:?}", second.counters);
+    assert!(second.counters.get(Counter::PostingsUnchanged) > 0);
+    for counter in [
+        Counter::PostingsNew,
+        Counter::PostingsUpdated,
+        Counter::PostingsClosed,
+    ] {
+        assert_eq!(second.counters.get(counter), 0, "{counter:?}");
+    }
+
+    // A new posting on a fresh board still has its detail read.
+    let board = world
+        .truth()
+        .companies
+        .iter()
+        .flat_map(|c| c.boards.clone())
+        .find(|b| b.provider == pipeline_testkit::Provider::SmartRecruiters)
+        .expect("a linked SmartRecruiters board");
+    let mut newcomer = world.read(|w| w.boards[&board.key()].postings[0].clone());
+    newcomer.id = format!("{}9", newcomer.id);
+    newcomer.title = "Treasury Analyst (FX)".to_owned();
+    assert!(world.add_posting(&board, newcomer));
+    world.clear_log();
+    world.clock().advance(chrono::Duration::hours(2));
+    let third = ingestion(&cycle(&engine).await).counters.clone();
+    assert_eq!(detail_calls(&world), 1, "{third:?}");
+    assert_eq!(third.get(Counter::PostingsNew), 1);
+
+    // Past `details_refresh_after` (20 h) since the last full pass: every detail is read again.
+    world.clear_log();
+    world.clock().advance(chrono::Duration::hours(21));
+    let fourth = ingestion(&cycle(&engine).await).counters.clone();
+    assert_eq!(detail_calls(&world), described + 1, "{fourth:?}");
+    assert_eq!(fourth.get(Counter::PostingsUpdated), 0);
+}

@@ -1,0 +1,1 @@
+ALTER TABLE board_ingestion DROP COLUMN described_at;
