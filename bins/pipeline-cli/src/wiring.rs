@@ -129,7 +129,12 @@ pub fn check_stages(built: &Stages, ctx: &RunContext) -> Result<(), Failure> {
 }
 
 /// The engine with every stage this build has (`built`), in canonical order.
-pub fn engine(config: &Config, db: &Db, progress: Arc<dyn Progress>, built: Stages) -> Result<Engine, Failure> {
+pub fn engine(
+    config: &Config,
+    db: &Db,
+    progress: Arc<dyn Progress>,
+    built: Stages,
+) -> Result<Engine, Failure> {
     let settings = EngineSettings {
         lock_ttl: config.runner.lock_ttl,
         retention: config.retention.runs,
