@@ -74,6 +74,12 @@ impl IngestionStage {
             pages,
             refresh_after: config.ingestion.refresh_after,
             details_refresh_after: config.ingestion.details_refresh_after,
+            disabled: config
+                .providers
+                .iter()
+                .filter(|(_, p)| !p.enabled)
+                .map(|(provider, _)| provider.key().to_owned())
+                .collect(),
             // Not `jsonld`: its limits are per company site, and its boards are all different sites.
             boards_in_flight: config
                 .providers

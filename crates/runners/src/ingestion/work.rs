@@ -93,6 +93,9 @@ pub struct IngestionWork {
     pub pages: HttpClient,
     /// When a board fetched now is due again (`ingestion.refresh_after`).
     pub refresh_after: Duration,
+    /// The providers `enabled = false` in the configuration: their boards are not due (left alone, as a
+    /// paused provider's, rather than claimed and failed every cycle).
+    pub disabled: Vec<String>,
     /// How long a board's details, all read by a complete fetch, stay fresh
     /// (`ingestion.details_refresh_after`, docs/stages.md#detail-freshness).
     pub details_refresh_after: Duration,
@@ -136,7 +139,11 @@ impl UnitWork for IngestionWork {
 
     fn due(&self, conn: &mut Conn, query: &DueQuery<'_>) -> Result<Vec<DueBoard>, DbError> {
         let leased = leases::live_keys(conn, query.kind, query.now)?;
-        ingestion::due(conn, query.now, query.limit, query.company, query.paused, &leased)
+        let left_out: std::borrow::Cow<'_, [String]> = match self.disabled.is_empty() {
+            true => query.paused.into(),
+            false => [query.paused, &self.disabled].concat().into(),
+        };
+        ingestion::due(conn, query.now, query.limit, query.company, &left_out, &leased)
     }
 
     fn key(&self, unit: &DueBoard) -> String {

@@ -231,3 +231,31 @@ async fn an_unchanged_list_item_makes_no_detail_call_until_the_boards_details_ar
     assert_eq!(detail_calls(&world), described + 1, "{fourth:?}");
     assert_eq!(fourth.get(Counter::PostingsUpdated), 0);
 }
+
+#[tokio::test]
+async fn the_boards_of_a_disabled_provider_are_left_alone_not_failed() {
+    let world = World::generate(19, 40).start().unwrap();
+    let test = TestDb::new();
+    let config = config_for(&world, test.dir());
+    let first = cycle(&engine(&test, &world, &config)).await;
+    assert_eq!(ingestion(&first).status, RunStatus::Succeeded);
+    let fetched = world.log().count("lever");
+    assert!(fetched > 0, "the world has Lever boards");
+
+    // Lever disabled, a day later: every board is due, none of Lever's is fetched, none fails.
+    let mut config = config.clone();
+    config.providers.get_mut(pipeline_domain::Provider::Lever).enabled = false;
+    world.clear_log();
+    world.clock().advance(chrono::Duration::hours(25));
+    let report = cycle(&engine(&test, &world, &config)).await;
+    let second = ingestion(&report);
+    assert_eq!(second.status, RunStatus::Succeeded, "{:?}", second.message);
+    assert_eq!(world.log().count("lever"), 0);
+    assert_eq!(
+        second.counters.get(Counter::UnitsFailed),
+        0,
+        "{:?}",
+        second.counters
+    );
+    assert!(second.counters.get(Counter::BoardsOk) > 0);
+}
