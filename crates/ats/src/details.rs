@@ -1,5 +1,6 @@
-//! The per-posting detail calls of SmartRecruiters and Workday: the shared budget, what a failed call does
-//! to the fetch, and how many of a board's calls are in flight at once (docs/ats-apis.md#common).
+//! The per-posting detail calls of SmartRecruiters and Workday: which postings need one (detail
+//! freshness), the shared budget, what a failed call does to the fetch, and how many of a board's calls are
+//! in flight at once (docs/ats-apis.md#common).
 
 use std::future::Future;
 
@@ -7,7 +8,33 @@ use futures::StreamExt;
 use futures::stream::FuturesOrdered;
 use pipeline_domain::{BoardRef, Classify, ErrorClass};
 
-use super::{AtsError, BoardFetch, DetailBudget};
+use super::{AtsError, BoardFetch, DetailBudget, Known, SourceHash};
+
+/// Of a board's `listed` postings, those whose detail is to be read, each with its source hash
+/// (`source`: its list item's, docs/stages.md#detail-freshness). While the board's details are fresh
+/// ([`Known::details_fresh`]), a posting `known` holds is recorded unchanged in `fetch`, counted in
+/// `details_reused`, and gets no detail call; otherwise every posting is to be described.
+pub(crate) async fn to_describe<L>(
+    fetch: &mut BoardFetch,
+    known: &Known,
+    listed: impl IntoIterator<Item = L>,
+    source: impl Fn(&L) -> SourceHash,
+) -> Vec<(L, SourceHash)> {
+    let fresh = known.details_fresh();
+    if fresh {
+        known.read().await;
+    }
+    let mut out = Vec::new();
+    for posting in listed {
+        let hash = source(&posting);
+        if fresh && fetch.is_known(known, hash) {
+            fetch.details_reused += 1;
+        } else {
+            out.push((posting, hash));
+        }
+    }
+    out
+}
 
 /// The detail calls of one fetch. A posting whose detail call fails for good (after the HTTP core's
 /// retries: a 5xx, a timeout, a body that is not the documented detail, another 4xx) is kept without its

@@ -1,8 +1,9 @@
 //! Source hashes (docs/stages.md#ingestion-persistence): the 128-bit XXH3 hash of the raw item a posting
-//! was read from (its JSON text as the API sent it, and for SmartRecruiters and Workday its detail's too), so that
-//! a posting the stage already stores from that very item is recognised before it is parsed, normalized or
-//! converted from HTML. [`Known`] holds a board's stored postings by source hash; a client that meets one
-//! of them records the posting as [`BoardFetch::unchanged`] instead of normalizing it again.
+//! was read from (its JSON text as the API sent it; for SmartRecruiters and Workday the list item alone,
+//! recognised only while the board's details are fresh, docs/stages.md#detail-freshness), so that a posting
+//! the stage already stores from that very item is recognised before it is parsed, normalized or converted
+//! from HTML. [`Known`] holds a board's stored postings by source hash; a client that meets one of them
+//! records the posting as [`BoardFetch::unchanged`] instead of normalizing it again.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};

@@ -71,6 +71,12 @@ impl Provider {
         matches!(self, Provider::JsonLd)
     }
 
+    /// Whether a posting's description comes only from one detail call per posting (SmartRecruiters,
+    /// Workday): the calls `ingestion.detail_calls_per_cycle` caps and detail freshness spares.
+    pub fn calls_details(self) -> bool {
+        matches!(self, Provider::SmartRecruiters | Provider::Workday)
+    }
+
     /// The provider of a key, any case, surrounding spaces ignored; `None` for an unknown name.
     pub fn parse(key: &str) -> Option<Provider> {
         let key = key.trim().to_ascii_lowercase();

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use pipeline_domain::{BoardRef, Provider};
 use url::Url;
 
-use super::details::{DetailCalls, Detailed};
+use super::details::{DetailCalls, Detailed, to_describe};
 use super::{AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, Known, SourceHash, Validators};
 use crate::json;
 use pipeline_http::{HttpClient, Request};
@@ -140,21 +140,10 @@ impl AtsClient for SmartRecruitersClient {
     ) -> Result<BoardFetch, AtsError> {
         let mut fetch = BoardFetch::default();
         let listed = self.list(board, &mut fetch).await?;
-        // A posting's source is its list item (docs/stages.md#detail-freshness): while the board's details
-        // are fresh, a known one is kept as stored without its detail call; otherwise every detail is read.
-        let fresh = known.details_fresh();
-        if fresh {
-            known.read().await;
-        }
-        let mut to_describe = Vec::with_capacity(listed.len());
-        for posting in listed {
-            let source = SourceHash::of(Provider::SmartRecruiters, &[posting.raw.as_bytes()]);
-            if fresh && fetch.is_known(known, source) {
-                fetch.details_reused += 1;
-            } else {
-                to_describe.push((posting, source));
-            }
-        }
+        let to_describe = to_describe(&mut fetch, known, listed, |posting| {
+            SourceHash::of(Provider::SmartRecruiters, &[posting.raw.as_bytes()])
+        })
+        .await;
         let mut calls = DetailCalls::new(board, &self.budget);
         let details = calls
             .read_all(

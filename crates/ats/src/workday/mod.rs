@@ -11,7 +11,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use pipeline_domain::{BoardRef, Clock, Provider, SystemClock};
 
-use super::details::{DetailCalls, Detailed};
+use super::details::{DetailCalls, Detailed, to_describe};
 use super::{AtsClient, AtsError, BoardFetch, DetailBudget, Endpoints, Known, SourceHash, Validators};
 use detail::{DetailBody, PublicSite, posting, today};
 use listing::{ListItem, ListPage, Listing, MAX_OFFSET, PAGE_SIZE, external_ids, nonempty, page_body};
@@ -99,31 +99,21 @@ impl AtsClient for WorkdayClient {
         let ids = external_ids(&listing.items);
         let today = today(self.clock.now());
         let day = today.to_string();
-        // A posting's source is its list item on this day (a relative "Posted N Days Ago" dates it from
-        // today; docs/stages.md#detail-freshness): while the board's details are fresh, a known one is kept as
-        // stored without its detail call; otherwise every detail is read.
-        let fresh = known.details_fresh();
-        if fresh {
-            known.read().await;
-        }
-        let mut to_describe = Vec::with_capacity(listing.items.len());
-        for (item, id) in listing.items.iter().zip(ids) {
-            let source = SourceHash::of(Provider::Workday, &[item.raw.as_bytes(), day.as_bytes()]);
-            if fresh && fetch.is_known(known, source) {
-                fetch.details_reused += 1;
-            } else {
-                to_describe.push((item, id, source));
-            }
-        }
+        // A posting's source is its list item on this day: a relative "Posted N Days Ago" dates it from today.
+        let listed = listing.items.iter().zip(ids);
+        let to_describe = to_describe(&mut fetch, known, listed, |(item, _)| {
+            SourceHash::of(Provider::Workday, &[item.raw.as_bytes(), day.as_bytes()])
+        })
+        .await;
         let mut calls = DetailCalls::new(board, &self.budget);
-        let path: for<'a, 'b> fn(&'a (&'b ListItem, String, SourceHash)) -> &'a str =
-            |(item, _, _)| nonempty(&item.external_path).unwrap_or_default();
+        let path: for<'a, 'b> fn(&'a ((&'b ListItem, String), SourceHash)) -> &'a str =
+            |((item, _), _)| nonempty(&item.external_path).unwrap_or_default();
         let details = calls
-            .read_all(&mut fetch, &to_describe, path, |(item, _, _)| {
+            .read_all(&mut fetch, &to_describe, path, |((item, _), _)| {
                 self.detail(board, t, item)
             })
             .await;
-        for ((item, id, source), detail) in to_describe.into_iter().zip(details) {
+        for (((item, id), source), detail) in to_describe.into_iter().zip(details) {
             let body = match detail {
                 Detailed::Read(read) => read,
                 Detailed::Without => {

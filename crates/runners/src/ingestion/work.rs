@@ -266,10 +266,7 @@ impl UnitWork for IngestionWork {
         };
         ingestion::record_fetched(tx, unit.id, fetched, validators, next, now)?;
         // Every detail read, complete: a full description pass, fresh for `details_refresh_after`.
-        let describes = matches!(
-            Provider::parse(&unit.provider),
-            Some(Provider::SmartRecruiters | Provider::Workday)
-        );
+        let describes = Provider::parse(&unit.provider).is_some_and(Provider::calls_details);
         if describes && complete && fetch.details_reused == 0 {
             ingestion::record_described(tx, unit.id, now)?;
         }
